@@ -1,0 +1,309 @@
+//! A Release: the immutable snapshot of what the public may see.
+//!
+//! This is Vitrine's privacy boundary. Public pages, media and exports are a pure
+//! function of a [`Release`], and a Release holds nothing private by construction:
+//! no internal ids, no import keys, no file names, no consent records, no drafts,
+//! only entries that passed [`crate::publish::blockers`] and the content-addressed
+//! keys of their public derivatives. Keeping that boundary in a type means no
+//! handler has to remember to filter.
+
+use crate::ids::{EntryId, ImageId, ParticipantId, ThemeId};
+use crate::publish::{Blocker, blockers};
+use crate::slug::SlugSet;
+use crate::study::{Participant, Prompt, Study, StudyInfo, Theme};
+use crate::{Consent, Date, Entry, Licence, Provenance, text};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// Slugs that name other pages of a study and so cannot name an entry or prompt.
+pub const RESERVED_SLUGS: &[&str] = &["about", "entries", "prompts", "themes", "media", "static"];
+
+/// One published snapshot of a study.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    /// 1 for the first Release of a study, then 2, 3…
+    pub version: u32,
+    /// When it was published (UTC, RFC 3339).
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: time::OffsetDateTime,
+    /// The study's public texts.
+    pub study: StudyInfo,
+    /// Prompts in gallery order, each with its published entries.
+    pub prompts: Vec<ReleasePrompt>,
+    /// Themes used by published entries.
+    pub themes: Vec<ReleaseTheme>,
+    /// How many participants the study has, for "n of N participants".
+    pub participants_total: u32,
+}
+
+/// A prompt and its published entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleasePrompt {
+    /// URL fragment id, from the title.
+    pub slug: String,
+    /// Short title.
+    pub title: String,
+    /// The exact wording participants were given.
+    pub text: String,
+    /// Optional note.
+    pub note: Option<String>,
+    /// Distinct participants with a published entry here.
+    pub participants_answered: u32,
+    /// Published entries in order.
+    pub entries: Vec<ReleaseEntry>,
+}
+
+/// An analytic theme as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseTheme {
+    /// URL name.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// One published entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseEntry {
+    /// URL name, from the title (or caption), unique in the study.
+    pub slug: String,
+    /// Title shown as the heading.
+    pub title: String,
+    /// O, O-edited, I or R.
+    pub provenance: Provenance,
+    /// The participant's pseudonym.
+    pub pseudonym: String,
+    /// The participant's role, if given.
+    pub role: Option<String>,
+    /// The public image; `None` for R entries.
+    pub image: Option<ReleaseImage>,
+    /// Caption.
+    pub caption: String,
+    /// The participant's words.
+    pub quote: Option<String>,
+    /// Alt text (present whenever `image` is).
+    pub alt: Option<String>,
+    /// Long description.
+    pub long_description: Option<String>,
+    /// R entries: the described image.
+    pub description: Option<String>,
+    /// How the image was made or edited.
+    pub provenance_note: Option<String>,
+    /// Who made the image.
+    pub creator: Option<String>,
+    /// Licence.
+    pub licence: Licence,
+    /// Slugs of the entry's themes.
+    pub themes: Vec<String>,
+    /// Content note shown before the image.
+    pub content_note: Option<String>,
+}
+
+/// The public form of an image: sizes and content-addressed derivative keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseImage {
+    /// Upright width of the largest size.
+    pub width: u32,
+    /// Upright height of the largest size.
+    pub height: u32,
+    /// Average colour, "#rrggbb", painted while the image loads.
+    pub color: String,
+    /// Derivatives, by ascending width.
+    pub variants: Vec<MediaVariant>,
+}
+
+/// One public derivative file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaVariant {
+    /// Content-addressed file name, e.g. `3f…9a.jpg`; the URL is `/media/{key}`.
+    pub key: String,
+    /// Pixel width.
+    pub width: u32,
+    /// Pixel height.
+    pub height: u32,
+    /// MIME type, e.g. `image/jpeg`.
+    pub media_type: String,
+}
+
+/// Everything [`build_release`] needs, gathered by the caller from the store.
+pub struct ReleaseInput<'a> {
+    /// The study.
+    pub study: &'a Study,
+    /// All its prompts.
+    pub prompts: &'a [Prompt],
+    /// All its themes.
+    pub themes: &'a [Theme],
+    /// All its participants.
+    pub participants: &'a [Participant],
+    /// Consent records by participant.
+    pub consents: &'a HashMap<ParticipantId, Consent>,
+    /// All its entries, drafts included.
+    pub entries: &'a [Entry],
+    /// Public derivatives by image.
+    pub images: &'a HashMap<ImageId, ReleaseImage>,
+}
+
+/// Builds the snapshot of everything publishable on `today`, and lists every
+/// entry left out with its reasons.
+pub fn build_release(
+    input: &ReleaseInput<'_>,
+    version: u32,
+    published_at: time::OffsetDateTime,
+) -> (Release, Vec<(EntryId, Vec<Blocker>)>) {
+    let today: Date = published_at.date();
+    let participants: HashMap<ParticipantId, &Participant> =
+        input.participants.iter().map(|p| (p.id, p)).collect();
+    let mut theme_slugs = SlugSet::default();
+    let themes: HashMap<ThemeId, ReleaseTheme> = input
+        .themes
+        .iter()
+        .map(|t| {
+            let theme = ReleaseTheme {
+                slug: theme_slugs.claim(&t.name, &format!("theme-{}", t.id)),
+                name: t.name.clone(),
+                description: t.description.clone(),
+            };
+            (t.id, theme)
+        })
+        .collect();
+
+    let mut prompts: Vec<&Prompt> = input.prompts.iter().collect();
+    prompts.sort_by_key(|p| (p.order, p.id));
+    let mut entry_slugs = SlugSet::reserving(RESERVED_SLUGS);
+    let mut prompt_slugs = SlugSet::reserving(RESERVED_SLUGS);
+    let mut left_out = Vec::new();
+    let mut used_themes = BTreeSet::new();
+    let mut released_prompts = Vec::new();
+    for prompt in prompts {
+        let mut entries: Vec<&Entry> = input
+            .entries
+            .iter()
+            .filter(|e| e.prompt == prompt.id)
+            .collect();
+        entries.sort_by_key(|e| (e.order, e.id));
+        let mut published = Vec::new();
+        let mut answered = BTreeSet::new();
+        for entry in entries {
+            let mut reasons = blockers(entry, input.consents.get(&entry.participant), today);
+            let image = entry.image.as_ref().and_then(|i| input.images.get(&i.id));
+            if entry.provenance.has_image() && entry.image.is_some() && image.is_none() {
+                reasons.push(Blocker::MissingImage);
+            }
+            let Some(participant) = participants.get(&entry.participant) else {
+                continue;
+            };
+            if !reasons.is_empty() {
+                left_out.push((entry.id, reasons));
+                continue;
+            }
+            answered.insert(entry.participant);
+            used_themes.extend(entry.themes.iter().copied());
+            let title = entry
+                .title
+                .clone()
+                .unwrap_or_else(|| text::first_words(&entry.caption, 6));
+            published.push(ReleaseEntry {
+                slug: entry_slugs.claim(&title, &format!("entry-{}", published.len() + 1)),
+                title,
+                provenance: entry.provenance,
+                pseudonym: participant.pseudonym.clone(),
+                role: participant.role.clone(),
+                image: image.filter(|_| entry.provenance.has_image()).cloned(),
+                caption: entry.caption.clone(),
+                quote: entry.quote.clone(),
+                alt: entry.alt.clone(),
+                long_description: entry.long_description.clone(),
+                description: entry.description.clone(),
+                provenance_note: entry.provenance_note.clone(),
+                creator: entry.creator.clone(),
+                licence: entry.licence.clone().unwrap_or(Licence::None),
+                themes: entry
+                    .themes
+                    .iter()
+                    .filter_map(|t| themes.get(t))
+                    .map(|t| t.slug.clone())
+                    .collect(),
+                content_note: entry.content_note.clone(),
+            });
+        }
+        released_prompts.push(ReleasePrompt {
+            slug: prompt_slugs.claim(&prompt.title, &format!("prompt-{}", prompt.order)),
+            title: prompt.title.clone(),
+            text: prompt.text.clone(),
+            note: prompt.note.clone(),
+            participants_answered: count(answered.len()),
+            entries: published,
+        });
+    }
+    let mut release_themes: Vec<ReleaseTheme> = input
+        .themes
+        .iter()
+        .filter(|t| used_themes.contains(&t.id))
+        .filter_map(|t| themes.get(&t.id).cloned())
+        .collect();
+    release_themes.sort_by(|a, b| a.name.cmp(&b.name));
+    let release = Release {
+        version,
+        published_at,
+        study: input.study.info.clone(),
+        prompts: released_prompts,
+        themes: release_themes,
+        participants_total: count(input.participants.len()),
+    };
+    (release, left_out)
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Where an entry sits in its prompt, for previous/next links and "3 of 9".
+pub struct EntryPosition<'a> {
+    /// The prompt holding the entry.
+    pub prompt: &'a ReleasePrompt,
+    /// Zero-based index within the prompt.
+    pub index: usize,
+    /// The entry.
+    pub entry: &'a ReleaseEntry,
+}
+
+impl Release {
+    /// Every published entry, in gallery order.
+    pub fn entries(&self) -> impl Iterator<Item = &ReleaseEntry> {
+        self.prompts.iter().flat_map(|p| p.entries.iter())
+    }
+
+    /// Finds a published entry by slug.
+    pub fn find_entry(&self, slug: &str) -> Option<EntryPosition<'_>> {
+        self.prompts.iter().find_map(|prompt| {
+            prompt
+                .entries
+                .iter()
+                .position(|e| e.slug == slug)
+                .map(|index| EntryPosition {
+                    prompt,
+                    index,
+                    entry: &prompt.entries[index],
+                })
+        })
+    }
+
+    /// Whether `key` names a public derivative of this Release.
+    pub fn has_media(&self, key: &str) -> bool {
+        self.media_keys().any(|k| k == key)
+    }
+
+    /// Keys of every public derivative this Release shows.
+    pub fn media_keys(&self) -> impl Iterator<Item = &str> {
+        self.entries()
+            .filter_map(|e| e.image.as_ref())
+            .flat_map(|i| i.variants.iter().map(|v| v.key.as_str()))
+    }
+
+    /// The number of published entries.
+    pub fn entry_count(&self) -> usize {
+        self.prompts.iter().map(|p| p.entries.len()).sum()
+    }
+}

@@ -1,0 +1,115 @@
+//! A study and the things that belong to it: prompts, themes and participants.
+//!
+//! These are the validated forms: every text is already normalised
+//! ([`crate::text::clean`]) and every required field is present. Parsing files or
+//! forms into them happens at the edges (import, web forms).
+
+use crate::Date;
+use crate::ids::{ParticipantId, PromptId, StudyId, ThemeId};
+use serde::{Deserialize, Serialize};
+
+/// The public contact for questions about the study.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Person or team name.
+    pub name: String,
+    /// Their role, if given.
+    pub role: Option<String>,
+    /// A public e-mail address.
+    pub email: String,
+}
+
+/// Who funded the study, shown with the disclaimer (ETH-25).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funder {
+    /// Funder name.
+    pub name: String,
+    /// Award or grant reference.
+    pub award: Option<String>,
+}
+
+/// One stored study: its internal id and its public texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Study {
+    /// Internal id.
+    pub id: StudyId,
+    /// Everything about the study that a Release may show.
+    pub info: StudyInfo,
+}
+
+/// A study's public texts and settings. Holds no internal id, so a Release can
+/// carry it as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyInfo {
+    /// URL name, chosen by the researchers.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Subtitle, if any.
+    pub subtitle: Option<String>,
+    /// BCP 47 language tag of the gallery's texts, used for `<html lang>`.
+    pub language: String,
+    /// What the study is about.
+    pub summary: String,
+    /// How the images were gathered and used.
+    pub method: Option<String>,
+    /// The institution running the study.
+    pub institution: Option<String>,
+    /// First day of fieldwork.
+    pub fieldwork_start: Option<Date>,
+    /// Last day of fieldwork.
+    pub fieldwork_end: Option<Date>,
+    /// Public contact.
+    pub contact: Contact,
+    /// Funder and award.
+    pub funder: Option<Funder>,
+    /// Research ethics approval reference.
+    pub ethics_reference: Option<String>,
+    /// The funder's disclaimer text.
+    pub funder_disclaimer: Option<String>,
+    /// A note such as "not every participant answered every prompt".
+    pub participation_note: Option<String>,
+    /// How the team suggests the images are used.
+    pub suggested_use: Option<String>,
+    /// A notice shown on the gallery and about pages.
+    pub notice: Option<String>,
+    /// Whether search engines may index the public pages.
+    pub allow_search_engines: bool,
+}
+
+/// A prompt participants answered with photos, shown word for word (PRE-02).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prompt {
+    /// Internal id.
+    pub id: PromptId,
+    /// Position in the gallery.
+    pub order: i64,
+    /// Short title.
+    pub title: String,
+    /// The prompt's exact wording.
+    pub text: String,
+    /// An optional note shown with it.
+    pub note: Option<String>,
+}
+
+/// An analytic theme; an entry may have several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Theme {
+    /// Internal id.
+    pub id: ThemeId,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// A participant, known in the gallery only by pseudonym (no real names here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    /// Internal id.
+    pub id: ParticipantId,
+    /// The pseudonym used everywhere in public.
+    pub pseudonym: String,
+    /// Their role in the study (e.g. "Link worker").
+    pub role: Option<String>,
+}

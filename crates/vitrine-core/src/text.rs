@@ -1,0 +1,68 @@
+//! Plain-text normalisation for everything researchers type or import.
+//!
+//! All text in Vitrine is plain text: it is shown literally and escaped, never
+//! interpreted as HTML or Markdown. Normalising to NFC once, at the edge, means two
+//! spellings of "é" compare equal and slugs are stable.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Trims surrounding white space, turns CRLF into LF and normalises to NFC.
+pub fn clean(raw: &str) -> String {
+    raw.trim().replace("\r\n", "\n").nfc().collect()
+}
+
+/// `None` when the cleaned text is empty, so optional fields never hold "".
+pub fn optional(raw: &str) -> Option<String> {
+    let cleaned = clean(raw);
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// Splits text into paragraphs at blank lines, for rendering as `<p>` elements.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The first `max_words` words of `text`, with an ellipsis when shortened. Used to
+/// name entries that have no title.
+pub fn first_words(text: &str, max_words: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= max_words {
+        words.join(" ")
+    } else {
+        format!("{}…", words[..max_words].join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_normalises_to_nfc_and_trims() {
+        // "e" + combining acute becomes the single code point "é".
+        assert_eq!(clean("  Cafe\u{301}\r\n "), "Caf\u{e9}");
+    }
+
+    #[test]
+    fn optional_drops_blank_text() {
+        assert_eq!(optional("   "), None);
+        assert_eq!(optional(" a "), Some("a".to_owned()));
+    }
+
+    #[test]
+    fn paragraphs_split_at_blank_lines() {
+        assert_eq!(
+            paragraphs("one\ntwo\n\n\nthree\n"),
+            vec!["one\ntwo", "three"]
+        );
+    }
+
+    #[test]
+    fn first_words_adds_ellipsis_only_when_shortened() {
+        assert_eq!(first_words("a b c", 3), "a b c");
+        assert_eq!(first_words("a b c d", 3), "a b c…");
+    }
+}

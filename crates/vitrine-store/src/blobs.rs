@@ -1,0 +1,130 @@
+//! The blob store: private originals in `vault/`, public derivatives in `public/`.
+//!
+//! Built on the `object_store` crate so a local folder and an S3-compatible bucket
+//! are the same code. Keys are typed ([`BlobKey`]) so nothing can put an original
+//! under the public prefix by a typo. Derivative names are content hashes, so a
+//! write of an existing key writes the same bytes and is safe to repeat.
+
+use crate::Result;
+use bytes::Bytes;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path;
+use object_store::{ObjectStore, PutPayload};
+use std::sync::Arc;
+
+/// Where a blob lives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BlobKey {
+    /// An original upload, by the sha256 of its bytes. Never served.
+    Original(String),
+    /// A public derivative, by its content-addressed file name.
+    Public(String),
+}
+
+impl BlobKey {
+    fn path(&self) -> Path {
+        match self {
+            Self::Original(sha) => Path::from(format!("vault/originals/{sha}")),
+            Self::Public(name) => Path::from(format!("public/{name}")),
+        }
+    }
+}
+
+/// A handle on the blob store. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Blobs {
+    inner: Arc<dyn ObjectStore>,
+}
+
+impl Blobs {
+    /// A blob store in a local folder (created if missing).
+    pub fn local(dir: &std::path::Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| object_store::Error::Generic {
+            store: "local",
+            source: Box::new(e),
+        })?;
+        Ok(Self {
+            inner: Arc::new(LocalFileSystem::new_with_prefix(dir)?),
+        })
+    }
+
+    /// Stores `bytes` under `key`. The local backend writes to a temporary file and
+    /// renames, so readers never see half a file.
+    pub async fn put(&self, key: &BlobKey, bytes: Vec<u8>) -> Result<()> {
+        self.inner.put(&key.path(), PutPayload::from(bytes)).await?;
+        Ok(())
+    }
+
+    /// Reads a blob; `Ok(None)` when it does not exist.
+    pub async fn get(&self, key: &BlobKey) -> Result<Option<Bytes>> {
+        match self.inner.get(&key.path()).await {
+            Ok(found) => Ok(Some(found.bytes().await?)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Whether a blob exists.
+    pub async fn exists(&self, key: &BlobKey) -> Result<bool> {
+        match self.inner.head(&key.path()).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Deletes a blob; deleting a missing blob is not an error.
+    pub async fn delete(&self, key: &BlobKey) -> Result<()> {
+        match self.inner.delete(&key.path()).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every key under the public prefix (for checks and clean-up).
+    pub async fn list_public(&self) -> Result<Vec<String>> {
+        self.list_names("public").await
+    }
+
+    /// Every key under the private vault (for checks and clean-up).
+    pub async fn list_originals(&self) -> Result<Vec<String>> {
+        self.list_names("vault/originals").await
+    }
+
+    async fn list_names(&self, prefix: &str) -> Result<Vec<String>> {
+        use futures::TryStreamExt;
+        let prefix = Path::from(prefix);
+        let metas: Vec<_> = self.inner.list(Some(&prefix)).try_collect().await?;
+        Ok(metas
+            .into_iter()
+            .filter_map(|m| m.location.filename().map(str::to_owned))
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn originals_and_public_files_live_apart() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| object_store::Error::Generic {
+            store: "t",
+            source: Box::new(e),
+        })?;
+        let blobs = Blobs::local(dir.path())?;
+        blobs
+            .put(&BlobKey::Original("abc".into()), b"raw".to_vec())
+            .await?;
+        blobs
+            .put(&BlobKey::Public("d1.jpg".into()), b"pub".to_vec())
+            .await?;
+        assert!(dir.path().join("vault/originals/abc").is_file());
+        assert_eq!(blobs.list_public().await?, vec!["d1.jpg".to_owned()]);
+        assert_eq!(blobs.get(&BlobKey::Public("abc".into())).await?, None);
+        blobs.delete(&BlobKey::Public("d1.jpg".into())).await?;
+        blobs.delete(&BlobKey::Public("d1.jpg".into())).await?;
+        assert!(!blobs.exists(&BlobKey::Public("d1.jpg".into())).await?);
+        Ok(())
+    }
+}

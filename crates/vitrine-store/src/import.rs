@@ -1,0 +1,459 @@
+//! Writing a validated study import in one transaction.
+//!
+//! The importer (in the binary) parses and validates a study folder and stores the
+//! image blobs first; this module then writes every row in a single transaction, so
+//! a study is either wholly updated or untouched. Rows are matched on the import
+//! keys from the spreadsheets, so importing the same folder again updates in place.
+
+use crate::{Result, Store, now_text};
+use sqlx::{Any, Transaction};
+use std::collections::HashMap;
+use vitrine_core::{Consent, Licence, Provenance, StudyId, StudyInfo};
+
+/// A whole study, validated and ready to write.
+#[derive(Debug, Clone)]
+pub struct StudyImport {
+    /// Study texts; `info.slug` identifies the study.
+    pub info: StudyInfo,
+    /// Prompts.
+    pub prompts: Vec<ImportPrompt>,
+    /// Themes.
+    pub themes: Vec<ImportTheme>,
+    /// Participants with their consent.
+    pub participants: Vec<ImportParticipant>,
+    /// Images the entries use (new or already stored).
+    pub images: Vec<NewImage>,
+    /// Entries.
+    pub entries: Vec<ImportEntry>,
+}
+
+/// A prompt row.
+#[derive(Debug, Clone)]
+pub struct ImportPrompt {
+    /// Import key.
+    pub key: String,
+    /// Position.
+    pub order: i64,
+    /// Title.
+    pub title: String,
+    /// Exact wording.
+    pub text: String,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// A theme row.
+#[derive(Debug, Clone)]
+pub struct ImportTheme {
+    /// Import key.
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+}
+
+/// A participant row and its consent.
+#[derive(Debug, Clone)]
+pub struct ImportParticipant {
+    /// Import key.
+    pub key: String,
+    /// Pseudonym.
+    pub pseudonym: String,
+    /// Role.
+    pub role: Option<String>,
+    /// Consent record, if any.
+    pub consent: Option<Consent>,
+}
+
+/// An image whose original and derivatives are already in the blob store.
+#[derive(Debug, Clone)]
+pub struct NewImage {
+    /// sha256 of the original bytes.
+    pub sha256: String,
+    /// MIME type of the original.
+    pub media_type: String,
+    /// Size of the original.
+    pub byte_size: u64,
+    /// Upright width.
+    pub width: u32,
+    /// Upright height.
+    pub height: u32,
+    /// Average colour.
+    pub color: String,
+    /// Public derivatives.
+    pub derivatives: Vec<NewDerivative>,
+}
+
+/// One public derivative already in the blob store.
+#[derive(Debug, Clone)]
+pub struct NewDerivative {
+    /// Content-addressed file name.
+    pub key: String,
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+    /// MIME type.
+    pub media_type: String,
+    /// Size in bytes.
+    pub byte_size: u64,
+}
+
+/// An entry row, referring to other rows by import key and to its image by hash.
+#[derive(Debug, Clone)]
+pub struct ImportEntry {
+    /// Import key.
+    pub key: String,
+    /// Prompt import key.
+    pub prompt_key: String,
+    /// Position within the prompt.
+    pub order: i64,
+    /// Participant import key.
+    pub participant_key: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Provenance.
+    pub provenance: Provenance,
+    /// sha256 of the image's original, if any.
+    pub image_sha256: Option<String>,
+    /// Caption.
+    pub caption: String,
+    /// Quote.
+    pub quote: Option<String>,
+    /// Alt text.
+    pub alt: Option<String>,
+    /// Long description.
+    pub long_description: Option<String>,
+    /// R description.
+    pub description: Option<String>,
+    /// Provenance note.
+    pub provenance_note: Option<String>,
+    /// Creator.
+    pub creator: Option<String>,
+    /// Licence.
+    pub licence: Option<Licence>,
+    /// Theme import keys.
+    pub theme_keys: Vec<String>,
+    /// Content note.
+    pub content_note: Option<String>,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// The study's id.
+    pub study: StudyId,
+    /// Whether the study existed before.
+    pub updated: bool,
+    /// Entries written.
+    pub entries: usize,
+    /// Entries removed because the folder no longer lists them.
+    pub entries_removed: usize,
+}
+
+impl Store {
+    /// Writes a whole study in one transaction.
+    pub async fn import_study(&self, import: &StudyImport) -> Result<ImportSummary> {
+        let mut tx = self.pool.begin().await?;
+        let (study, updated) = upsert_study(&mut tx, &import.info).await?;
+        let prompts = upsert_prompts(&mut tx, study, &import.prompts).await?;
+        let themes = upsert_themes(&mut tx, study, &import.themes).await?;
+        let participants = upsert_participants(&mut tx, study, &import.participants).await?;
+        let images = insert_images(&mut tx, &import.images).await?;
+        let keys = Keys {
+            prompts,
+            themes,
+            participants,
+            images,
+        };
+        let entries_removed = write_entries(&mut tx, study, &import.entries, &keys).await?;
+        remove_unlisted(&mut tx, "prompts", study, keys.prompts.keys()).await?;
+        remove_unlisted(&mut tx, "themes", study, keys.themes.keys()).await?;
+        remove_unlisted(&mut tx, "participants", study, keys.participants.keys()).await?;
+        tx.commit().await?;
+        Ok(ImportSummary {
+            study: StudyId(study),
+            updated,
+            entries: import.entries.len(),
+            entries_removed,
+        })
+    }
+}
+
+struct Keys {
+    prompts: HashMap<String, i64>,
+    themes: HashMap<String, i64>,
+    participants: HashMap<String, i64>,
+    images: HashMap<String, i64>,
+}
+
+async fn upsert_study(tx: &mut Transaction<'_, Any>, info: &StudyInfo) -> Result<(i64, bool)> {
+    let json =
+        serde_json::to_string(info).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+    let now = now_text();
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM studies WHERE slug = $1")
+        .bind(&info.slug)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(id) = existing {
+        sqlx::query("UPDATE studies SET info = $1, updated_at = $2 WHERE id = $3")
+            .bind(&json)
+            .bind(&now)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        return Ok((id, true));
+    }
+    let id = sqlx::query_scalar(
+        "INSERT INTO studies (slug, info, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
+    )
+    .bind(&info.slug)
+    .bind(&json)
+    .bind(&now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((id, false))
+}
+
+async fn upsert_prompts(
+    tx: &mut Transaction<'_, Any>,
+    study: i64,
+    prompts: &[ImportPrompt],
+) -> Result<HashMap<String, i64>> {
+    let mut ids = HashMap::new();
+    for p in prompts {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO prompts (study_id, import_key, ord, title, body, note) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (study_id, import_key) DO UPDATE
+             SET ord = excluded.ord, title = excluded.title, body = excluded.body, note = excluded.note
+             RETURNING id",
+        )
+        .bind(study)
+        .bind(&p.key)
+        .bind(p.order)
+        .bind(&p.title)
+        .bind(&p.text)
+        .bind(&p.note)
+        .fetch_one(&mut **tx)
+        .await?;
+        ids.insert(p.key.clone(), id);
+    }
+    Ok(ids)
+}
+
+async fn upsert_themes(
+    tx: &mut Transaction<'_, Any>,
+    study: i64,
+    themes: &[ImportTheme],
+) -> Result<HashMap<String, i64>> {
+    let mut ids = HashMap::new();
+    for t in themes {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO themes (study_id, import_key, name, description) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (study_id, import_key) DO UPDATE
+             SET name = excluded.name, description = excluded.description
+             RETURNING id",
+        )
+        .bind(study)
+        .bind(&t.key)
+        .bind(&t.name)
+        .bind(&t.description)
+        .fetch_one(&mut **tx)
+        .await?;
+        ids.insert(t.key.clone(), id);
+    }
+    Ok(ids)
+}
+
+async fn upsert_participants(
+    tx: &mut Transaction<'_, Any>,
+    study: i64,
+    participants: &[ImportParticipant],
+) -> Result<HashMap<String, i64>> {
+    let mut ids = HashMap::new();
+    for p in participants {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO participants (study_id, import_key, pseudonym, role) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (study_id, import_key) DO UPDATE
+             SET pseudonym = excluded.pseudonym, role = excluded.role
+             RETURNING id",
+        )
+        .bind(study)
+        .bind(&p.key)
+        .bind(&p.pseudonym)
+        .bind(&p.role)
+        .fetch_one(&mut **tx)
+        .await?;
+        replace_consent(tx, id, p.consent.as_ref()).await?;
+        ids.insert(p.key.clone(), id);
+    }
+    Ok(ids)
+}
+
+/// The folder is the source of truth for consent on import: the record is replaced.
+async fn replace_consent(
+    tx: &mut Transaction<'_, Any>,
+    participant: i64,
+    consent: Option<&Consent>,
+) -> Result<()> {
+    sqlx::query("DELETE FROM consents WHERE participant_id = $1")
+        .bind(participant)
+        .execute(&mut **tx)
+        .await?;
+    let Some(c) = consent else { return Ok(()) };
+    let scopes: Vec<&str> = c.scopes.iter().map(|s| s.as_str()).collect();
+    sqlx::query(
+        "INSERT INTO consents (participant_id, scopes, given_on, form_version, expires_on, withdrawn_on, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(participant)
+    .bind(scopes.join(";"))
+    .bind(c.given_on.to_string())
+    .bind(&c.form_version)
+    .bind(c.expires_on.map(|d| d.to_string()))
+    .bind(c.withdrawn_on.map(|d| d.to_string()))
+    .bind(now_text())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_images(
+    tx: &mut Transaction<'_, Any>,
+    images: &[NewImage],
+) -> Result<HashMap<String, i64>> {
+    let mut ids = HashMap::new();
+    for img in images {
+        sqlx::query(
+            "INSERT INTO images (sha256, original_key, media_type, byte_size, width, height, color, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (sha256) DO NOTHING",
+        )
+        .bind(&img.sha256)
+        .bind(format!("vault/originals/{}", img.sha256))
+        .bind(&img.media_type)
+        .bind(i64::try_from(img.byte_size).unwrap_or(i64::MAX))
+        .bind(i64::from(img.width))
+        .bind(i64::from(img.height))
+        .bind(&img.color)
+        .bind(now_text())
+        .execute(&mut **tx)
+        .await?;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM images WHERE sha256 = $1")
+            .bind(&img.sha256)
+            .fetch_one(&mut **tx)
+            .await?;
+        for d in &img.derivatives {
+            sqlx::query(
+                "INSERT INTO derivatives (image_id, media_key, width, height, media_type, byte_size)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (media_key) DO NOTHING",
+            )
+            .bind(id)
+            .bind(&d.key)
+            .bind(i64::from(d.width))
+            .bind(i64::from(d.height))
+            .bind(&d.media_type)
+            .bind(i64::try_from(d.byte_size).unwrap_or(i64::MAX))
+            .execute(&mut **tx)
+            .await?;
+        }
+        ids.insert(img.sha256.clone(), id);
+    }
+    Ok(ids)
+}
+
+/// Upserts every entry and deletes the study's entries the folder no longer lists.
+async fn write_entries(
+    tx: &mut Transaction<'_, Any>,
+    study: i64,
+    entries: &[ImportEntry],
+    keys: &Keys,
+) -> Result<usize> {
+    let mut kept = Vec::new();
+    for e in entries {
+        let lookup = |map: &HashMap<String, i64>, key: &str, what: &str| {
+            map.get(key).copied().ok_or_else(|| {
+                crate::StoreError::Corrupt(format!("entry {} names unknown {what} {key}", e.key))
+            })
+        };
+        let prompt = lookup(&keys.prompts, &e.prompt_key, "prompt")?;
+        let participant = lookup(&keys.participants, &e.participant_key, "participant")?;
+        let image = match &e.image_sha256 {
+            Some(sha) => Some(lookup(&keys.images, sha, "image")?),
+            None => None,
+        };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO entries (study_id, import_key, prompt_id, ord, participant_id, title, provenance, image_id,
+                 caption, quote, alt, long_description, description, provenance_note, creator, licence, content_note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+             ON CONFLICT (study_id, import_key) DO UPDATE SET
+                 prompt_id = excluded.prompt_id, ord = excluded.ord, participant_id = excluded.participant_id,
+                 title = excluded.title, provenance = excluded.provenance, image_id = excluded.image_id,
+                 caption = excluded.caption, quote = excluded.quote, alt = excluded.alt,
+                 long_description = excluded.long_description, description = excluded.description,
+                 provenance_note = excluded.provenance_note, creator = excluded.creator,
+                 licence = excluded.licence, content_note = excluded.content_note
+             RETURNING id",
+        )
+        .bind(study)
+        .bind(&e.key)
+        .bind(prompt)
+        .bind(e.order)
+        .bind(participant)
+        .bind(&e.title)
+        .bind(e.provenance.code())
+        .bind(image)
+        .bind(&e.caption)
+        .bind(&e.quote)
+        .bind(&e.alt)
+        .bind(&e.long_description)
+        .bind(&e.description)
+        .bind(&e.provenance_note)
+        .bind(&e.creator)
+        .bind(e.licence.as_ref().map(|l| l.id().to_owned()))
+        .bind(&e.content_note)
+        .fetch_one(&mut **tx)
+        .await?;
+        sqlx::query("DELETE FROM entry_themes WHERE entry_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        for key in &e.theme_keys {
+            let theme = lookup(&keys.themes, key, "theme")?;
+            sqlx::query("INSERT INTO entry_themes (entry_id, theme_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(theme)
+                .execute(&mut **tx)
+                .await?;
+        }
+        kept.push(e.key.clone());
+    }
+    remove_unlisted(tx, "entries", study, kept.iter()).await
+}
+
+/// Deletes rows of `table` in `study` whose import key is not in `keep`.
+async fn remove_unlisted<'k>(
+    tx: &mut Transaction<'_, Any>,
+    table: &'static str,
+    study: i64,
+    keep: impl Iterator<Item = &'k String>,
+) -> Result<usize> {
+    let keep: std::collections::HashSet<&String> = keep.collect();
+    let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+        "SELECT id, import_key FROM {table} WHERE study_id = $1"
+    ))
+    .bind(study)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut removed = 0;
+    for (id, key) in rows {
+        if !keep.contains(&key) {
+            sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}

@@ -1,0 +1,59 @@
+//! Vitrine's storage: the relational store (studies, entries, consent, Releases)
+//! and the blob store (private originals, public derivatives).
+//!
+//! The database is chosen by URL. SQL here is portable (`$1` placeholders,
+//! `INSERT … ON CONFLICT … RETURNING`, no backend-specific functions) and runs
+//! through sqlx's `Any` driver, so adding PostgreSQL is a matter of migrations and a
+//! feature, not of reshaping callers. Nothing outside this crate sees SQL, pools or
+//! object-store paths: callers get domain types from `vitrine-core`.
+
+pub mod blobs;
+mod content;
+mod db;
+mod import;
+mod releases;
+
+pub use blobs::{BlobKey, Blobs};
+pub use content::StudyContent;
+pub use db::Store;
+pub use import::{
+    ImportEntry, ImportParticipant, ImportPrompt, ImportSummary, ImportTheme, NewDerivative,
+    NewImage, StudyImport,
+};
+
+/// Errors from the store. Messages are for operators; input problems are caught
+/// before anything reaches the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL names a backend this build does not have.
+    #[error(
+        "unsupported database URL \"{0}\": use sqlite://PATH (PostgreSQL support is not built in yet)"
+    )]
+    UnsupportedUrl(String),
+    /// A database operation failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Running the embedded migrations failed.
+    #[error("could not migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Stored data could not be read back (a bug or a hand-edited database).
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    /// Someone else published a Release of the same study at the same moment.
+    #[error("another Release of this study was published at the same time; try again")]
+    Conflict,
+    /// The blob store failed.
+    #[error("blob store error: {0}")]
+    Blob(#[from] object_store::Error),
+}
+
+/// Result alias for store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The current time as RFC 3339 text, the form timestamps are stored in.
+fn now_text() -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| String::from("1970-01-01T00:00:00Z"))
+}

@@ -1,0 +1,12 @@
+//! Vitrine: publish privacy-safe, accessible galleries from photo-elicitation and
+//! photovoice research.
+//!
+//! The binary is layered like a house: [`cmd`] (one file per subcommand) and
+//! [`web`] (the public site) sit on top and call the use cases in [`app`] (import,
+//! publish, check, demo), which sit on the store and media crates, with the pure
+//! domain (`vitrine-core`) at the bottom.
+
+pub mod app;
+pub mod cmd;
+pub mod settings;
+pub mod web;

@@ -1,0 +1,1 @@
+//! The public web site: routes, handlers and views, all rendered from Releases.
