@@ -1,5 +1,215 @@
 //! Settings in layers: defaults < TOML file < `VITRINE_*` environment < flags.
+//!
+//! Flags and environment variables are parsed by clap (see [`crate::cmd`]) into a
+//! [`RawSettings`], the optional TOML file into another, and [`Settings::resolve`]
+//! merges them and validates once, listing every problem by its setting name.
+//! Unknown keys in the file are rejected so a typo never silently does nothing.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use vitrine_media::Limits;
+
+/// The default data folder, relative to the working directory.
+pub const DEFAULT_DATA: &str = "./vitrine-data";
+/// The default listen address: local only, so a demo is never exposed by accident.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// Settings as given by one layer; `None` means "not set here".
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSettings {
+    /// Data folder: database, blobs.
+    pub data: Option<PathBuf>,
+    /// Address for `vitrine serve`.
+    pub listen: Option<String>,
+    /// Image limits.
+    #[serde(default)]
+    pub images: RawImageLimits,
+}
+
+/// Image limits as given by one layer.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImageLimits {
+    /// Largest accepted file, in megabytes.
+    pub max_file_mb: Option<f64>,
+    /// Largest accepted image, in megapixels.
+    pub max_megapixels: Option<f64>,
+    /// Longest accepted side, in pixels.
+    pub max_side: Option<u32>,
+    /// Most frames accepted in an animated image.
+    pub max_frames: Option<u32>,
+}
+
+impl RawSettings {
+    /// Reads a TOML settings file. Errors name the file and the problem.
+    pub fn from_file(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read settings file {}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("settings file {}: {e}", path.display()))
+    }
+
+    /// Parses TOML settings.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// This layer with `over`'s values on top.
+    fn overlay(self, over: Self) -> Self {
+        Self {
+            data: over.data.or(self.data),
+            listen: over.listen.or(self.listen),
+            images: RawImageLimits {
+                max_file_mb: over.images.max_file_mb.or(self.images.max_file_mb),
+                max_megapixels: over.images.max_megapixels.or(self.images.max_megapixels),
+                max_side: over.images.max_side.or(self.images.max_side),
+                max_frames: over.images.max_frames.or(self.images.max_frames),
+            },
+        }
+    }
+}
 
 /// Validated settings.
-#[derive(Clone, Debug)]
-pub struct Settings {}
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Data folder.
+    pub data: PathBuf,
+    /// Listen address.
+    pub listen: SocketAddr,
+    /// Image limits.
+    pub limits: Limits,
+}
+
+impl Settings {
+    /// Merges the file layer under the flag/environment layer and validates.
+    /// Every problem is listed, each naming its setting.
+    pub fn resolve(file: RawSettings, flags: RawSettings) -> Result<Self, Vec<String>> {
+        let raw = file.overlay(flags);
+        let mut problems = Vec::new();
+        let listen_text = raw.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+        let listen = listen_text.parse().unwrap_or_else(|_| {
+            problems.push(format!(
+                "listen: \"{listen_text}\" is not an address and port such as 127.0.0.1:8080"
+            ));
+            SocketAddr::from(([127, 0, 0, 1], 8080))
+        });
+        let defaults = Limits::default();
+        let limits = Limits {
+            max_bytes: positive(raw.images.max_file_mb, "images.max_file_mb", &mut problems)
+                .map_or(defaults.max_bytes, |mb| (mb * 1_000_000.0) as u64),
+            max_pixels: positive(
+                raw.images.max_megapixels,
+                "images.max_megapixels",
+                &mut problems,
+            )
+            .map_or(defaults.max_pixels, |mp| (mp * 1_000_000.0) as u64),
+            max_side: nonzero(raw.images.max_side, "images.max_side", &mut problems)
+                .unwrap_or(defaults.max_side),
+            max_frames: nonzero(raw.images.max_frames, "images.max_frames", &mut problems)
+                .unwrap_or(defaults.max_frames),
+        };
+        let data = raw.data.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA));
+        if data.as_os_str().is_empty() {
+            problems.push("data: the data folder must not be empty".to_owned());
+        }
+        if problems.is_empty() {
+            Ok(Self {
+                data,
+                listen,
+                limits,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Default settings with data in `dir` (tests, tools).
+    pub fn for_data_dir(dir: &Path) -> Self {
+        Self {
+            data: dir.to_path_buf(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            limits: Limits::default(),
+        }
+    }
+
+    /// The SQLite database URL inside the data folder.
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}", self.data.join("vitrine.db").display())
+    }
+
+    /// The blob folder inside the data folder.
+    pub fn blob_dir(&self) -> PathBuf {
+        self.data.join("blobs")
+    }
+}
+
+fn positive(value: Option<f64>, name: &str, problems: &mut Vec<String>) -> Option<f64> {
+    match value {
+        Some(v) if !(v.is_finite() && v > 0.0) => {
+            problems.push(format!("{name}: must be a number above 0, got {v}"));
+            None
+        }
+        other => other,
+    }
+}
+
+fn nonzero(value: Option<u32>, name: &str, problems: &mut Vec<String>) -> Option<u32> {
+    match value {
+        Some(0) => {
+            problems.push(format!("{name}: must be at least 1"));
+            None
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_listen_locally_with_a_local_data_folder() {
+        let s = Settings::resolve(RawSettings::default(), RawSettings::default()).unwrap();
+        assert_eq!(s.listen.to_string(), DEFAULT_LISTEN);
+        assert_eq!(s.data, PathBuf::from(DEFAULT_DATA));
+        assert_eq!(s.limits.max_pixels, 100_000_000);
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let file = RawSettings::parse("listen = \"0.0.0.0:9000\"\ndata = \"/srv/a\"").unwrap();
+        let flags = RawSettings {
+            data: Some("/srv/b".into()),
+            ..Default::default()
+        };
+        let s = Settings::resolve(file, flags).unwrap();
+        assert_eq!(s.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(s.data, PathBuf::from("/srv/b"));
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_rejected_by_name() {
+        let err = RawSettings::parse("lisen = \"x\"").unwrap_err();
+        assert!(err.contains("lisen"), "{err}");
+        let err = RawSettings::parse("[images]\nmax_mb = 3").unwrap_err();
+        assert!(err.contains("max_mb"), "{err}");
+    }
+
+    #[test]
+    fn every_problem_is_listed_by_setting_name() {
+        let file = RawSettings::parse(
+            "listen = \"nowhere\"\n[images]\nmax_megapixels = -1\nmax_frames = 0",
+        )
+        .unwrap();
+        let problems = Settings::resolve(file, RawSettings::default()).unwrap_err();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].starts_with("listen:"));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("images.max_megapixels:"))
+        );
+        assert!(problems.iter().any(|p| p.starts_with("images.max_frames:")));
+    }
+}

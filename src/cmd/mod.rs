@@ -1,1 +1,136 @@
-//! The command line: one file per subcommand.
+//! The command line: arguments (clap), one file per subcommand, exit codes.
+//!
+//! Exit codes mean something, so scripts can rely on them: 0 success, 1 a check
+//! or validation failed (the output says what to fix), 2 any other error.
+
+mod check;
+mod import;
+mod progress;
+mod publish;
+mod serve;
+
+use crate::app::App;
+use crate::settings::{RawImageLimits, RawSettings, Settings};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Publish privacy-safe, accessible galleries from photo-elicitation and
+/// photovoice research.
+#[derive(Parser, Debug)]
+#[command(name = "vitrine", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Settings every subcommand takes.
+#[derive(Args, Debug)]
+struct GlobalArgs {
+    /// Data folder: the database and image files live here.
+    #[arg(long, global = true, env = "VITRINE_DATA", value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// A TOML settings file (keys: data, listen, [images] max_file_mb,
+    /// max_megapixels, max_side, max_frames).
+    #[arg(long, global = true, env = "VITRINE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Largest accepted image file, in megabytes [default: 50].
+    #[arg(long, global = true, env = "VITRINE_MAX_FILE_MB", value_name = "MB")]
+    max_file_mb: Option<f64>,
+    /// Largest accepted image, in megapixels [default: 100].
+    #[arg(long, global = true, env = "VITRINE_MAX_MEGAPIXELS", value_name = "MP")]
+    max_megapixels: Option<f64>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the public galleries (imports and publishes the demo study when the
+    /// data folder is empty).
+    Serve(serve::ServeArgs),
+    /// Import a study folder (study.toml, CSV files, images); all or nothing.
+    Import(import::ImportArgs),
+    /// Publish a new Release of a study: everything publishable becomes public.
+    Publish(publish::PublishArgs),
+    /// List what blocks each entry of a study from being published (exit 1 if
+    /// anything does).
+    Check(check::CheckArgs),
+}
+
+/// What a subcommand reports back to `main`.
+pub enum Outcome {
+    /// All good.
+    Ok,
+    /// A check or validation failed; the subcommand has said what.
+    Failed,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let listen = match &cli.command {
+        Command::Serve(args) => args.listen.clone(),
+        _ => None,
+    };
+    let settings = settings(&cli.global, listen)?;
+    let app = App::open(settings).await?;
+    match cli.command {
+        Command::Serve(args) => serve::run(app, args).await,
+        Command::Import(args) => import::run(&app, args).await,
+        Command::Publish(args) => publish::run(&app, args).await,
+        Command::Check(args) => check::run(&app, args).await,
+    }
+}
+
+/// Builds validated settings from the file, environment and flags.
+fn settings(global: &GlobalArgs, listen: Option<String>) -> anyhow::Result<Settings> {
+    let file = match &global.config {
+        Some(path) => RawSettings::from_file(path).map_err(anyhow::Error::msg)?,
+        None => RawSettings::default(),
+    };
+    let flags = RawSettings {
+        data: global.data.clone(),
+        listen,
+        images: RawImageLimits {
+            max_file_mb: global.max_file_mb,
+            max_megapixels: global.max_megapixels,
+            ..RawImageLimits::default()
+        },
+    };
+    Settings::resolve(file, flags)
+        .map_err(|problems| anyhow::anyhow!("invalid settings:\n  {}", problems.join("\n  ")))
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("VITRINE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}

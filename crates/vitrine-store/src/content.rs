@@ -26,6 +26,8 @@ pub struct StudyContent {
     pub entries: Vec<Entry>,
     /// Public derivatives by image.
     pub images: HashMap<ImageId, ReleaseImage>,
+    /// Each entry's import key (staff-facing: `vitrine check` names entries by it).
+    pub entry_keys: HashMap<EntryId, String>,
 }
 
 impl StudyContent {
@@ -130,6 +132,15 @@ impl Store {
         let consents = self.load_consents(id).await?;
         let entries = self.load_entries(id).await?;
         let images = self.load_images(id).await?;
+        let entry_keys = sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, import_key FROM entries WHERE study_id = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|(id, key)| (EntryId(id), key))
+        .collect();
         Ok(StudyContent {
             study,
             prompts,
@@ -138,6 +149,7 @@ impl Store {
             consents,
             entries,
             images,
+            entry_keys,
         })
     }
 

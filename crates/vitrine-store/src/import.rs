@@ -153,6 +153,16 @@ pub struct ImportSummary {
 }
 
 impl Store {
+    /// Whether an image with this original hash is stored (so re-importing it
+    /// needs no processing and writes no blobs).
+    pub async fn image_exists(&self, sha256: &str) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM images WHERE sha256 = $1")
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
     /// Writes a whole study in one transaction.
     pub async fn import_study(&self, import: &StudyImport) -> Result<ImportSummary> {
         let mut tx = self.pool.begin().await?;
@@ -379,7 +389,15 @@ async fn write_entries(
         let prompt = lookup(&keys.prompts, &e.prompt_key, "prompt")?;
         let participant = lookup(&keys.participants, &e.participant_key, "participant")?;
         let image = match &e.image_sha256 {
-            Some(sha) => Some(lookup(&keys.images, sha, "image")?),
+            Some(sha) => match keys.images.get(sha) {
+                Some(id) => Some(*id),
+                None => Some(image_id_by_sha(tx, sha).await?.ok_or_else(|| {
+                    crate::StoreError::Corrupt(format!(
+                        "entry {} names an image that is not stored",
+                        e.key
+                    ))
+                })?),
+            },
             None => None,
         };
         let id: i64 = sqlx::query_scalar(
@@ -429,6 +447,15 @@ async fn write_entries(
         kept.push(e.key.clone());
     }
     remove_unlisted(tx, "entries", study, kept.iter()).await
+}
+
+async fn image_id_by_sha(tx: &mut Transaction<'_, Any>, sha: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM images WHERE sha256 = $1")
+            .bind(sha)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
 }
 
 /// Deletes rows of `table` in `study` whose import key is not in `keep`.

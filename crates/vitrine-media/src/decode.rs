@@ -1,0 +1,153 @@
+//! Turns accepted bytes into upright 8-bit pixels. The decoder is fenced in
+//! twice: the header was already checked by [`crate::probe`], and the decoder
+//! gets its own `image::Limits` sized from that header, so a file whose data
+//! disagrees with its header cannot make it allocate more than the header
+//! promised.
+
+use std::io::Cursor;
+
+use image::error::ImageError;
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+
+use crate::error::MediaError;
+use crate::format::Format;
+use crate::pixels::Pixels;
+use crate::probe::{Probe, find_jpeg_marker};
+
+/// Head-room for decoder bookkeeping (Huffman tables, row buffers, zlib
+/// windows) on top of the pixel buffer itself.
+const DECODER_SLACK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Pixels plus the embedded ICC profile, which colour conversion needs and
+/// which must never reach the output itself.
+pub(crate) struct Decoded {
+    pub pixels: Pixels,
+    pub icc_profile: Option<Vec<u8>>,
+}
+
+/// Decodes the first frame, applies the EXIF orientation, and reduces the
+/// pixels to 8-bit RGB or RGBA.
+///
+/// The decoders are third-party code fed untrusted bytes. They are fuzzed
+/// upstream, but should one still panic on some file, that must cost the
+/// researcher one upload with a clear message, not the server a worker.
+pub(crate) fn decode(bytes: &[u8], probe: &Probe) -> Result<Decoded, MediaError> {
+    std::panic::catch_unwind(|| decode_unguarded(bytes, probe)).unwrap_or_else(|_| {
+        Err(MediaError::Corrupt(
+            "the decoder could not make sense of the image data".into(),
+        ))
+    })
+}
+
+fn decode_unguarded(bytes: &[u8], probe: &Probe) -> Result<Decoded, MediaError> {
+    if probe.format == Format::Jpeg {
+        check_jpeg_complete(bytes)?;
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes));
+    reader.set_format(match probe.format {
+        Format::Jpeg => ImageFormat::Jpeg,
+        Format::Png => ImageFormat::Png,
+        Format::Webp => ImageFormat::WebP,
+    });
+    reader.limits(decoder_limits(probe));
+    let mut decoder = reader.into_decoder().map_err(from_image_error)?;
+    if decoder.dimensions() != (probe.width, probe.height) {
+        return Err(MediaError::Corrupt(
+            "the image data does not match the size in its header".into(),
+        ));
+    }
+    // Broken metadata must not block an otherwise good photo: without a
+    // readable orientation or profile the image is shown as stored, in sRGB,
+    // which is what browsers do too.
+    let icc_profile = decoder.icc_profile().ok().flatten();
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let image = DynamicImage::from_decoder(decoder).map_err(from_image_error)?;
+    Ok(Decoded {
+        pixels: upright_8bit(image, orientation),
+        icc_profile,
+    })
+}
+
+fn decoder_limits(probe: &Probe) -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(probe.width);
+    limits.max_image_height = Some(probe.height);
+    // Eight bytes per pixel covers the widest layout the decoders produce
+    // (16-bit RGBA).
+    let pixels = u64::from(probe.width) * u64::from(probe.height);
+    limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(DECODER_SLACK_BYTES));
+    limits
+}
+
+/// Converts to 8-bit RGB(A) before rotating, so the rotation copies the
+/// smallest buffer possible.
+fn upright_8bit(image: DynamicImage, orientation: Orientation) -> Pixels {
+    let alpha = image.color().has_alpha();
+    let mut image = if alpha {
+        DynamicImage::ImageRgba8(image.into_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(image.into_rgb8())
+    };
+    image.apply_orientation(orientation);
+    let (width, height) = (image.width(), image.height());
+    let data = if alpha {
+        image.into_rgba8().into_raw()
+    } else {
+        image.into_rgb8().into_raw()
+    };
+    Pixels {
+        width,
+        height,
+        alpha,
+        data,
+    }
+}
+
+/// The JPEG decoder fills missing scan data with grey instead of failing,
+/// which would publish a half-grey photo. An end-of-image marker after the
+/// first scan proves the data is complete: inside entropy-coded data every
+/// 0xFF byte is stuffed with 0x00, so 0xFF 0xD9 there can only be the marker.
+/// The scan is found by walking segments, because an EXIF thumbnail is a
+/// complete JPEG, end marker included, inside a metadata segment.
+fn check_jpeg_complete(bytes: &[u8]) -> Result<(), MediaError> {
+    let (_, scan) = find_jpeg_marker(bytes, |m| m == 0xDA)?;
+    let rest = bytes.get(scan..).unwrap_or_default();
+    if rest.windows(2).any(|w| w == [0xFF, 0xD9]) {
+        Ok(())
+    } else {
+        Err(MediaError::Corrupt(
+            "the JPEG data stops before the end of the image".into(),
+        ))
+    }
+}
+
+/// Maps decoder errors to messages about the file, keeping the decoder's
+/// own short reason for the record.
+fn from_image_error(err: ImageError) -> MediaError {
+    match err {
+        ImageError::Unsupported(e) => MediaError::UnsupportedFeature(e.to_string()),
+        ImageError::Limits(_) => {
+            MediaError::Corrupt("decoding needed more memory than the image's size allows".into())
+        }
+        ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+            MediaError::Corrupt("the file ends before the image data does".into())
+        }
+        other => MediaError::Corrupt(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jpeg_completeness_needs_an_end_marker_after_the_scan() {
+        assert!(check_jpeg_complete(&[0xFF, 0xD8, 0xFF, 0xDA, 1, 2, 0xFF, 0xD9]).is_ok());
+        assert!(check_jpeg_complete(&[0xFF, 0xD8, 0xFF, 0xDA, 1, 2, 3]).is_err());
+        // A thumbnail's end marker inside APP1 does not count for the main image.
+        let mut b = vec![0xFF, 0xD8, 0xFF, 0xE1, 0, 6, 0xFF, 0xDA, 0xFF, 0xD9];
+        b.extend([0xFF, 0xDA, 0, 2, 1, 2, 3]);
+        assert!(check_jpeg_complete(&b).is_err());
+    }
+}

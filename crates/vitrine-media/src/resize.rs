@@ -1,0 +1,116 @@
+//! Chooses the published widths and scales pixels to them.
+//!
+//! Width rule: every requested width smaller than the upright source width is
+//! produced as asked; all requested widths at or above the source width
+//! collapse into one variant at the source width. So a 1000 px photo with
+//! the default widths yields 320, 640 and 1000; a 200 px photo yields only
+//! 200. Nothing is ever upscaled, and a large screen still gets the full
+//! resolution the researcher uploaded.
+
+use fast_image_resize::images::{Image, ImageRef};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+
+use crate::error::MediaError;
+use crate::pixels::Pixels;
+
+/// Applies the width rule above. Widths of 0 are ignored; the result is
+/// sorted ascending without duplicates.
+pub(crate) fn plan_widths(source_width: u32, requested: &[u32]) -> Result<Vec<u32>, MediaError> {
+    let mut widths: Vec<u32> = requested
+        .iter()
+        .filter(|&&w| w > 0)
+        .map(|&w| w.min(source_width))
+        .collect();
+    if widths.is_empty() {
+        return Err(MediaError::NoWidths);
+    }
+    widths.sort_unstable();
+    widths.dedup();
+    Ok(widths)
+}
+
+/// Height that keeps the aspect ratio at `width`, rounded, at least 1.
+pub(crate) fn height_for(source_width: u32, source_height: u32, width: u32) -> u32 {
+    let scaled = (u64::from(source_height) * u64::from(width) * 2 + u64::from(source_width))
+        / (2 * u64::from(source_width.max(1)));
+    u32::try_from(scaled.max(1)).unwrap_or(u32::MAX)
+}
+
+/// Scales `src` to exactly `width` × `height` with a Lanczos3 filter.
+/// Transparent images are resized with premultiplied alpha so that colour
+/// hidden under transparent pixels does not bleed into visible edges.
+pub(crate) fn resize(src: &Pixels, width: u32, height: u32) -> Result<Pixels, MediaError> {
+    let pixel_type = if src.alpha {
+        PixelType::U8x4
+    } else {
+        PixelType::U8x3
+    };
+    let internal =
+        |reason: String| MediaError::Internal(format!("resizing to {width}×{height}: {reason}"));
+    let source = ImageRef::new(src.width, src.height, &src.data, pixel_type)
+        .map_err(|e| internal(e.to_string()))?;
+    let mut target = Image::new(width, height, pixel_type);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new()
+        .resize(&source, &mut target, &options)
+        .map_err(|e| internal(e.to_string()))?;
+    Ok(Pixels {
+        width,
+        height,
+        alpha: src.alpha,
+        data: target.into_vec(),
+    })
+}
+
+/// Size that fits inside a `max` × `max` box, keeping the aspect ratio.
+pub(crate) fn fit_within(width: u32, height: u32, max: u32) -> (u32, u32) {
+    if width <= max && height <= max {
+        return (width, height);
+    }
+    if width >= height {
+        (max, height_for(width, height, max).min(max))
+    } else {
+        (height_for(height, width, max).min(max), max)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DEFAULT_WIDTHS;
+
+    #[test]
+    fn widths_never_exceed_the_source() {
+        assert_eq!(plan_widths(1000, &DEFAULT_WIDTHS), Ok(vec![320, 640, 1000]));
+        assert_eq!(plan_widths(200, &DEFAULT_WIDTHS), Ok(vec![200]));
+        assert_eq!(plan_widths(1024, &DEFAULT_WIDTHS), Ok(vec![320, 640, 1024]));
+        assert_eq!(
+            plan_widths(5000, &DEFAULT_WIDTHS),
+            Ok(DEFAULT_WIDTHS.to_vec())
+        );
+        assert_eq!(plan_widths(5000, &[640, 0, 320, 640]), Ok(vec![320, 640]));
+        assert_eq!(plan_widths(5000, &[0]), Err(MediaError::NoWidths));
+    }
+
+    #[test]
+    fn heights_keep_the_aspect_ratio() {
+        assert_eq!(height_for(4000, 3000, 320), 240);
+        assert_eq!(height_for(3000, 1, 320), 1);
+        assert_eq!(height_for(999, 500, 320), 160);
+        assert_eq!(fit_within(4000, 3000, 100), (100, 75));
+        assert_eq!(fit_within(10, 3000, 100), (1, 100));
+        assert_eq!(fit_within(50, 40, 100), (50, 40));
+    }
+
+    #[test]
+    fn resizing_a_flat_colour_keeps_it() {
+        let src = Pixels {
+            width: 8,
+            height: 4,
+            alpha: false,
+            data: [10u8, 200, 30].repeat(32),
+        };
+        let out = resize(&src, 4, 2).unwrap();
+        assert_eq!(out.data, [10u8, 200, 30].repeat(8));
+    }
+}

@@ -1,0 +1,191 @@
+//! The image half of an import: check every named image before anything is
+//! written, then ingest the new ones with a progress report.
+
+use super::files::StudyFiles;
+use super::rows::ParsedEntry;
+use super::{ImportError, Problem};
+use crate::app::App;
+use crate::app::ingest::{WrittenBlobs, ingest};
+use futures::StreamExt;
+use std::collections::BTreeMap;
+use vitrine_media::MediaError;
+use vitrine_store::NewImage;
+
+/// Reports progress of long image work: a bar on a terminal, plain lines in logs.
+pub trait Progress: Send + Sync {
+    /// Work on `total` images begins.
+    fn start(&self, total: u64);
+    /// One image (named by its path in the folder) is done.
+    fn advance(&self, label: &str);
+    /// All done.
+    fn finish(&self);
+}
+
+/// Progress reporting that reports nothing (tests, the demo).
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _total: u64) {}
+    fn advance(&self, _label: &str) {}
+    fn finish(&self) {}
+}
+
+/// One distinct image file named by the entries.
+struct Named {
+    path: String,
+    sha256: String,
+    stored: bool,
+}
+
+/// The images an import uses, checked.
+pub struct CheckedImages {
+    by_path: BTreeMap<String, Named>,
+}
+
+/// What ingesting produced.
+pub struct Ingested {
+    pub new_images: Vec<NewImage>,
+    pub written: WrittenBlobs,
+    pub processed: usize,
+    pub reused: usize,
+}
+
+/// Reads each named image once, checks its header against the limits and
+/// notes whether identical bytes are already stored. Problems point at the
+/// first entries.csv row naming the file.
+pub fn check(
+    app: &App,
+    files: &dyn StudyFiles,
+    refs: &[(usize, String)],
+    problems: &mut Vec<Problem>,
+) -> CheckedImages {
+    let mut by_path = BTreeMap::new();
+    for (row, path) in refs {
+        match read_checked(app, files, path) {
+            Ok(sha256) => {
+                by_path.insert(
+                    path.clone(),
+                    Named {
+                        path: path.clone(),
+                        sha256,
+                        stored: false,
+                    },
+                );
+            }
+            Err(message) => problems.push(Problem::at(
+                "entries.csv",
+                Some(*row),
+                Some("image"),
+                message,
+            )),
+        }
+    }
+    CheckedImages { by_path }
+}
+
+fn read_checked(app: &App, files: &dyn StudyFiles, path: &str) -> Result<String, String> {
+    let limits = &app.settings.limits;
+    match files.size(path) {
+        Ok(None) => return Err(format!("{path} does not exist in the study folder")),
+        Err(e) => return Err(format!("{path} cannot be read: {e}")),
+        Ok(Some(size)) if size > limits.max_bytes => {
+            return Err(format!(
+                "{path}: {}",
+                MediaError::FileTooLarge {
+                    size,
+                    limit: limits.max_bytes
+                }
+            ));
+        }
+        Ok(Some(_)) => {}
+    }
+    let bytes = match files.read(path) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Err(format!("{path} does not exist in the study folder")),
+        Err(e) => return Err(format!("{path} cannot be read: {e}")),
+    };
+    vitrine_media::probe(&bytes, limits).map_err(|e| format!("{path}: {e}"))?;
+    Ok(vitrine_media::sha256_hex(&bytes))
+}
+
+impl CheckedImages {
+    /// Fills in each entry's image hash.
+    pub fn assign(&self, entries: &mut [ParsedEntry]) {
+        for parsed in entries {
+            parsed.entry.image_sha256 = parsed
+                .image
+                .as_ref()
+                .and_then(|p| self.by_path.get(p))
+                .map(|n| n.sha256.clone());
+        }
+    }
+
+    /// Processes and stores every image not stored yet, a few at a time. On any
+    /// failure, removes what it wrote and reports every failed file.
+    pub async fn ingest(
+        mut self,
+        app: &App,
+        files: &dyn StudyFiles,
+        progress: &dyn Progress,
+    ) -> Result<Ingested, ImportError> {
+        let mut distinct: BTreeMap<String, &mut Named> = BTreeMap::new();
+        for named in self.by_path.values_mut() {
+            named.stored = app
+                .store
+                .image_exists(&named.sha256)
+                .await
+                .map_err(anyhow::Error::new)?;
+            distinct.entry(named.sha256.clone()).or_insert(named);
+        }
+        let todo: Vec<(String, String)> = distinct
+            .values()
+            .filter(|n| !n.stored)
+            .map(|n| (n.path.clone(), n.sha256.clone()))
+            .collect();
+        let reused = distinct.len() - todo.len();
+        progress.start(todo.len() as u64);
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let results: Vec<_> = futures::stream::iter(todo)
+            .map(|(path, sha)| async move {
+                let mut written = WrittenBlobs::default();
+                let result = match files.read(&path) {
+                    Ok(Some(bytes)) => {
+                        ingest(&app.blobs, app.settings.limits, bytes, sha, &mut written)
+                            .await
+                            .map_err(|e| format!("{path}: {e}"))
+                    }
+                    Ok(None) => Err(format!("{path} disappeared while importing")),
+                    Err(e) => Err(format!("{path} cannot be read: {e}")),
+                };
+                progress.advance(&path);
+                (result, written)
+            })
+            .buffer_unordered(workers)
+            .collect()
+            .await;
+        progress.finish();
+        let mut out = Ingested {
+            new_images: Vec::new(),
+            written: WrittenBlobs::default(),
+            processed: 0,
+            reused,
+        };
+        let mut problems = Vec::new();
+        for (result, written) in results {
+            out.written.absorb(written);
+            match result {
+                Ok(image) => out.new_images.push(image),
+                Err(message) => {
+                    problems.push(Problem::at("entries.csv", None, Some("image"), message))
+                }
+            }
+        }
+        if !problems.is_empty() {
+            out.written.rollback(&app.blobs).await;
+            return Err(ImportError::Invalid(problems));
+        }
+        out.new_images.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+        out.processed = out.new_images.len();
+        Ok(out)
+    }
+}

@@ -1,0 +1,258 @@
+//! Import a study folder (study.toml, CSV files, images) all or nothing.
+//!
+//! Three phases, so a mistake never leaves half a study behind:
+//! 1. **Validate** everything: parse every file, check every reference, read
+//!    every image header. Every problem is collected with its file, row and
+//!    column; if there is any, stop before changing anything.
+//! 2. **Ingest** new images: originals to the vault, derivatives to the public
+//!    area. Images already stored (same bytes) are reused, not redone.
+//! 3. **Write** all rows in one transaction. If that or phase 2 fails, the blobs
+//!    phase 2 wrote are removed again.
+
+pub mod files;
+mod images;
+mod rows;
+mod study_toml;
+mod table;
+
+use crate::app::App;
+use files::StudyFiles;
+use std::fmt;
+use vitrine_store::{ImportSummary, StudyImport};
+
+pub use images::{NoProgress, Progress};
+
+/// One problem found in a study folder, located for the researcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// File name within the folder.
+    pub file: String,
+    /// Spreadsheet row (header = 1).
+    pub row: Option<usize>,
+    /// Column (CSV) or key (TOML).
+    pub column: Option<String>,
+    /// What is wrong and, where possible, what to do.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at a place in a file.
+    pub fn at(
+        file: &str,
+        row: Option<usize>,
+        column: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            file: file.to_owned(),
+            row,
+            column: column.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
+    /// A problem with a whole file.
+    pub fn file(file: &str, message: impl Into<String>) -> Self {
+        Self::at(file, None, None, message)
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(row) = self.row {
+            write!(f, " row {row}")?;
+        }
+        if let Some(column) = &self.column {
+            let what = if self.file.ends_with(".toml") {
+                "key"
+            } else {
+                "column"
+            };
+            write!(f, ", {what} {column}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Why an import did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The folder has problems the researcher must fix. Nothing was changed.
+    #[error("the study folder has {} problem(s)", .0.len())]
+    Invalid(Vec<Problem>),
+    /// Something outside the folder failed (disk, database). Nothing was changed.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// What an import did.
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    /// The study's slug.
+    pub slug: String,
+    /// Rows written.
+    pub summary: ImportSummary,
+    /// Images processed now.
+    pub images_processed: usize,
+    /// Images already stored and reused.
+    pub images_reused: usize,
+}
+
+/// Validates and imports the study in `files`.
+pub async fn import_folder(
+    app: &App,
+    files: &dyn StudyFiles,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportError> {
+    let mut problems = Vec::new();
+    let parsed = parse_folder(files, &mut problems);
+    let images = images::check(app, files, &parsed.image_refs, &mut problems);
+    problems.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
+    let (Some(info), true) = (parsed.info, problems.is_empty()) else {
+        return Err(ImportError::Invalid(problems));
+    };
+    let mut parsed = ParsedFolder {
+        info: Some(info),
+        ..parsed
+    };
+    images.assign(&mut parsed.entries);
+    let mut outcome = images.ingest(app, files, progress).await?;
+    let import = StudyImport {
+        info: parsed
+            .info
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("study texts vanished"))?,
+        prompts: parsed.prompts,
+        themes: parsed.themes,
+        participants: parsed.participants,
+        images: std::mem::take(&mut outcome.new_images),
+        entries: parsed.entries.into_iter().map(|e| e.entry).collect(),
+    };
+    match app.store.import_study(&import).await {
+        Ok(summary) => {
+            outcome.written.disarm();
+            Ok(ImportReport {
+                slug: import.info.slug,
+                summary,
+                images_processed: outcome.processed,
+                images_reused: outcome.reused,
+            })
+        }
+        Err(e) => {
+            outcome.written.rollback(&app.blobs).await;
+            Err(ImportError::Failed(
+                anyhow::Error::new(e).context("could not save the study"),
+            ))
+        }
+    }
+}
+
+/// Everything parsed from the folder's text files.
+struct ParsedFolder {
+    /// `None` when study.toml has problems (they are recorded).
+    info: Option<vitrine_core::StudyInfo>,
+    prompts: Vec<vitrine_store::ImportPrompt>,
+    themes: Vec<vitrine_store::ImportTheme>,
+    participants: Vec<vitrine_store::ImportParticipant>,
+    entries: Vec<rows::ParsedEntry>,
+    /// Every image path named, with the first row naming it.
+    image_refs: Vec<(usize, String)>,
+}
+
+fn read_file(
+    files: &dyn StudyFiles,
+    name: &str,
+    required: bool,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<u8>> {
+    match files.read(name) {
+        Ok(Some(bytes)) => Some(bytes),
+        Ok(None) if required => {
+            problems.push(Problem::file(
+                name,
+                "is missing from the folder; see docs/study-folder.md for the layout",
+            ));
+            None
+        }
+        Ok(None) => None,
+        Err(e) => {
+            problems.push(Problem::file(name, format!("cannot be read: {e}")));
+            None
+        }
+    }
+}
+
+fn read_table(
+    files: &dyn StudyFiles,
+    name: &'static str,
+    columns: (&[&str], &[&str]),
+    required: bool,
+    problems: &mut Vec<Problem>,
+) -> Option<table::Table> {
+    let bytes = read_file(files, name, required, problems)?;
+    table::parse(name, &bytes, columns.0, columns.1, problems)
+}
+
+/// Parses every text file, recording all problems, and keeps going after one so
+/// the researcher sees the whole list at once.
+fn parse_folder(files: &dyn StudyFiles, problems: &mut Vec<Problem>) -> ParsedFolder {
+    let info = read_file(files, "study.toml", true, problems)
+        .and_then(|b| study_toml::parse(&b, problems));
+    let prompts_table = read_table(files, "prompts.csv", rows::PROMPTS, true, problems);
+    let participants_table = read_table(
+        files,
+        "participants.csv",
+        rows::PARTICIPANTS,
+        true,
+        problems,
+    );
+    let consent_table = read_table(files, "consent.csv", rows::CONSENT, true, problems);
+    let themes_table = read_table(files, "themes.csv", rows::THEMES, false, problems);
+    let entries_table = read_table(files, "entries.csv", rows::ENTRIES, true, problems);
+
+    let prompts = prompts_table
+        .as_ref()
+        .map(|t| rows::prompts(t, problems))
+        .unwrap_or_default();
+    let themes = themes_table
+        .as_ref()
+        .map(|t| rows::themes(t, problems))
+        .unwrap_or_default();
+    let mut participants = participants_table
+        .as_ref()
+        .map(|t| rows::participants(t, problems))
+        .unwrap_or_default();
+    if let Some(t) = &consent_table {
+        rows::consent(t, &mut participants, problems);
+    }
+    let known = rows::Known {
+        prompts: prompts.iter().map(|p| p.key.as_str()).collect(),
+        participants: participants.iter().map(|p| p.key.as_str()).collect(),
+        themes: themes.iter().map(|t| t.key.as_str()).collect(),
+        have_prompts: prompts_table.is_some(),
+        have_participants: participants_table.is_some(),
+    };
+    let entries = entries_table
+        .as_ref()
+        .map(|t| rows::entries(t, &known, problems))
+        .unwrap_or_default();
+    if prompts.is_empty() && prompts_table.is_some() {
+        problems.push(Problem::file(
+            "prompts.csv",
+            "has no prompts; a study needs at least one",
+        ));
+    }
+    let image_refs = entries_table
+        .as_ref()
+        .map(rows::image_refs)
+        .unwrap_or_default();
+    ParsedFolder {
+        info,
+        prompts,
+        themes,
+        participants,
+        entries,
+        image_refs,
+    }
+}

@@ -1,0 +1,118 @@
+//! Publish: write a new Release of a study from what is publishable now.
+//!
+//! Nothing else makes anything public. The rules are the core's
+//! ([`vitrine_core::build_release`]); this use case gathers the input, stamps a
+//! version and date, and stores the snapshot.
+
+use crate::app::App;
+use anyhow::Context;
+use vitrine_core::{Blocker, EntryId, build_release};
+
+/// What a publish did.
+#[derive(Debug, Clone)]
+pub struct Published {
+    /// The study's slug.
+    pub slug: String,
+    /// The new Release's version.
+    pub version: u32,
+    /// Entries in the Release.
+    pub entries: usize,
+    /// Entries left out, with each one's reasons.
+    pub left_out: Vec<(String, Vec<Blocker>)>,
+}
+
+/// Why a publish did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// No study has this slug.
+    #[error("there is no study \"{slug}\"; known studies: {known}")]
+    UnknownStudy {
+        /// The slug asked for.
+        slug: String,
+        /// Slugs that exist, for the message.
+        known: String,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// Loads a study's working content, or explains which studies exist.
+pub async fn load(app: &App, slug: &str) -> Result<vitrine_store::StudyContent, PublishError> {
+    let Some(study) = app
+        .store
+        .find_study_by_slug(slug)
+        .await
+        .context("cannot read the study")?
+    else {
+        let known = app
+            .store
+            .list_study_slugs()
+            .await
+            .context("cannot list studies")?;
+        let known = if known.is_empty() {
+            "none yet (run vitrine import FOLDER)".to_owned()
+        } else {
+            known.join(", ")
+        };
+        return Err(PublishError::UnknownStudy {
+            slug: slug.to_owned(),
+            known,
+        });
+    };
+    Ok(app
+        .store
+        .load_study_content(study)
+        .await
+        .context("cannot read the study's entries")?)
+}
+
+/// A staff-facing name for an entry: its import key and title.
+pub fn entry_label(content: &vitrine_store::StudyContent, id: EntryId) -> String {
+    let key = content.entry_keys.get(&id).map_or("?", String::as_str);
+    let title = content
+        .entries
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| {
+            e.title
+                .clone()
+                .unwrap_or_else(|| vitrine_core::text::first_words(&e.caption, 6))
+        })
+        .unwrap_or_default();
+    format!("{key} “{title}”")
+}
+
+/// Publishes a new Release of the study `slug`.
+pub async fn publish(app: &App, slug: &str) -> Result<Published, PublishError> {
+    let content = load(app, slug).await?;
+    let version = app
+        .store
+        .next_release_version(content.study.id)
+        .await
+        .context("cannot read Releases")?;
+    let (release, left_out) = build_release(
+        &content.release_input(),
+        version,
+        time::OffsetDateTime::now_utc(),
+    );
+    app.store
+        .insert_release(content.study.id, &release)
+        .await
+        .context("cannot save the Release")?;
+    tracing::info!(
+        study = slug,
+        version,
+        entries = release.entry_count(),
+        "published a Release"
+    );
+    Ok(Published {
+        slug: slug.to_owned(),
+        version,
+        entries: release.entry_count(),
+        left_out: left_out
+            .into_iter()
+            .map(|(id, reasons)| (entry_label(&content, id), reasons))
+            .collect(),
+    })
+}

@@ -1,0 +1,59 @@
+//! Progress on the terminal: a bar when stderr is a terminal, plain lines when
+//! it is not (CI logs, pipes), so long image work never looks stuck.
+
+use crate::app::import::Progress;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A progress reporter for the terminal.
+pub struct TerminalProgress {
+    bar: Option<ProgressBar>,
+    total: AtomicU64,
+    done: AtomicU64,
+}
+
+impl TerminalProgress {
+    /// A bar on a terminal, plain lines otherwise.
+    pub fn new() -> Self {
+        Self {
+            bar: std::io::stderr().is_terminal().then(ProgressBar::hidden),
+            total: 0.into(),
+            done: 0.into(),
+        }
+    }
+}
+
+impl Progress for TerminalProgress {
+    fn start(&self, total: u64) {
+        self.total.store(total, Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_length(total);
+            let style = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_prefix("Processing images");
+        } else if total > 0 {
+            eprintln!("Processing {total} image(s)");
+        }
+    }
+
+    fn advance(&self, label: &str) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(label.to_owned());
+                bar.inc(1);
+            }
+            None => eprintln!("  [{done}/{}] {label}", self.total.load(Ordering::Relaxed)),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! `vitrine serve`: the public web site. With an empty data folder it first
+//! imports and publishes the bundled demo study, so a fresh clone shows a
+//! gallery with one command.
+
+use super::Outcome;
+use crate::app::App;
+use crate::app::demo::ensure_demo;
+use anyhow::Context;
+use clap::Args;
+
+/// Arguments of `vitrine serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "VITRINE_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn run(app: App, _args: ServeArgs) -> anyhow::Result<Outcome> {
+    if ensure_demo(&app).await? {
+        println!("The data folder was empty: imported and published the demo study.");
+    }
+    let listen = app.settings.listen;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}; is another program using it? Try --listen 127.0.0.1:8081"))?;
+    println!(
+        "Vitrine is serving the galleries at http://{}/ (Ctrl-C to stop)",
+        listener.local_addr()?
+    );
+    axum::serve(listener, crate::web::router(app))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the web server stopped")?;
+    Ok(Outcome::Ok)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => tracing::error!(error = %e, "cannot listen for SIGTERM"),
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,314 @@
+//! Importing study folders as a researcher would: every problem listed at once,
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+//! all-or-nothing, idempotent re-imports, and no orphan blobs (issue 3 §2, §3).
+
+use std::path::{Path, PathBuf};
+use vitrine::app::App;
+use vitrine::app::import::files::DiskFolder;
+use vitrine::app::import::{ImportError, NoProgress, import_folder};
+use vitrine::app::publish::publish;
+use vitrine::settings::Settings;
+
+const SMALL: &str = "examples/small-study";
+
+async fn open(dir: &Path) -> App {
+    App::open(Settings::for_data_dir(dir))
+        .await
+        .expect("open app")
+}
+
+/// A writable copy of a study folder, for breaking on purpose.
+fn copy_folder(from: &str) -> tempfile::TempDir {
+    let to = tempfile::tempdir().expect("tempdir");
+    copy_dir(Path::new(from), to.path());
+    to
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read_dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+fn edit(path: PathBuf, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(path, f(text)).expect("write");
+}
+
+async fn import(
+    app: &App,
+    folder: &Path,
+) -> Result<vitrine::app::import::ImportReport, ImportError> {
+    import_folder(app, &DiskFolder::new(folder), &NoProgress).await
+}
+
+fn problems(result: Result<vitrine::app::import::ImportReport, ImportError>) -> Vec<String> {
+    match result {
+        Err(ImportError::Invalid(problems)) => problems.iter().map(ToString::to_string).collect(),
+        Err(ImportError::Failed(e)) => panic!("expected problems, got failure {e:#}"),
+        Ok(_) => panic!("expected problems, the import succeeded"),
+    }
+}
+
+/// Every file under the data folder with its size: "unchanged" means this is equal.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, u64)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.join("blobs")];
+    while let Some(d) = stack.pop() {
+        let Ok(listing) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in listing.flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                files.push((e.path(), e.metadata().map(|m| m.len()).unwrap_or(0)));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn small_example_imports_and_publishes_all_but_the_unconsented_entry() {
+    let data = tempfile::tempdir().unwrap();
+    let app = open(data.path()).await;
+    let report = import(&app, Path::new(SMALL)).await.expect("import");
+    assert_eq!(report.summary.entries, 4);
+    assert_eq!(
+        report.images_processed, 3,
+        "bus stop.jpg (a space in the name) is read too"
+    );
+    let published = publish(&app, &report.slug).await.expect("publish");
+    assert_eq!(published.entries, 3);
+    assert_eq!(published.left_out.len(), 1);
+    assert!(published.left_out[0].1[0].to_string().contains("\"web\""));
+}
+
+#[tokio::test]
+async fn a_malformed_folder_lists_every_problem_and_changes_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let app = open(data.path()).await;
+    import(&app, Path::new(SMALL)).await.expect("first import");
+    let before = snapshot(data.path());
+    let entries_before = app
+        .store
+        .find_study_by_slug("small-study")
+        .await
+        .unwrap()
+        .unwrap();
+
+    let folder = copy_folder(SMALL);
+    edit(folder.path().join("entries.csv"), |t| {
+        t.replacen("images/kettle.png", "images/x.jpg", 1)
+            .replacen(",O-edited,", ",Q,", 1)
+            + "e9,nowhere,one,nobody,O,Extra,images/kettle.png,Caption,,,,,,,WTFPL,,\n"
+    });
+    edit(folder.path().join("study.toml"), |t| {
+        t.replacen("title =", "colour = \"red\"\ntitle =", 1)
+    });
+    std::fs::remove_file(folder.path().join("consent.csv")).unwrap();
+
+    let found = problems(import(&app, folder.path()).await);
+    let expect = [
+        "consent.csv: is missing from the folder",
+        "entries.csv row 2, column image: images/x.jpg does not exist",
+        "entries.csv row 3, column provenance: \"Q\" is not a provenance",
+        "entries.csv row 6, column prompt_id: \"nowhere\" is not in prompts.csv",
+        "entries.csv row 6, column participant_id: \"nobody\" is not in participants.csv",
+        "entries.csv row 6, column order: \"one\" is not a whole number",
+        "entries.csv row 6, column licence: unknown licence \"WTFPL\"",
+        "study.toml: line ",
+    ];
+    for e in expect {
+        assert!(
+            found.iter().any(|p| p.starts_with(e)),
+            "missing {e:?} in {found:#?}"
+        );
+    }
+    assert!(found.iter().any(|p| p.contains("colour")), "{found:#?}");
+    assert_eq!(
+        snapshot(data.path()),
+        before,
+        "no blob was added or removed"
+    );
+    let after = app
+        .store
+        .find_study_by_slug("small-study")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after, entries_before, "study texts unchanged");
+    let content = app.store.load_study_content(after).await.unwrap();
+    assert_eq!(content.entries.len(), 4, "no entry added");
+}
+
+#[tokio::test]
+async fn an_image_that_fails_to_decode_leaves_no_orphan_blobs() {
+    let data = tempfile::tempdir().unwrap();
+    let app = open(data.path()).await;
+    let folder = copy_folder(SMALL);
+    // The header is intact (so validation passes) but the pixel data is cut off.
+    let kettle = folder.path().join("images/kettle.png");
+    let bytes = std::fs::read(&kettle).unwrap();
+    std::fs::write(&kettle, &bytes[..bytes.len() / 3]).unwrap();
+
+    let found = problems(import(&app, folder.path()).await);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("images/kettle.png") && p.contains("corrupt")),
+        "{found:#?}"
+    );
+    assert_eq!(
+        snapshot(data.path()),
+        vec![],
+        "the other images' blobs were removed again"
+    );
+    assert!(app.store.list_study_slugs().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn importing_the_same_folder_again_updates_in_place() {
+    let data = tempfile::tempdir().unwrap();
+    let app = open(data.path()).await;
+    import(&app, Path::new(SMALL)).await.expect("first");
+    let blobs = snapshot(data.path());
+
+    let folder = copy_folder(SMALL);
+    edit(folder.path().join("entries.csv"), |t| {
+        t.replacen("Kettle on", "Kettle on again", 1)
+    });
+    let second = import(&app, folder.path()).await.expect("second");
+    assert!(second.summary.updated);
+    assert_eq!(second.images_processed, 0);
+    assert_eq!(second.images_reused, 3);
+    assert_eq!(snapshot(data.path()), blobs, "no duplicate blobs");
+    let study = app
+        .store
+        .find_study_by_slug("small-study")
+        .await
+        .unwrap()
+        .unwrap();
+    let content = app.store.load_study_content(study).await.unwrap();
+    assert_eq!(content.entries.len(), 4, "no duplicate entries");
+    assert!(
+        content
+            .entries
+            .iter()
+            .any(|e| e.title.as_deref() == Some("Kettle on again"))
+    );
+}
+
+#[tokio::test]
+async fn rows_removed_from_the_folder_are_removed_from_the_study() {
+    let data = tempfile::tempdir().unwrap();
+    let app = open(data.path()).await;
+    import(&app, Path::new(SMALL)).await.expect("first");
+    let folder = copy_folder(SMALL);
+    edit(folder.path().join("entries.csv"), |t| {
+        t.lines()
+            .filter(|l| !l.starts_with("e4,"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let report = import(&app, folder.path()).await.expect("second");
+    assert_eq!(report.summary.entries_removed, 1);
+}
+
+#[tokio::test]
+async fn spreadsheet_exports_with_bom_crlf_quoted_newlines_and_accented_file_names_import() {
+    let data = tempfile::tempdir().unwrap();
+    let app = open(data.path()).await;
+    let folder = copy_folder(SMALL);
+    std::fs::rename(
+        folder.path().join("images/kettle.png"),
+        folder.path().join("images/Café kettle.png"),
+    )
+    .unwrap();
+    edit(folder.path().join("entries.csv"), |t| {
+        let t = t
+            .replacen("images/kettle.png", "images/Café kettle.png", 1)
+            .replacen("Kettle on", "\"Kettle\non\"", 1);
+        format!("\u{feff}{}", t.replace('\n', "\r\n"))
+    });
+    let report = import(&app, folder.path()).await.expect("import");
+    assert_eq!(report.summary.entries, 4);
+    let study = app
+        .store
+        .find_study_by_slug("small-study")
+        .await
+        .unwrap()
+        .unwrap();
+    let content = app.store.load_study_content(study).await.unwrap();
+    assert!(
+        content
+            .entries
+            .iter()
+            .any(|e| e.title.as_deref() == Some("Kettle\non")),
+        "embedded newline kept"
+    );
+}
+
+#[tokio::test]
+async fn one_image_may_back_several_entries_each_with_its_own_alt_text() {
+    let data = tempfile::tempdir().unwrap();
+    let app = open(data.path()).await;
+    let folder = copy_folder(SMALL);
+    edit(folder.path().join("entries.csv"), |t| {
+        t + "e5,wait,3,sam,O,Kettle again,images/kettle.png,Another caption,,A second description of the kettle,,,,,CC-BY-4.0,,\n"
+    });
+    let report = import(&app, folder.path()).await.expect("import");
+    assert_eq!(
+        report.images_processed, 3,
+        "the shared image is processed once"
+    );
+    let study = app
+        .store
+        .find_study_by_slug("small-study")
+        .await
+        .unwrap()
+        .unwrap();
+    let content = app.store.load_study_content(study).await.unwrap();
+    let kettles: Vec<_> = content
+        .entries
+        .iter()
+        .filter(|e| e.title.as_deref().is_some_and(|t| t.starts_with("Kettle")))
+        .collect();
+    assert_eq!(kettles.len(), 2);
+    assert_eq!(
+        kettles[0].image.as_ref().map(|i| i.id),
+        kettles[1].image.as_ref().map(|i| i.id)
+    );
+    assert_ne!(kettles[0].alt, kettles[1].alt);
+}
+
+#[tokio::test]
+async fn the_bundled_demo_imports_and_publishes_all_nine_entries() {
+    let data = tempfile::tempdir().unwrap();
+    let app = open(data.path()).await;
+    assert!(vitrine::app::demo::ensure_demo(&app).await.expect("demo"));
+    assert!(
+        !vitrine::app::demo::ensure_demo(&app)
+            .await
+            .expect("demo again"),
+        "only once"
+    );
+    let (_, release) = app
+        .store
+        .latest_release("link-worker-retention")
+        .await
+        .unwrap()
+        .expect("release");
+    assert_eq!(release.entry_count(), 9);
+    assert_eq!(release.prompts.len(), 3);
+    assert_eq!(release.version, 1);
+}
