@@ -1,6 +1,6 @@
 //! The command line as scripts and researchers use it: exit codes 0/1/2,
 //! messages that say what to fix (issue 3 §5).
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
 use std::process::{Command, Output};
 
@@ -27,10 +27,17 @@ fn import_check_publish_report_with_meaningful_exit_codes() {
     assert!(text(&out.stdout).contains("Imported study \"small-study\": 4 entries"));
 
     let out = vitrine(data.path(), &["check", "small-study"]);
-    assert_eq!(out.status.code(), Some(1), "a blocked entry fails the check");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a blocked entry fails the check"
+    );
     let stdout = text(&out.stdout);
     assert!(stdout.contains("e3 “The laundrette”"), "{stdout}");
-    assert!(stdout.contains("does not cover publishing online"), "{stdout}");
+    assert!(
+        stdout.contains("does not cover publishing online"),
+        "{stdout}"
+    );
 
     let out = vitrine(data.path(), &["publish", "small-study"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -46,8 +53,17 @@ fn a_broken_folder_lists_problems_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("Nothing was imported"), "{stderr}");
-    for file in ["prompts.csv", "participants.csv", "consent.csv", "entries.csv", "study.toml"] {
-        assert!(stderr.contains(&format!("  - {file}")), "{file} not named in {stderr}");
+    for file in [
+        "prompts.csv",
+        "participants.csv",
+        "consent.csv",
+        "entries.csv",
+        "study.toml",
+    ] {
+        assert!(
+            stderr.contains(&format!("  - {file}")),
+            "{file} not named in {stderr}"
+        );
     }
 }
 
@@ -57,7 +73,11 @@ fn unknown_study_exits_1_and_names_the_known_ones() {
     vitrine(data.path(), &["import", "examples/small-study"]);
     let out = vitrine(data.path(), &["publish", "nope"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("Known studies: small-study"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Known studies: small-study"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -65,15 +85,24 @@ fn bad_settings_exit_2_naming_each_setting() {
     let data = tempfile::tempdir().unwrap();
     let config = data.path().join("vitrine.toml");
     std::fs::write(&config, "listen = \"nowhere\"\n[images]\nmax_frames = 0\n").unwrap();
-    let out = vitrine(data.path(), &["--config", config.to_str().unwrap(), "check", "x"]);
+    let out = vitrine(
+        data.path(),
+        &["--config", config.to_str().unwrap(), "check", "x"],
+    );
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("listen:") && stderr.contains("images.max_frames:"), "{stderr}");
+    assert!(
+        stderr.contains("listen:") && stderr.contains("images.max_frames:"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn help_lists_every_subcommand() {
-    let out = Command::new(env!("CARGO_BIN_EXE_vitrine")).arg("--help").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let help = text(&out.stdout);
     for sub in ["serve", "import", "publish", "check"] {
         assert!(help.contains(sub), "{help}");

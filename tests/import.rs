@@ -1,6 +1,6 @@
 //! Importing study folders as a researcher would: every problem listed at once,
 //! all-or-nothing, idempotent re-imports, and no orphan blobs (issue 3 §2, §3).
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests fail loudly")]
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
 use std::path::{Path, PathBuf};
 use vitrine::app::App;

@@ -70,7 +70,7 @@ pub fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<StudyInfo> {
         ));
     }
     let email = text::clean(&raw.contact.email);
-    if !(email.contains('@') && !email.contains(char::is_whitespace)) {
+    if !email.contains('@') || email.contains(char::is_whitespace) {
         problems.push(key_problem(
             "contact.email",
             format!("\"{email}\" is not an e-mail address"),

@@ -1,0 +1,49 @@
+//! `GET /`: the list of published studies.
+
+use super::error::WebError;
+use super::page;
+use super::published::all_latest_releases;
+use super::views::{Layout, gallery_href};
+use crate::app::App;
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+/// The home page.
+#[derive(Template)]
+#[template(path = "home.html", whitespace = "minimize")]
+pub struct HomePage {
+    layout: Layout,
+    studies: Vec<StudyCard>,
+}
+
+/// One published study in the list.
+pub struct StudyCard {
+    title: String,
+    subtitle: Option<String>,
+    institution: Option<String>,
+    lang: String,
+    entries: usize,
+    href: String,
+}
+
+/// Lists every study with a Release. Indexable only when every study allows it.
+pub async fn show_home(State(app): State<App>, headers: HeaderMap) -> Result<Response, WebError> {
+    let releases = all_latest_releases(&app).await?;
+    let indexable = !releases.is_empty() && releases.iter().all(|r| r.study.allow_search_engines);
+    let mut layout = Layout::site("Published galleries");
+    layout.noindex = !indexable;
+    let studies = releases
+        .into_iter()
+        .map(|release| StudyCard {
+            entries: release.entry_count(),
+            href: gallery_href(&release.study.slug),
+            title: release.study.title,
+            subtitle: release.study.subtitle,
+            institution: release.study.institution,
+            lang: release.study.language,
+        })
+        .collect();
+    page::render(&HomePage { layout, studies }, &headers, indexable)
+}

@@ -1,0 +1,90 @@
+//! Turning a rendered page into a response: content type, ETag, revalidation.
+//!
+//! Pages are sent with `Cache-Control: no-cache` and an ETag made from the body:
+//! browsers and proxies may keep a copy but must ask before reusing it, and get a
+//! cheap 304 when nothing changed. We do not allow a `max-age` on pages because a
+//! withdrawn entry must disappear from every page at once (ETH withdrawal), not a
+//! minute later. Media and assets, whose names are content hashes, are the ones
+//! cached forever.
+
+use super::error::WebError;
+use askama::Template;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+/// Renders `page` and answers 200, or 304 when the visitor's copy is current.
+/// `indexable` is false unless the study allows search engines.
+pub fn render<T: Template>(
+    page: &T,
+    request: &HeaderMap,
+    indexable: bool,
+) -> Result<Response, WebError> {
+    let body = page.render()?;
+    let etag = format!("\"{}\"", &vitrine_media::sha256_hex(body.as_bytes())[..20]);
+    let mut response = if matches_etag(request, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        html_response(body).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(ETAG, value);
+    }
+    if !indexable {
+        no_index(&mut response);
+    }
+    Ok(response)
+}
+
+/// An HTML body with its content type.
+pub fn html_response(body: String) -> impl IntoResponse {
+    (
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        body,
+    )
+}
+
+/// Asks search engines not to index this response.
+pub fn no_index(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert("x-robots-tag", HeaderValue::from_static("noindex"));
+}
+
+/// Whether `If-None-Match` names `etag` (weak or strong) or is `*`.
+pub fn matches_etag(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get_all(IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == etag || tag == "*")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(IF_NONE_MATCH, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn if_none_match_accepts_lists_weak_tags_and_star() {
+        assert!(matches_etag(&with("\"a\", W/\"b\""), "\"b\""));
+        assert!(matches_etag(&with("*"), "\"b\""));
+        assert!(!matches_etag(&with("\"a\""), "\"b\""));
+        assert!(!matches_etag(&HeaderMap::new(), "\"b\""));
+    }
+}

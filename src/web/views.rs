@@ -1,0 +1,326 @@
+//! View pieces shared by several pages: the layout, plain-text prose, responsive
+//! pictures and entry cards. Templates receive these ready to print, so they hold
+//! no logic beyond loops and conditions, and every text goes through askama's
+//! escaping (no `|safe` on anything that came from a study).
+
+use super::assets::{AssetUrls, urls};
+use axum::http::HeaderMap;
+use axum::http::header::HOST;
+use vitrine_core::{Date, Release, ReleaseEntry, ReleaseImage, text};
+
+/// What every page's frame needs.
+pub struct Layout {
+    /// `<html lang>`.
+    pub lang: String,
+    /// The `<title>`, unique per page.
+    pub title: String,
+    /// A short summary for `<meta name="description">`.
+    pub description: String,
+    /// Whether to ask search engines not to index the page.
+    pub noindex: bool,
+    /// Fingerprinted stylesheet, script and icon URLs.
+    pub assets: &'static AssetUrls,
+    /// The study the page belongs to, for the header and footer.
+    pub study: Option<StudyNav>,
+    /// Which study page this is, for `aria-current`.
+    pub current: Current,
+}
+
+/// How many words of a text make a page's meta description.
+pub const DESCRIPTION_WORDS: usize = 30;
+
+/// Which of a study's pages is being shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Current {
+    /// The gallery.
+    Gallery,
+    /// The about page.
+    About,
+    /// Anything else.
+    Other,
+}
+
+/// A study's name and links, shown on each of its pages in the same place.
+pub struct StudyNav {
+    /// Title.
+    pub title: String,
+    /// Gallery URL.
+    pub gallery: String,
+    /// About page URL.
+    pub about: String,
+    /// Public contact name.
+    pub contact_name: String,
+    /// Public contact e-mail.
+    pub contact_email: String,
+}
+
+impl Layout {
+    /// A page that belongs to no study (home, errors): English, not indexed.
+    pub fn site(title: &str) -> Self {
+        Self {
+            lang: "en".to_owned(),
+            title: format!("{title} – Vitrine"),
+            description: "Research image galleries published with Vitrine.".to_owned(),
+            noindex: true,
+            assets: urls(),
+            study: None,
+            current: Current::Other,
+        }
+    }
+
+    /// Whether this is the gallery page (for `aria-current`).
+    pub fn is_gallery(&self) -> bool {
+        self.current == Current::Gallery
+    }
+
+    /// Whether this is the about page.
+    pub fn is_about(&self) -> bool {
+        self.current == Current::About
+    }
+
+    /// A page of a study, in the study's language.
+    pub fn study(release: &Release, page_title: Option<&str>, current: Current) -> Self {
+        let study = &release.study;
+        let title = match page_title {
+            Some(page) => format!("{page} – {}", study.title),
+            None => study.title.clone(),
+        };
+        Self {
+            lang: study.language.clone(),
+            title,
+            description: text::first_words(&study.summary, DESCRIPTION_WORDS),
+            noindex: !study.allow_search_engines,
+            assets: urls(),
+            study: Some(StudyNav {
+                title: study.title.clone(),
+                gallery: gallery_href(&study.slug),
+                about: format!("/{}/about", study.slug),
+                contact_name: study.contact.name.clone(),
+                contact_email: study.contact.email.clone(),
+            }),
+            current,
+        }
+    }
+}
+
+/// The gallery URL of a study.
+pub fn gallery_href(study: &str) -> String {
+    format!("/{study}/")
+}
+
+/// The URL of an entry page.
+pub fn entry_href(study: &str, entry: &str) -> String {
+    format!("/{study}/entries/{entry}")
+}
+
+/// Plain text as paragraphs (split at blank lines) of lines (split at single
+/// newlines), so templates can print `<p>` and `<br>` around escaped text.
+pub struct Prose {
+    /// Paragraphs, each a list of lines.
+    pub paragraphs: Vec<Vec<String>>,
+}
+
+impl Prose {
+    /// Splits `text` for display.
+    pub fn new(text: &str) -> Self {
+        Self {
+            paragraphs: text::paragraphs(text)
+                .iter()
+                .map(|p| p.lines().map(|l| l.trim().to_owned()).collect())
+                .collect(),
+        }
+    }
+
+    /// [`Prose::new`] for optional text.
+    pub fn optional(text: Option<&String>) -> Option<Self> {
+        text.map(|t| Self::new(t))
+    }
+}
+
+/// A responsive `<picture>`: WebP and JPEG sources at every width.
+pub struct Picture {
+    /// `srcset` of the WebP source.
+    pub webp: String,
+    /// `srcset` of the JPEG fallback.
+    pub jpeg: String,
+    /// `src` for browsers that ignore `srcset`.
+    pub src: String,
+    /// Intrinsic width, to reserve space before loading.
+    pub width: u32,
+    /// Intrinsic height.
+    pub height: u32,
+    /// `sizes`: how wide the image is shown.
+    pub sizes: &'static str,
+    /// Placeholder colour `#rrggbb`, or empty.
+    pub color: String,
+    /// Alt text, never empty.
+    pub alt: String,
+    /// Whether the browser may defer loading.
+    pub lazy: bool,
+}
+
+/// Largest JPEG width used as the plain `src`.
+const FALLBACK_WIDTH: u32 = 1024;
+
+impl Picture {
+    /// The picture of `entry`, or `None` for entries with no image (R).
+    pub fn of(entry: &ReleaseEntry, sizes: &'static str, lazy: bool) -> Option<Self> {
+        let image = entry.image.as_ref()?;
+        let alt = entry
+            .alt
+            .as_deref()
+            .filter(|a| !a.trim().is_empty())
+            .unwrap_or(&entry.title);
+        Some(Self::new(image, alt, sizes, lazy))
+    }
+
+    fn new(image: &ReleaseImage, alt: &str, sizes: &'static str, lazy: bool) -> Self {
+        let srcset = |media_type: &str| {
+            image
+                .variants
+                .iter()
+                .filter(|v| v.media_type == media_type)
+                .map(|v| format!("/media/{} {}w", v.key, v.width))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let jpegs = || {
+            image
+                .variants
+                .iter()
+                .filter(|v| v.media_type == "image/jpeg")
+        };
+        let src = jpegs()
+            .rfind(|v| v.width <= FALLBACK_WIDTH)
+            .or_else(|| jpegs().next())
+            .or_else(|| image.variants.first())
+            .map(|v| format!("/media/{}", v.key))
+            .unwrap_or_default();
+        let color = image.color.clone();
+        let valid_color = color.len() == 7
+            && color.starts_with('#')
+            && color[1..].bytes().all(|b| b.is_ascii_hexdigit());
+        Self {
+            webp: srcset("image/webp"),
+            jpeg: srcset("image/jpeg"),
+            src,
+            width: image.width,
+            height: image.height,
+            sizes,
+            color: if valid_color { color } else { String::new() },
+            alt: alt.to_owned(),
+            lazy,
+        }
+    }
+}
+
+/// An entry as a card in the gallery.
+pub struct EntryCard<'a> {
+    /// The published entry.
+    pub entry: &'a ReleaseEntry,
+    /// Its page.
+    pub href: String,
+    /// Its picture (none for R entries).
+    pub picture: Option<Picture>,
+    /// The caption.
+    pub caption: Prose,
+    /// R entries: what the participant described.
+    pub description: Option<Prose>,
+}
+
+/// How wide a card image is shown, matching the grid in `site.css`.
+const CARD_SIZES: &str = "(min-width: 66em) 20rem, (min-width: 40em) 45vw, 100vw";
+
+/// How many images at the top of the gallery load at once (the rest lazily).
+const EAGER_IMAGES: usize = 3;
+
+impl<'a> EntryCard<'a> {
+    /// The card for `entry`; `shown_before` counts the cards above it on the page.
+    pub fn new(study: &str, entry: &'a ReleaseEntry, shown_before: usize) -> Self {
+        Self {
+            entry,
+            href: entry_href(study, &entry.slug),
+            picture: Picture::of(entry, CARD_SIZES, shown_before >= EAGER_IMAGES),
+            caption: Prose::new(&entry.caption),
+            description: Prose::optional(entry.description.as_ref()),
+        }
+    }
+}
+
+/// The absolute URL of `path` on this site, for "how to cite" blocks, built from
+/// the request's `Host` (validated, so a forged header cannot inject markup or
+/// odd text). Without a usable host the path alone is given. Local hosts get
+/// `http`, others `https` unless a proxy says otherwise.
+pub fn site_url(headers: &HeaderMap, path: &str) -> String {
+    let Some(host) = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| is_host(h))
+    else {
+        return path.to_owned();
+    };
+    let forwarded = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "http" || *p == "https");
+    let local =
+        host.starts_with("localhost") || host.starts_with("127.") || host.starts_with("[::1]");
+    let scheme = forwarded.unwrap_or(if local { "http" } else { "https" });
+    format!("{scheme}://{host}{path}")
+}
+
+fn is_host(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 255
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+}
+
+/// A date as "8 March 2021".
+pub fn long_date(date: Date) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    date.format(format).unwrap_or_else(|_| date.to_string())
+}
+
+/// A date as "2021-03-08", for `<time datetime>`.
+pub fn iso_date(date: Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(format).unwrap_or_else(|_| date.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_splits_paragraphs_and_lines_without_touching_markup() {
+        let prose = Prose::new("one <b>\ntwo\n\nthree");
+        assert_eq!(
+            prose.paragraphs,
+            vec![
+                vec!["one <b>".to_owned(), "two".to_owned()],
+                vec!["three".to_owned()]
+            ]
+        );
+    }
+
+    #[test]
+    fn site_urls_trust_only_host_shaped_headers() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(site_url(&headers, "/a/"), "/a/");
+        headers.insert(HOST, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(site_url(&headers, "/a/"), "http://127.0.0.1:8080/a/");
+        headers.insert(HOST, "gallery.example.org".parse().unwrap());
+        assert_eq!(site_url(&headers, "/a/"), "https://gallery.example.org/a/");
+        headers.insert(HOST, "x\"><b>".parse().unwrap());
+        assert_eq!(site_url(&headers, "/a/"), "/a/");
+    }
+
+    #[test]
+    fn dates_read_naturally() {
+        let date = Date::from_calendar_date(2021, time::Month::March, 8).unwrap();
+        assert_eq!(long_date(date), "8 March 2021");
+        assert_eq!(iso_date(date), "2021-03-08");
+    }
+}

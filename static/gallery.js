@@ -1,0 +1,114 @@
+// Vitrine gallery: small progressive enhancements. Without this script every
+// link simply navigates; with it, entry links in the gallery open a native modal
+// <dialog> (focus moves in, Tab stays in, Escape closes, focus returns to the link),
+// with previous/next within the prompt and a polite "3 of 9" announcement.
+
+paintPlaceholders();
+
+const dialog = document.querySelector("dialog.lightbox");
+if (dialog && typeof dialog.showModal === "function") {
+  enhance(dialog);
+}
+
+// Paints each image's average colour behind it while it loads. Done here because
+// the Content-Security-Policy forbids inline style attributes.
+function paintPlaceholders() {
+  for (const img of document.querySelectorAll("img[data-color]")) {
+    const color = img.dataset.color;
+    if (/^#[0-9a-f]{6}$/i.test(color)) img.style.backgroundColor = color;
+  }
+}
+
+function enhance(dialog) {
+  const part = (selector) => dialog.querySelector(selector);
+  const title = part(".lightbox__title");
+  const media = part(".lightbox__media");
+  const caption = part(".lightbox__caption");
+  const badge = part(".lightbox__badge");
+  const status = part(".lightbox__status");
+  const link = part(".lightbox__link");
+  const previous = part("[data-previous]");
+  const next = part("[data-next]");
+  let links = [];
+  let index = 0;
+  let opener = null;
+
+  function show(i) {
+    const focused = document.activeElement;
+    index = i;
+    const current = links[index];
+    const card = current.closest(".card");
+    title.textContent = current.textContent.trim();
+    media.replaceChildren(largeCopy(card.querySelector(".card__media")));
+    caption.replaceChildren(...copyChildren(card.querySelector(".card__caption")));
+    const cardBadge = card.querySelector(".badge");
+    badge.className = `lightbox__badge ${cardBadge ? cardBadge.className : ""}`;
+    badge.replaceChildren(...copyChildren(cardBadge));
+    link.href = current.href;
+    status.textContent = `${index + 1} of ${links.length}`;
+    previous.disabled = index === 0;
+    next.disabled = index === links.length - 1;
+    // A button that just became disabled loses focus; keep it in the dialog.
+    if (focused && focused.disabled) (previous.disabled ? next : previous).focus();
+  }
+
+  function open(fromLink) {
+    opener = fromLink;
+    links = [...fromLink.closest(".cards").querySelectorAll("a[data-lightbox]")];
+    show(links.indexOf(fromLink));
+    dialog.showModal();
+    title.focus();
+  }
+
+  document.addEventListener("click", (event) => {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    let target = event.target.closest("a[data-lightbox]");
+    // A click on a card's image (not on a "Show image" control) opens it too.
+    if (!target && event.target.closest(".card__media img")) {
+      target = event.target.closest(".card").querySelector("a[data-lightbox]");
+    }
+    if (!target || dialog.open) return;
+    event.preventDefault();
+    open(target);
+  });
+
+  previous.addEventListener("click", () => index > 0 && show(index - 1));
+  next.addEventListener("click", () => index < links.length - 1 && show(index + 1));
+  part("[data-close]").addEventListener("click", () => dialog.close());
+  dialog.addEventListener("keydown", (event) => {
+    if (event.target.closest("summary, a")) return;
+    if (event.key === "ArrowLeft" && index > 0) show(index - 1);
+    if (event.key === "ArrowRight" && index < links.length - 1) show(index + 1);
+  });
+  // A click on the backdrop (outside the dialog's box) closes it.
+  dialog.addEventListener("click", (event) => {
+    if (event.target === dialog) {
+      const box = dialog.getBoundingClientRect();
+      const inside = event.clientX >= box.left && event.clientX <= box.right &&
+        event.clientY >= box.top && event.clientY <= box.bottom;
+      if (!inside) dialog.close();
+    }
+  });
+  dialog.addEventListener("close", () => {
+    media.replaceChildren();
+    if (opener) opener.focus();
+  });
+}
+
+// A copy of a card's media at lightbox size: larger `sizes`, no lazy loading and
+// no ids (which must stay unique on the page).
+function largeCopy(node) {
+  const copy = node.cloneNode(true);
+  copy.className = "lightbox__copy";
+  for (const el of copy.querySelectorAll("[id]")) el.removeAttribute("id");
+  for (const el of copy.querySelectorAll("source, img")) {
+    if (el.hasAttribute("sizes")) el.setAttribute("sizes", "(min-width: 64em) 60rem, 100vw");
+    el.removeAttribute("loading");
+  }
+  return copy;
+}
+
+function copyChildren(node) {
+  return node ? [...node.cloneNode(true).childNodes] : [];
+}

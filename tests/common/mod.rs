@@ -1,0 +1,258 @@
+//! The test harness for the public site: a real `App` on a temporary data folder,
+//! driven through the real router with `tower::ServiceExt::oneshot`.
+//!
+//! Each web test binary includes this module and uses only part of it.
+#![allow(dead_code)]
+#![expect(clippy::expect_used, reason = "test set-up fails loudly")]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use std::path::Path;
+use std::sync::OnceLock;
+use tempfile::TempDir;
+use tower::ServiceExt;
+use vitrine::app::App;
+use vitrine::app::import::files::DiskFolder;
+use vitrine::app::import::{NoProgress, import_folder};
+use vitrine::settings::Settings;
+
+/// A running app on its own data folder, removed when dropped.
+pub struct TestApp {
+    /// The use-case handles, for setting up and inspecting state.
+    pub app: App,
+    _data: TempDir,
+}
+
+/// What the router answered.
+pub struct TestResponse {
+    /// Status code.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl TestApp {
+    /// An app with nothing imported.
+    pub async fn empty() -> TestApp {
+        let data = TempDir::new().expect("temp dir");
+        let app = App::open(Settings::for_data_dir(data.path()))
+            .await
+            .expect("open app");
+        TestApp { app, _data: data }
+    }
+
+    /// An app with the bundled demo study imported and published. The demo is
+    /// imported once per test binary and each test gets its own copy of that
+    /// data folder, because image processing dominates the test time.
+    pub async fn demo() -> TestApp {
+        let data = TempDir::new().expect("temp dir");
+        copy_dir(demo_template(), data.path());
+        let app = App::open(Settings::for_data_dir(data.path()))
+            .await
+            .expect("open app");
+        TestApp { app, _data: data }
+    }
+
+    /// An app with the study folder at `folder` imported and published.
+    pub async fn with_study(folder: &Path) -> TestApp {
+        let test = Self::empty().await;
+        let report = import_folder(&test.app, &DiskFolder::new(folder), &NoProgress)
+            .await
+            .unwrap_or_else(|e| panic!("import {}: {e:?}", folder.display()));
+        vitrine::app::publish::publish(&test.app, &report.slug)
+            .await
+            .expect("publish");
+        test
+    }
+
+    /// GET `path`.
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.get_with(path, &[]).await
+    }
+
+    /// GET `path` with extra request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = Request::get(path).header("host", "gallery.test");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = vitrine::web::router(self.app.clone())
+            .oneshot(request.body(Body::empty()).expect("request"))
+            .await
+            .expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// Every public URL of the demo-like site: pages, then media, for sweeping
+    /// checks. Follows links from the home page (two levels).
+    pub async fn crawl(&self) -> Vec<(String, TestResponse)> {
+        let mut seen = vec!["/".to_owned()];
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < seen.len() {
+            let path = seen[i].clone();
+            i += 1;
+            let response = self.get(&path).await;
+            if response.is_html() {
+                for link in links(&response.text()) {
+                    if !seen.contains(&link) {
+                        seen.push(link);
+                    }
+                }
+            }
+            out.push((path, response));
+        }
+        out
+    }
+}
+
+impl TestResponse {
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).expect("UTF-8 body")
+    }
+
+    /// A header's value, or "" when absent.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// Whether the body is HTML.
+    pub fn is_html(&self) -> bool {
+        self.header("content-type").starts_with("text/html")
+    }
+}
+
+/// Every start tag named `name` in `html` (e.g. all `<img …>` tags).
+pub fn tags(html: &str, name: &str) -> Vec<String> {
+    let open = format!("<{name}");
+    html.match_indices(&open)
+        .filter(|(i, _)| {
+            html[i + open.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_whitespace() || c == '>')
+        })
+        .filter_map(|(i, _)| html[i..].find('>').map(|end| html[i..=i + end].to_owned()))
+        .collect()
+}
+
+/// The value of attribute `name` in a start tag, if present.
+pub fn attr(tag: &str, name: &str) -> Option<String> {
+    let needle = format!(" {name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    let end = tag[start..].find('"')?;
+    Some(tag[start..start + end].to_owned())
+}
+
+/// Local links (`href` and `src`/`srcset` URLs) in a page.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for tag in tags(html, "a").iter().chain(tags(html, "link").iter()) {
+        if let Some(href) = attr(tag, "href") {
+            out.push(href);
+        }
+    }
+    for tag in tags(html, "img").iter().chain(tags(html, "source").iter()) {
+        out.extend(attr(tag, "src"));
+        if let Some(srcset) = attr(tag, "srcset") {
+            out.extend(
+                srcset
+                    .split(',')
+                    .filter_map(|s| s.split_whitespace().next().map(str::to_owned)),
+            );
+        }
+    }
+    for tag in tags(html, "script") {
+        out.extend(attr(&tag, "src"));
+    }
+    out.into_iter()
+        .filter(|l| l.starts_with('/'))
+        .map(|l| l.split('#').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// `text` escaped the way the templates escape it, to look for it in a page.
+pub fn escaped(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+/// Whether `word` occurs in `text` as a whole word (not inside a longer word),
+/// case-sensitively.
+pub fn contains_word(text: &str, word: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
+/// A data folder holding the published demo, made on first use on a thread of
+/// its own (so its runtime and connections are gone before anyone copies it).
+fn demo_template() -> &'static Path {
+    static TEMPLATE: OnceLock<TempDir> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            std::thread::spawn(|| {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                runtime.block_on(async {
+                    let data = TempDir::new().expect("temp dir");
+                    let app = App::open(Settings::for_data_dir(data.path()))
+                        .await
+                        .expect("open app");
+                    vitrine::app::demo::ensure_demo(&app)
+                        .await
+                        .expect("demo imports and publishes");
+                    data
+                })
+            })
+            .join()
+            .expect("demo template thread")
+        })
+        .path()
+}
+
+/// Copies a data folder (database, WAL and blobs), leaving out SQLite's shared
+/// memory index, which is rebuilt on open.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if !entry.file_name().to_string_lossy().ends_with("-shm") {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// The demo study's slug.
+pub const DEMO: &str = "link-worker-retention";
