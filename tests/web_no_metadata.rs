@@ -1,0 +1,168 @@
+//! No byte a visitor can fetch carries metadata (non-negotiable 1, ETH-10,
+//! issue 3 "Done when"): a camera-like JPEG and a PNG full of text chunks go
+//! through the real import, publish and router; every served byte is searched
+//! for the planted strings. The originals keep them, privately.
+
+mod common;
+
+use common::TestApp;
+use std::path::Path;
+
+const SECRETS: [&str; 8] = [
+    "SECRET-GPS-51.7520",
+    "SECRET-SERIAL-0042",
+    "SECRET-XMP-HISTORY",
+    "SECRET-IPTC-BYLINE",
+    "SECRET-COMMENT",
+    "SECRET-TRAILER",
+    "SECRET-PNG-TEXT",
+    "SECRET-PNG-ITXT",
+];
+
+fn segment(marker: u8, body: &[u8]) -> Vec<u8> {
+    let len = u16::try_from(body.len() + 2).unwrap();
+    let mut out = vec![0xFF, marker];
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// A clean JPEG with camera metadata spliced in after SOI: EXIF (with an
+/// embedded thumbnail JPEG), XMP, IPTC, a comment, and bytes after EOI.
+fn leaky_jpeg(clean: &[u8]) -> Vec<u8> {
+    let mut exif = b"Exif\0\0MM\0*\0\0\0\x08\0\0\0\0\0\0".to_vec();
+    exif.extend_from_slice(b"SECRET-GPS-51.7520 SECRET-SERIAL-0042 ");
+    exif.extend_from_slice(&[0xFF, 0xD8, 0xFF, 0xD9]); // an embedded "thumbnail"
+    let xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta>SECRET-XMP-HISTORY</x:xmpmeta>".to_vec();
+    let iptc = b"Photoshop 3.0\08BIM\x04\x04\0\0\0\0\0\x12SECRET-IPTC-BYLINE".to_vec();
+    let mut out = clean[..2].to_vec();
+    out.extend(segment(0xE1, &exif));
+    out.extend(segment(0xE1, &xmp));
+    out.extend(segment(0xED, &iptc));
+    out.extend(segment(0xFE, b"SECRET-COMMENT"));
+    out.extend_from_slice(&clean[2..]);
+    out.extend_from_slice(b"SECRET-TRAILER");
+    out
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&crc32(&body).to_be_bytes());
+    out
+}
+
+/// A PNG with tEXt and iTXt chunks inserted after IHDR (8 + 25 bytes in).
+fn leaky_png(clean: &[u8]) -> Vec<u8> {
+    let mut out = clean[..33].to_vec();
+    out.extend(chunk(b"tEXt", b"Comment\0SECRET-PNG-TEXT"));
+    out.extend(chunk(
+        b"iTXt",
+        b"XML:com.adobe.xmp\0\0\0\0\0SECRET-PNG-ITXT",
+    ));
+    out.extend_from_slice(&clean[33..]);
+    out
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn no_served_byte_carries_the_originals_metadata() {
+    let folder = tempfile::tempdir().unwrap();
+    copy_dir(Path::new("examples/small-study"), folder.path());
+    let bus = folder.path().join("images/bus stop.jpg");
+    let jpeg = leaky_jpeg(&std::fs::read(&bus).unwrap());
+    std::fs::write(&bus, &jpeg).unwrap();
+    let kettle = folder.path().join("images/kettle.png");
+    let png = leaky_png(&std::fs::read(&kettle).unwrap());
+    std::fs::write(&kettle, &png).unwrap();
+    for secret in SECRETS {
+        assert!(
+            contains(&jpeg, secret) || contains(&png, secret),
+            "fixture lacks {secret}"
+        );
+    }
+
+    let test = TestApp::with_study(folder.path()).await;
+    let crawl = test.crawl().await;
+    let media: Vec<_> = crawl
+        .iter()
+        .filter(|(path, _)| path.starts_with("/media/"))
+        .collect();
+    assert!(
+        media.len() >= 8,
+        "the crawl reached the images: {}",
+        media.len()
+    );
+    for (path, response) in &crawl {
+        for secret in SECRETS {
+            assert!(!contains(&response.body, secret), "{path} leaks {secret}");
+        }
+        if path.ends_with(".jpg") {
+            let body = &response.body;
+            assert_eq!(
+                &body[body.len() - 2..],
+                &[0xFF, 0xD9],
+                "{path}: nothing after EOI"
+            );
+            assert_eq!(
+                body.windows(2).filter(|w| *w == [0xFF, 0xD8]).count(),
+                1,
+                "{path}: one image only"
+            );
+        }
+    }
+
+    // The originals are kept as given, privately, and are never served.
+    let originals = test.app.blobs.list_originals().await.unwrap();
+    let mut kept = Vec::new();
+    for sha in &originals {
+        let bytes = test
+            .app
+            .blobs
+            .get(&vitrine_store::BlobKey::Original(sha.clone()))
+            .await
+            .unwrap()
+            .unwrap();
+        kept.push(bytes.to_vec());
+        assert_eq!(test.get(&format!("/media/{sha}")).await.status, 404);
+    }
+    assert!(
+        kept.iter().any(|b| *b == jpeg),
+        "the leaky JPEG original is kept byte for byte"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
