@@ -2,6 +2,7 @@
 //! issue 3 "Done when"): a camera-like JPEG and a PNG full of text chunks go
 //! through the real import, publish and router; every served byte is searched
 //! for the planted strings. The originals keep them, privately.
+#![expect(clippy::unwrap_used, reason = "fixture helpers fail loudly")]
 
 mod common;
 
@@ -149,7 +150,7 @@ async fn no_served_byte_carries_the_originals_metadata() {
         assert_eq!(test.get(&format!("/media/{sha}")).await.status, 404);
     }
     assert!(
-        kept.iter().any(|b| *b == jpeg),
+        kept.contains(&jpeg),
         "the leaky JPEG original is kept byte for byte"
     );
 }
