@@ -23,9 +23,31 @@ pub struct RawSettings {
     pub data: Option<PathBuf>,
     /// Address for `vitrine serve`.
     pub listen: Option<String>,
+    /// Database URL (`sqlite://…`, `postgres://…`).
+    pub database: Option<String>,
+    /// Blob store URL (`file:///…`, `s3://bucket/prefix`).
+    pub blobs: Option<String>,
     /// Image limits.
     #[serde(default)]
     pub images: RawImageLimits,
+    /// S3 connection settings.
+    #[serde(default)]
+    pub s3: RawS3,
+}
+
+/// S3 settings as given by one layer; unset values fall back to the usual
+/// AWS environment variables.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawS3 {
+    /// Endpoint URL of an S3-compatible server.
+    pub endpoint: Option<String>,
+    /// Region.
+    pub region: Option<String>,
+    /// Access key id.
+    pub access_key_id: Option<String>,
+    /// Secret access key (never printed).
+    pub secret_access_key: Option<String>,
 }
 
 /// Image limits as given by one layer.
@@ -60,6 +82,14 @@ impl RawSettings {
         Self {
             data: over.data.or(self.data),
             listen: over.listen.or(self.listen),
+            database: over.database.or(self.database),
+            blobs: over.blobs.or(self.blobs),
+            s3: RawS3 {
+                endpoint: over.s3.endpoint.or(self.s3.endpoint),
+                region: over.s3.region.or(self.s3.region),
+                access_key_id: over.s3.access_key_id.or(self.s3.access_key_id),
+                secret_access_key: over.s3.secret_access_key.or(self.s3.secret_access_key),
+            },
             images: RawImageLimits {
                 max_file_mb: over.images.max_file_mb.or(self.images.max_file_mb),
                 max_megapixels: over.images.max_megapixels.or(self.images.max_megapixels),
@@ -71,14 +101,40 @@ impl RawSettings {
 }
 
 /// Validated settings.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     /// Data folder.
     pub data: PathBuf,
     /// Listen address.
     pub listen: SocketAddr,
+    /// Database URL; `None` means SQLite in the data folder.
+    pub database: Option<String>,
+    /// Blob store URL; `None` means a folder in the data folder.
+    pub blobs: Option<String>,
+    /// S3 connection settings.
+    pub s3: vitrine_store::S3Options,
     /// Image limits.
     pub limits: Limits,
+}
+
+/// Settings are logged at start-up; the secret key and database password never are.
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("data", &self.data)
+            .field("listen", &self.listen)
+            .field("database", &vitrine_store::redact(&self.database_url()))
+            .field("blobs", &self.blobs_url())
+            .field("s3.endpoint", &self.s3.endpoint)
+            .field("s3.region", &self.s3.region)
+            .field("s3.access_key_id", &self.s3.access_key_id)
+            .field(
+                "s3.secret_access_key",
+                &self.s3.secret_access_key.as_ref().map(|_| "***"),
+            )
+            .field("limits", &self.limits)
+            .finish()
+    }
 }
 
 impl Settings {
@@ -113,10 +169,31 @@ impl Settings {
         if data.as_os_str().is_empty() {
             problems.push("data: the data folder must not be empty".to_owned());
         }
+        if let Some(url) = &raw.database
+            && let Err(e) = vitrine_store::Backend::from_url(url)
+        {
+            problems.push(format!("database: {e}"));
+        }
+        if let Some(url) = &raw.blobs
+            && !(url.starts_with("file:///") || url.starts_with("s3://") && url.len() > 5)
+        {
+            problems.push(format!(
+                "blobs: \"{url}\" is not a blob store URL; use file:///ABSOLUTE/DIR or s3://BUCKET/PREFIX"
+            ));
+        }
+        let s3 = vitrine_store::S3Options {
+            endpoint: raw.s3.endpoint,
+            region: raw.s3.region,
+            access_key_id: raw.s3.access_key_id,
+            secret_access_key: raw.s3.secret_access_key,
+        };
         if problems.is_empty() {
             Ok(Self {
                 data,
                 listen,
+                database: raw.database,
+                blobs: raw.blobs,
+                s3,
                 limits,
             })
         } else {
@@ -129,18 +206,27 @@ impl Settings {
         Self {
             data: dir.to_path_buf(),
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database: None,
+            blobs: None,
+            s3: vitrine_store::S3Options::default(),
             limits: Limits::default(),
         }
     }
 
-    /// The SQLite database URL inside the data folder.
+    /// The database URL: the setting, or SQLite inside the data folder.
     pub fn database_url(&self) -> String {
-        format!("sqlite://{}", self.data.join("vitrine.db").display())
+        self.database
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data.join("vitrine.db").display()))
     }
 
-    /// The blob folder inside the data folder.
-    pub fn blob_dir(&self) -> PathBuf {
-        self.data.join("blobs")
+    /// The blob store URL: the setting, or a folder inside the data folder.
+    pub fn blobs_url(&self) -> String {
+        self.blobs.clone().unwrap_or_else(|| {
+            let dir = self.data.join("blobs");
+            let dir = std::path::absolute(&dir).unwrap_or(dir);
+            format!("file://{}", dir.display())
+        })
     }
 }
 
@@ -194,6 +280,37 @@ mod tests {
         assert!(err.contains("lisen"), "{err}");
         let err = RawSettings::parse("[images]\nmax_mb = 3").unwrap_err();
         assert!(err.contains("max_mb"), "{err}");
+    }
+
+    #[test]
+    fn backends_default_to_the_data_folder_and_unknown_schemes_are_refused() {
+        let s = Settings::resolve(RawSettings::default(), RawSettings::default()).unwrap();
+        assert!(
+            s.database_url().starts_with("sqlite://") && s.database_url().ends_with("vitrine.db")
+        );
+        assert!(s.blobs_url().starts_with("file:///") && s.blobs_url().ends_with("blobs"));
+        let file = RawSettings::parse("database = \"mysql://x\"\nblobs = \"ftp://y\"").unwrap();
+        let problems = Settings::resolve(file, RawSettings::default()).unwrap_err();
+        assert!(
+            problems[0].starts_with("database:") && problems[1].starts_with("blobs:"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn secrets_are_never_printed() {
+        let file = RawSettings::parse(
+            "database = \"postgres://app:pw1@db/v\"\n[s3]\nsecret_access_key = \"pw2\"",
+        )
+        .unwrap();
+        let printed = format!(
+            "{:?}",
+            Settings::resolve(file, RawSettings::default()).unwrap()
+        );
+        assert!(
+            !printed.contains("pw1") && !printed.contains("pw2"),
+            "{printed}"
+        );
     }
 
     #[test]

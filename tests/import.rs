@@ -7,14 +7,11 @@ use vitrine::app::App;
 use vitrine::app::import::files::DiskFolder;
 use vitrine::app::import::{ImportError, NoProgress, import_folder};
 use vitrine::app::publish::publish;
-use vitrine::settings::Settings;
 
 const SMALL: &str = "examples/small-study";
 
 async fn open(dir: &Path) -> App {
-    App::open(Settings::for_data_dir(dir))
-        .await
-        .expect("open app")
+    vitrine::app::testing::open(dir).await.expect("open app")
 }
 
 /// A writable copy of a study folder, for breaking on purpose.
@@ -57,24 +54,27 @@ fn problems(result: Result<vitrine::app::import::ImportReport, ImportError>) -> 
     }
 }
 
-/// Every file under the data folder with its size: "unchanged" means this is equal.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, u64)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.join("blobs")];
-    while let Some(d) = stack.pop() {
-        let Ok(listing) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in listing.flatten() {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                files.push((e.path(), e.metadata().map(|m| m.len()).unwrap_or(0)));
-            }
-        }
-    }
-    files.sort();
-    files
+/// Every blob in the store (originals and public files), on whichever backend
+/// the test runs: "unchanged" means this is equal.
+async fn blob_keys(app: &App) -> Vec<String> {
+    let mut keys: Vec<String> = app
+        .blobs
+        .list_originals()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|k| format!("vault/{k}"))
+        .collect();
+    keys.extend(
+        app.blobs
+            .list_public()
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|k| format!("public/{k}")),
+    );
+    keys.sort();
+    keys
 }
 
 #[tokio::test]
@@ -98,7 +98,7 @@ async fn a_malformed_folder_lists_every_problem_and_changes_nothing() {
     let data = tempfile::tempdir().unwrap();
     let app = open(data.path()).await;
     import(&app, Path::new(SMALL)).await.expect("first import");
-    let before = snapshot(data.path());
+    let before = blob_keys(&app).await;
     let entries_before = app
         .store
         .find_study_by_slug("small-study")
@@ -136,7 +136,7 @@ async fn a_malformed_folder_lists_every_problem_and_changes_nothing() {
     }
     assert!(found.iter().any(|p| p.contains("colour")), "{found:#?}");
     assert_eq!(
-        snapshot(data.path()),
+        blob_keys(&app).await,
         before,
         "no blob was added or removed"
     );
@@ -169,8 +169,8 @@ async fn an_image_that_fails_to_decode_leaves_no_orphan_blobs() {
         "{found:#?}"
     );
     assert_eq!(
-        snapshot(data.path()),
-        vec![],
+        blob_keys(&app).await,
+        Vec::<String>::new(),
         "the other images' blobs were removed again"
     );
     assert!(app.store.list_study_slugs().await.unwrap().is_empty());
@@ -181,7 +181,7 @@ async fn importing_the_same_folder_again_updates_in_place() {
     let data = tempfile::tempdir().unwrap();
     let app = open(data.path()).await;
     import(&app, Path::new(SMALL)).await.expect("first");
-    let blobs = snapshot(data.path());
+    let blobs = blob_keys(&app).await;
 
     let folder = copy_folder(SMALL);
     edit(folder.path().join("entries.csv"), |t| {
@@ -191,7 +191,7 @@ async fn importing_the_same_folder_again_updates_in_place() {
     assert!(second.summary.updated);
     assert_eq!(second.images_processed, 0);
     assert_eq!(second.images_reused, 3);
-    assert_eq!(snapshot(data.path()), blobs, "no duplicate blobs");
+    assert_eq!(blob_keys(&app).await, blobs, "no duplicate blobs");
     let study = app
         .store
         .find_study_by_slug("small-study")

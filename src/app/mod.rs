@@ -20,6 +20,8 @@ pub mod demo;
 pub mod import;
 pub mod ingest;
 pub mod publish;
+#[doc(hidden)]
+pub mod testing;
 
 impl App {
     /// Opens the store and blob store the settings name, creating the data
@@ -29,15 +31,15 @@ impl App {
         std::fs::create_dir_all(&settings.data).with_context(|| {
             format!("cannot create the data folder {}", settings.data.display())
         })?;
-        let store = Store::open(&settings.database_url())
-            .await
-            .with_context(|| format!("cannot open the database in {}", settings.data.display()))?;
-        let blobs = Blobs::local(&settings.blob_dir()).with_context(|| {
+        let database = settings.database_url();
+        let store = Store::open(&database).await.with_context(|| {
             format!(
-                "cannot open the blob folder {}",
-                settings.blob_dir().display()
+                "cannot open the database {}",
+                vitrine_store::redact(&database)
             )
         })?;
+        let blobs = Blobs::open(&settings.blobs_url(), &settings.s3)
+            .with_context(|| format!("cannot open the blob store {}", settings.blobs_url()))?;
         Ok(Self {
             store,
             blobs,

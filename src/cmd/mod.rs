@@ -32,8 +32,18 @@ struct GlobalArgs {
     /// Data folder: the database and image files live here.
     #[arg(long, global = true, env = "VITRINE_DATA", value_name = "DIR")]
     data: Option<PathBuf>,
-    /// A TOML settings file (keys: data, listen, [images] max_file_mb,
-    /// max_megapixels, max_side, max_frames).
+    /// Database URL: sqlite://PATH or postgres://USER:PASSWORD@HOST/DB
+    /// [default: SQLite in the data folder].
+    #[arg(long, global = true, env = "VITRINE_DATABASE_URL", value_name = "URL")]
+    database: Option<String>,
+    /// Blob store URL: file:///ABSOLUTE/DIR or s3://BUCKET/PREFIX (endpoint,
+    /// region and keys from the settings file or the usual AWS_* variables)
+    /// [default: a folder in the data folder].
+    #[arg(long, global = true, env = "VITRINE_BLOBS_URL", value_name = "URL")]
+    blobs: Option<String>,
+    /// A TOML settings file (keys: data, listen, database, blobs, [images]
+    /// max_file_mb, max_megapixels, max_side, max_frames, [s3] endpoint,
+    /// region, access_key_id, secret_access_key).
     #[arg(long, global = true, env = "VITRINE_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
     /// Largest accepted image file, in megabytes [default: 50].
@@ -114,6 +124,9 @@ fn settings(global: &GlobalArgs, listen: Option<String>) -> anyhow::Result<Setti
     let flags = RawSettings {
         data: global.data.clone(),
         listen,
+        database: global.database.clone(),
+        blobs: global.blobs.clone(),
+        s3: crate::settings::RawS3::default(),
         images: RawImageLimits {
             max_file_mb: global.max_file_mb,
             max_megapixels: global.max_megapixels,

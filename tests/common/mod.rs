@@ -38,21 +38,26 @@ impl TestApp {
     /// An app with nothing imported.
     pub async fn empty() -> TestApp {
         let data = TempDir::new().expect("temp dir");
-        let app = App::open(Settings::for_data_dir(data.path()))
+        let app = vitrine::app::testing::open(data.path())
             .await
             .expect("open app");
         TestApp { app, _data: data }
     }
 
     /// An app with the bundled demo study imported and published. The demo is
-    /// imported once per test binary and each test gets its own copy of that
-    /// data folder, because image processing dominates the test time.
+    /// imported once per test binary, because image processing dominates the
+    /// test time: on SQLite each test gets its own copy of that data folder; on
+    /// a server backend (PostgreSQL, S3) the tests share it, read-only.
     pub async fn demo() -> TestApp {
         let data = TempDir::new().expect("temp dir");
-        copy_dir(demo_template(), data.path());
-        let app = App::open(Settings::for_data_dir(data.path()))
-            .await
-            .expect("open app");
+        let (template, settings) = demo_template();
+        let settings = if settings.database.is_none() && settings.blobs.is_none() {
+            copy_dir(template, data.path());
+            Settings::for_data_dir(data.path())
+        } else {
+            settings.clone()
+        };
+        let app = App::open(settings).await.expect("open app");
         TestApp { app, _data: data }
     }
 
@@ -213,30 +218,30 @@ pub fn contains_word(text: &str, word: &str) -> bool {
 
 /// A data folder holding the published demo, made on first use on a thread of
 /// its own (so its runtime and connections are gone before anyone copies it).
-fn demo_template() -> &'static Path {
-    static TEMPLATE: OnceLock<TempDir> = OnceLock::new();
-    TEMPLATE
-        .get_or_init(|| {
-            std::thread::spawn(|| {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                runtime.block_on(async {
-                    let data = TempDir::new().expect("temp dir");
-                    let app = App::open(Settings::for_data_dir(data.path()))
-                        .await
-                        .expect("open app");
-                    vitrine::app::demo::ensure_demo(&app)
-                        .await
-                        .expect("demo imports and publishes");
-                    data
-                })
+fn demo_template() -> (&'static Path, &'static Settings) {
+    static TEMPLATE: OnceLock<(TempDir, Settings)> = OnceLock::new();
+    let (dir, settings) = TEMPLATE.get_or_init(|| {
+        std::thread::spawn(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let data = TempDir::new().expect("temp dir");
+                let settings = vitrine::app::testing::settings(data.path())
+                    .await
+                    .expect("test settings");
+                let app = App::open(settings.clone()).await.expect("open app");
+                vitrine::app::demo::ensure_demo(&app)
+                    .await
+                    .expect("demo imports and publishes");
+                (data, settings)
             })
-            .join()
-            .expect("demo template thread")
         })
-        .path()
+        .join()
+        .expect("demo template thread")
+    });
+    (dir.path(), settings)
 }
 
 /// Copies a data folder (database, WAL and blobs), leaving out SQLite's shared

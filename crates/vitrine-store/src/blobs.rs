@@ -1,7 +1,7 @@
 //! The blob store: private originals in `vault/`, public derivatives in `public/`.
 //!
-//! Built on the `object_store` crate so a local folder and an S3-compatible bucket
-//! are the same code. Keys are typed ([`BlobKey`]) so nothing can put an original
+//! Built on the `object_store` crate so a local folder (`file://…`) and an
+//! S3-compatible bucket (`s3://bucket/prefix`) are the same code. Keys are typed ([`BlobKey`]) so nothing can put an original
 //! under the public prefix by a typo. Derivative names are content hashes, so a
 //! write of an existing key writes the same bytes and is safe to repeat.
 
@@ -36,7 +36,65 @@ pub struct Blobs {
     inner: Arc<dyn ObjectStore>,
 }
 
+/// Settings for an S3-compatible store. Unset values come from the usual AWS
+/// variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`,
+/// `AWS_ENDPOINT_URL`).
+#[derive(Clone, Debug, Default)]
+pub struct S3Options {
+    /// Endpoint URL for non-AWS servers (MinIO, Garage, moto…).
+    pub endpoint: Option<String>,
+    /// Region.
+    pub region: Option<String>,
+    /// Access key id.
+    pub access_key_id: Option<String>,
+    /// Secret access key.
+    pub secret_access_key: Option<String>,
+}
+
 impl Blobs {
+    /// Opens the blob store a URL names: `file:///abs/dir` or
+    /// `s3://bucket[/prefix]`. Any other scheme is an error.
+    pub fn open(url: &str, s3: &S3Options) -> Result<Self> {
+        if let Some(path) = url.strip_prefix("file://") {
+            return Self::local(std::path::Path::new(path));
+        }
+        let Some(rest) = url.strip_prefix("s3://") else {
+            return Err(crate::StoreError::UnsupportedBlobUrl(url.to_owned()));
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(crate::StoreError::UnsupportedBlobUrl(url.to_owned()));
+        }
+        let mut builder = object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
+        if let Some(endpoint) = &s3.endpoint {
+            builder = builder.with_endpoint(endpoint);
+        }
+        let endpoint = s3
+            .endpoint
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+        if endpoint.is_some_and(|e| e.starts_with("http://")) {
+            builder = builder.with_allow_http(true);
+        }
+        if let Some(region) = &s3.region {
+            builder = builder.with_region(region);
+        }
+        if let Some(key) = &s3.access_key_id {
+            builder = builder.with_access_key_id(key);
+        }
+        if let Some(secret) = &s3.secret_access_key {
+            builder = builder.with_secret_access_key(secret);
+        }
+        let store: Arc<dyn ObjectStore> = Arc::new(builder.build()?);
+        let prefix = prefix.trim_matches('/');
+        let inner: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            store
+        } else {
+            Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
+        };
+        Ok(Self { inner })
+    }
+
     /// A blob store in a local folder (created if missing).
     pub fn local(dir: &std::path::Path) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| object_store::Error::Generic {

@@ -1,59 +1,145 @@
 //! Opening the database named by a URL and running its embedded migrations.
+//!
+//! `sqlite://PATH` (embedded, the default) and `postgres://…` are built in.
+//! Each backend has its own forward-only migrations, embedded in the binary;
+//! both end with the same logical schema (a test compares them). On PostgreSQL
+//! sqlx takes an advisory lock while migrating, so several instances may start
+//! at once.
 
 use crate::{Result, StoreError};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::time::Duration;
 
+/// Which database a [`Store`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, in a file in the data folder.
+    Sqlite,
+    /// PostgreSQL, shared by any number of instances.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a URL names, or an error saying what is accepted.
+    pub fn from_url(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl(redact(url)))
+        }
+    }
+}
+
 /// The relational store. Cheap to clone (a pool handle).
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: AnyPool,
+    backend: Backend,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `url` and migrates it.
-    ///
-    /// `sqlite://PATH` is built in; any other scheme is refused with a clear
-    /// message rather than guessed at.
+    /// Opens the database at `url`, creating a SQLite file if needed, and
+    /// migrates it. Any other scheme is refused with a clear message rather
+    /// than guessed at.
     pub async fn open(url: &str) -> Result<Self> {
         install_default_drivers();
-        let url = normalise_url(url)?;
+        let backend = Backend::from_url(url)?;
+        let store = match backend {
+            Backend::Sqlite => Self::open_sqlite(url).await?,
+            Backend::Postgres => Self::open_postgres(url).await?,
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn open_sqlite(url: &str) -> Result<Self> {
         let pool = AnyPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(|conn, _meta| {
                 Box::pin(async move {
-                    // Foreign keys are per connection in SQLite; WAL lets readers and
-                    // one writer work at once; the busy timeout makes writers wait
-                    // rather than fail when two processes meet.
+                    // Foreign keys are per connection in SQLite; the busy timeout
+                    // makes writers wait rather than fail when two tasks meet.
                     conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
                         .await?;
                     Ok(())
                 })
             })
-            .connect(&url)
+            .connect(&sqlite_create_url(url))
             .await?;
+        // WAL lets readers and one writer work at once; it is stored in the file.
         pool.execute("PRAGMA journal_mode = WAL;").await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    async fn open_postgres(url: &str) -> Result<Self> {
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        Ok(Self {
+            pool,
+            backend: Backend::Postgres,
+        })
+    }
+
+    /// Applies any migrations not yet applied. Safe to call repeatedly.
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    /// Which backend this store uses.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
     }
 }
 
-/// Checks the scheme and asks SQLite to create the file when missing.
-fn normalise_url(url: &str) -> Result<String> {
-    let Some(rest) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    else {
-        return Err(StoreError::UnsupportedUrl(url.to_owned()));
-    };
+/// Asks SQLite to create the file when missing.
+fn sqlite_create_url(url: &str) -> String {
+    let rest = url.trim_start_matches("sqlite:");
     if rest.contains("mode=") {
-        Ok(url.to_owned())
+        url.to_owned()
     } else if rest.contains('?') {
-        Ok(format!("{url}&mode=rwc"))
+        format!("{url}&mode=rwc")
     } else {
-        Ok(format!("{url}?mode=rwc"))
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -64,20 +150,33 @@ mod tests {
     #[test]
     fn unknown_schemes_are_refused_not_guessed() {
         assert!(matches!(
-            normalise_url("mysql://x"),
+            Backend::from_url("mysql://x"),
             Err(StoreError::UnsupportedUrl(_))
         ));
         assert!(matches!(
-            normalise_url("/tmp/x.db"),
+            Backend::from_url("/tmp/x.db"),
             Err(StoreError::UnsupportedUrl(_))
         ));
+        assert_eq!(
+            Backend::from_url("postgresql://h/db").ok(),
+            Some(Backend::Postgres)
+        );
     }
 
     #[test]
     fn sqlite_urls_create_the_file() {
         assert_eq!(
-            normalise_url("sqlite:///tmp/a.db").ok().as_deref(),
-            Some("sqlite:///tmp/a.db?mode=rwc")
+            sqlite_create_url("sqlite:///tmp/a.db"),
+            "sqlite:///tmp/a.db?mode=rwc"
         );
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/v"),
+            "postgres://app:***@db:5432/v"
+        );
+        assert_eq!(redact("sqlite:///x.db"), "sqlite:///x.db");
     }
 }

@@ -13,9 +13,9 @@ mod db;
 mod import;
 mod releases;
 
-pub use blobs::{BlobKey, Blobs};
+pub use blobs::{BlobKey, Blobs, S3Options};
 pub use content::StudyContent;
-pub use db::Store;
+pub use db::{Backend, Store, redact};
 pub use import::{
     ImportEntry, ImportParticipant, ImportPrompt, ImportSummary, ImportTheme, NewDerivative,
     NewImage, StudyImport,
@@ -26,10 +26,11 @@ pub use import::{
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database URL names a backend this build does not have.
-    #[error(
-        "unsupported database URL \"{0}\": use sqlite://PATH (PostgreSQL support is not built in yet)"
-    )]
+    #[error("unsupported database URL \"{0}\": use sqlite://PATH or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
+    /// The blob URL names a scheme this build does not have.
+    #[error("unsupported blob store URL \"{0}\": use file:///ABSOLUTE/DIR or s3://BUCKET/PREFIX")]
+    UnsupportedBlobUrl(String),
     /// A database operation failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

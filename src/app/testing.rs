@@ -1,0 +1,70 @@
+//! Opening an `App` for a test on the backends CI asks for.
+//!
+//! By default a test gets SQLite and a blob folder in its own temporary data
+//! folder. When `VITRINE_TEST_DATABASE_URL` names a PostgreSQL server (a URL
+//! whose user may create databases), each call creates a fresh database there;
+//! when `VITRINE_TEST_BLOBS_URL` names an S3 bucket, each call gets its own
+//! prefix in it. So the same tests prove both backends. Not for production use.
+
+use crate::app::App;
+use crate::settings::Settings;
+use anyhow::Context;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A name no other test (in this or another process) will pick.
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{prefix}_{}_{n}_{nanos}", std::process::id())
+}
+
+/// Settings for a test whose data folder is `dir`, on the backends the
+/// environment names.
+pub async fn settings(dir: &Path) -> anyhow::Result<Settings> {
+    let mut settings = Settings::for_data_dir(dir);
+    if let Ok(server) = std::env::var("VITRINE_TEST_DATABASE_URL") {
+        settings.database = Some(create_database(&server).await?);
+    }
+    if let Ok(bucket) = std::env::var("VITRINE_TEST_BLOBS_URL") {
+        settings.blobs = Some(format!(
+            "{}/{}",
+            bucket.trim_end_matches('/'),
+            unique("test")
+        ));
+    }
+    Ok(settings)
+}
+
+/// Opens an app for a test (see the module docs).
+pub async fn open(dir: &Path) -> anyhow::Result<App> {
+    App::open(settings(dir).await?).await
+}
+
+/// Creates a fresh database on the server `url` points at and returns its URL.
+async fn create_database(url: &str) -> anyhow::Result<String> {
+    use sqlx::Connection;
+    let name = unique("vitrine_test");
+    let mut conn = sqlx::PgConnection::connect(url).await.with_context(|| {
+        format!(
+            "cannot reach the test database server {}",
+            vitrine_store::redact(url)
+        )
+    })?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .context("cannot create a test database")?;
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let server = base.rsplit_once('/').map_or(base, |(s, _)| s);
+    Ok(match query {
+        Some(q) => format!("{server}/{name}?{q}"),
+        None => format!("{server}/{name}"),
+    })
+}
