@@ -3,6 +3,7 @@
 //! Exit codes mean something, so scripts can rely on them: 0 success, 1 a check
 //! or validation failed (the output says what to fix), 2 any other error.
 
+mod bench;
 mod check;
 mod import;
 mod progress;
@@ -56,6 +57,16 @@ struct GlobalArgs {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    #[command(flatten)]
+    App(AppCommand),
+    /// Time the image ingest on a folder of JPEGs and print one line in the
+    /// format of the shared peers benchmark (`bench/compare.sh` runs it).
+    Bench(bench::BenchArgs),
+}
+
+/// The subcommands that work on a data folder (database and blobs).
+#[derive(Subcommand, Debug)]
+enum AppCommand {
     /// Serve the public galleries (imports and publishes the demo study when the
     /// data folder is empty).
     Serve(serve::ServeArgs),
@@ -66,6 +77,9 @@ enum Command {
     /// List what blocks each entry of a study from being published (exit 1 if
     /// anything does).
     Check(check::CheckArgs),
+    /// Create or update the database schema, then exit (serve and the other
+    /// commands also do this on start).
+    Migrate,
 }
 
 /// What a subcommand reports back to `main`.
@@ -101,17 +115,27 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let listen = match &cli.command {
-        Command::Serve(args) => args.listen.clone(),
+    let command = match cli.command {
+        // A benchmark needs no data folder or database: it must not open one.
+        Command::Bench(args) => return bench::run(args),
+        Command::App(command) => command,
+    };
+    let listen = match &command {
+        AppCommand::Serve(args) => args.listen.clone(),
         _ => None,
     };
     let settings = settings(&cli.global, listen)?;
     let app = App::open(settings).await?;
-    match cli.command {
-        Command::Serve(args) => serve::run(app, args).await,
-        Command::Import(args) => import::run(&app, args).await,
-        Command::Publish(args) => publish::run(&app, args).await,
-        Command::Check(args) => check::run(&app, args).await,
+    match command {
+        AppCommand::Serve(args) => serve::run(app, args).await,
+        AppCommand::Import(args) => import::run(&app, args).await,
+        AppCommand::Publish(args) => publish::run(&app, args).await,
+        AppCommand::Check(args) => check::run(&app, args).await,
+        AppCommand::Migrate => {
+            let database = vitrine_store::redact(&app.settings.database_url());
+            println!("The database {database} is up to date.");
+            Ok(Outcome::Ok)
+        }
     }
 }
 

@@ -1,8 +1,10 @@
-//! Turns accepted bytes into upright 8-bit pixels. The decoder is fenced in
-//! twice: the header was already checked by [`crate::probe`], and the decoder
-//! gets its own `image::Limits` sized from that header, so a file whose data
-//! disagrees with its header cannot make it allocate more than the header
-//! promised.
+//! Turns accepted bytes into 8-bit pixels. JPEGs take the DCT-scaled fast
+//! path in [`crate::jpeg`] when it can read them; everything else goes to
+//! the reference decoder (the `image` crate). Decoders are fenced in twice:
+//! the header was already checked by [`crate::probe`], and each decoder
+//! refuses data whose size disagrees with that header (the reference one
+//! also gets an `image::Limits` sized from it), so a file cannot make a
+//! decoder allocate more than its header promised.
 
 use std::io::Cursor;
 
@@ -12,6 +14,8 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
 use crate::error::MediaError;
 use crate::format::Format;
+use crate::jpeg;
+use crate::orient::swaps_sides;
 use crate::pixels::Pixels;
 use crate::probe::{Probe, find_jpeg_marker};
 
@@ -19,31 +23,80 @@ use crate::probe::{Probe, find_jpeg_marker};
 /// windows) on top of the pixel buffer itself.
 const DECODER_SLACK_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Pixels plus the embedded ICC profile, which colour conversion needs and
-/// which must never reach the output itself.
+/// Pixels in stored orientation, possibly decoded at a reduced scale, plus
+/// what is needed to finish them: the EXIF orientation (applied later, on
+/// the smaller resized copy) and the embedded ICC profile, which colour
+/// conversion needs and which must never reach the output itself.
 pub(crate) struct Decoded {
     pub pixels: Pixels,
+    pub orientation: Orientation,
     pub icc_profile: Option<Vec<u8>>,
 }
 
-/// Decodes the first frame, applies the EXIF orientation, and reduces the
-/// pixels to 8-bit RGB or RGBA.
+impl Decoded {
+    /// Upright size of the photo at full resolution.
+    pub fn upright_size(&self, probe: &Probe) -> (u32, u32) {
+        if swaps_sides(self.orientation) {
+            (probe.height, probe.width)
+        } else {
+            (probe.width, probe.height)
+        }
+    }
+}
+
+/// Decodes the first frame into 8-bit RGB or RGBA in stored orientation.
+///
+/// `needed_width` maps the photo's full-resolution upright size to the
+/// widest output that will be made from it; a JPEG is decoded at the
+/// smallest DCT scale (M/8) whose upright width still reaches it.
 ///
 /// The decoders are third-party code fed untrusted bytes. They are fuzzed
 /// upstream, but should one still panic on some file, that must cost the
 /// researcher one upload with a clear message, not the server a worker.
-pub(crate) fn decode(bytes: &[u8], probe: &Probe) -> Result<Decoded, MediaError> {
-    std::panic::catch_unwind(|| decode_unguarded(bytes, probe)).unwrap_or_else(|_| {
+pub(crate) fn decode(
+    bytes: &[u8],
+    probe: &Probe,
+    needed_width: impl Fn(u32, u32) -> u32,
+) -> Result<Decoded, MediaError> {
+    if probe.format == Format::Jpeg {
+        check_jpeg_complete(bytes)?;
+        if let Some(decoded) = decode_jpeg_fast(bytes, probe, needed_width) {
+            return Ok(decoded);
+        }
+    }
+    std::panic::catch_unwind(|| decode_reference(bytes, probe)).unwrap_or_else(|_| {
         Err(MediaError::Corrupt(
             "the decoder could not make sense of the image data".into(),
         ))
     })
 }
 
-fn decode_unguarded(bytes: &[u8], probe: &Probe) -> Result<Decoded, MediaError> {
-    if probe.format == Format::Jpeg {
-        check_jpeg_complete(bytes)?;
-    }
+/// The JPEG fast path; `None` hands the file to the reference decoder.
+fn decode_jpeg_fast(
+    bytes: &[u8],
+    probe: &Probe,
+    needed_width: impl Fn(u32, u32) -> u32,
+) -> Option<Decoded> {
+    let meta = jpeg::metadata(bytes);
+    let (upright_width, upright_height) = if swaps_sides(meta.orientation) {
+        (probe.height, probe.width)
+    } else {
+        (probe.width, probe.height)
+    };
+    let numerator = jpeg::scale_for(upright_width, needed_width(upright_width, upright_height));
+    let size = (probe.width, probe.height);
+    let pixels = std::panic::catch_unwind(|| jpeg::decode_scaled(bytes, size, numerator))
+        .ok()
+        .flatten()?;
+    Some(Decoded {
+        pixels,
+        orientation: meta.orientation,
+        icc_profile: meta.icc_profile,
+    })
+}
+
+/// Decodes any supported file at full size with the `image` crate.
+fn decode_reference(bytes: &[u8], probe: &Probe) -> Result<Decoded, MediaError> {
     let mut reader = ImageReader::new(Cursor::new(bytes));
     reader.set_format(match probe.format {
         Format::Jpeg => ImageFormat::Jpeg,
@@ -64,7 +117,8 @@ fn decode_unguarded(bytes: &[u8], probe: &Probe) -> Result<Decoded, MediaError> 
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let image = DynamicImage::from_decoder(decoder).map_err(from_image_error)?;
     Ok(Decoded {
-        pixels: upright_8bit(image, orientation),
+        pixels: to_8bit(image),
+        orientation,
         icc_profile,
     })
 }
@@ -80,17 +134,10 @@ fn decoder_limits(probe: &Probe) -> image::Limits {
     limits
 }
 
-/// Converts to 8-bit RGB(A) before rotating, so the rotation copies the
-/// smallest buffer possible.
-fn upright_8bit(image: DynamicImage, orientation: Orientation) -> Pixels {
-    let alpha = image.color().has_alpha();
-    let mut image = if alpha {
-        DynamicImage::ImageRgba8(image.into_rgba8())
-    } else {
-        DynamicImage::ImageRgb8(image.into_rgb8())
-    };
-    image.apply_orientation(orientation);
+/// Reduces any decoded layout to 8-bit RGB, or RGBA when there is alpha.
+fn to_8bit(image: DynamicImage) -> Pixels {
     let (width, height) = (image.width(), image.height());
+    let alpha = image.color().has_alpha();
     let data = if alpha {
         image.into_rgba8().into_raw()
     } else {
@@ -113,7 +160,8 @@ fn upright_8bit(image: DynamicImage, orientation: Orientation) -> Pixels {
 fn check_jpeg_complete(bytes: &[u8]) -> Result<(), MediaError> {
     let (_, scan) = find_jpeg_marker(bytes, |m| m == 0xDA)?;
     let rest = bytes.get(scan..).unwrap_or_default();
-    if rest.windows(2).any(|w| w == [0xFF, 0xD9]) {
+    // Searched from the end, where the marker nearly always is.
+    if rest.windows(2).rev().any(|w| w == [0xFF, 0xD9]) {
         Ok(())
     } else {
         Err(MediaError::Corrupt(

@@ -8,14 +8,17 @@
 //! cannot leak.
 //!
 //! Entry points: [`probe()`] to vet an upload cheaply, [`process()`] to make
-//! the variants, [`sha256_hex`] to name content.
+//! the variants ([`process_request()`] to choose sizes and formats),
+//! [`sha256_hex`] to name content.
 
 mod colour;
 mod decode;
 mod encode;
 mod error;
 mod format;
+mod jpeg;
 mod limits;
+mod orient;
 mod pipeline;
 mod pixels;
 mod placeholder;
@@ -31,7 +34,9 @@ pub use encode::{JPEG_QUALITY, WEBP_MAX_SIDE, WEBP_QUALITY};
 pub use error::{MediaError, Side};
 pub use format::{Format, OutputFormat};
 pub use limits::Limits;
-pub use pipeline::{DEFAULT_WIDTHS, Processed, Variant, process};
+pub use pipeline::{
+    DEFAULT_WIDTHS, Measure, Processed, Request, Variant, process, process_request,
+};
 pub use placeholder::Placeholder;
 pub use probe::{Probe, probe};
 

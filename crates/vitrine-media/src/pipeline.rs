@@ -1,14 +1,17 @@
-//! The full upload path: probe, decode, orient, convert colour, resize,
-//! encode. Each stage is a separate function in its own module so that a
-//! faster implementation of one (e.g. DCT-scaled JPEG decoding) can replace
-//! it without touching the others.
+//! The full upload path: probe, decode (scaled where the format allows),
+//! convert colour, resize, orient, encode. Each stage is a separate function
+//! in its own module so that a faster implementation of one can replace it
+//! without touching the others. Orientation comes after the first resize
+//! because turning a 1600 px copy is a fraction of the work of turning the
+//! decoded photo, and the two steps commute.
 
-use std::borrow::Cow;
+use image::metadata::Orientation;
 
-use crate::decode::decode;
+use crate::decode::{Decoded, decode};
 use crate::error::MediaError;
 use crate::format::{Format, OutputFormat};
 use crate::limits::Limits;
+use crate::orient::{swaps_sides, upright};
 use crate::pixels::Pixels;
 use crate::placeholder::{Placeholder, placeholder};
 use crate::probe::probe;
@@ -48,65 +51,161 @@ pub struct Processed {
     pub variants: Vec<Variant>,
 }
 
+/// How the numbers in [`Request::sizes`] measure an output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Width in pixels, as `srcset` width descriptors use: Vitrine's own
+    /// variants.
+    Width,
+    /// Longer side in pixels ("fit inside a square"), as thumbnailers and
+    /// other pipelines usually size; benchmarks use it to run their job.
+    LongEdge,
+}
+
+/// What to make from one upload: which sizes and which formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Request<'a> {
+    /// Output sizes; 0 is ignored and sizes at or above the source collapse
+    /// into one full-size output (see [`process`]).
+    pub sizes: &'a [u32],
+    /// What `sizes` measure.
+    pub measure: Measure,
+    /// Also encode each size as WebP. Without it only the JPEGs are made,
+    /// which is what a curator waits for; WebP can follow in the background.
+    pub webp: bool,
+}
+
+impl<'a> Request<'a> {
+    /// JPEG and WebP at each of `widths`: what [`process`] makes.
+    pub fn widths(widths: &'a [u32]) -> Self {
+        Request {
+            sizes: widths,
+            measure: Measure::Width,
+            webp: true,
+        }
+    }
+}
+
 /// Checks, decodes and re-encodes an upload into metadata-free variants.
 ///
 /// Steps: [`probe`](crate::probe()) the header against `limits`; decode the
-/// first frame; apply the EXIF orientation (all eight values); convert an
-/// embedded ICC profile's colours to sRGB; resize to each width of
-/// `widths` that is below the upright source width, plus one variant at the
-/// source width if any requested width reaches it (never upscaling); encode
+/// first frame (a JPEG at the smallest DCT scale, M/8, that still covers the
+/// widest variant); convert an embedded ICC profile's colours to sRGB;
+/// resize to each width of `widths` that is below the upright source width,
+/// plus one variant at the source width if any requested width reaches it
+/// (never upscaling); apply the EXIF orientation (all eight values); encode
 /// each as progressive JPEG (quality 80, transparency on white) and lossy
-/// WebP (quality 78). Each variant is resized from the full source rather
-/// than from the next larger variant, to avoid compounding filter blur.
-/// The output is deterministic: the same input gives the same bytes.
+/// WebP (quality 78). A variant is resized from the smallest larger variant
+/// that is at least twice its width, else from the decoded source, so that
+/// no filter is applied on top of another at a nearby scale. The output is
+/// deterministic: the same input gives the same bytes.
 ///
 /// # Errors
 /// Everything [`probe`](crate::probe()) refuses, plus corrupt or truncated
 /// pixel data, an empty `widths`, and encoder failures.
 pub fn process(bytes: &[u8], limits: &Limits, widths: &[u32]) -> Result<Processed, MediaError> {
+    process_request(bytes, limits, &Request::widths(widths))
+}
+
+/// [`process`] with a choice of sizes and formats; see [`Request`].
+///
+/// # Errors
+/// As [`process`].
+pub fn process_request(
+    bytes: &[u8],
+    limits: &Limits,
+    request: &Request<'_>,
+) -> Result<Processed, MediaError> {
     let header = probe(bytes, limits)?;
     // Refuse a useless request before the expensive decode.
-    if !widths.iter().any(|&w| w > 0) {
+    if !request.sizes.iter().any(|&w| w > 0) {
         return Err(MediaError::NoWidths);
     }
-    let decoded = decode(bytes, &header)?;
-    let mut source = decoded.pixels;
-    colour::convert_to_srgb(&mut source, decoded.icc_profile.as_deref());
-    let planned = plan_widths(source.width, widths)?;
-
-    let mut variants = Vec::with_capacity(planned.len() * 2);
-    let mut preview = None;
-    for width in planned {
-        let scaled = scaled_to(&source, width)?;
-        if preview.is_none() {
-            preview = Some(placeholder(&scaled)?);
-        }
-        variants.extend(encode_both(&scaled)?);
-    }
-    let placeholder = match preview {
-        Some(p) => p,
-        None => placeholder(&source)?,
+    let needed = |w: u32, h: u32| {
+        let widths = planned_widths(request, w, h).unwrap_or_default();
+        widths.last().copied().unwrap_or(w)
     };
+    let decoded = decode(bytes, &header, needed)?;
+    let (width, height) = decoded.upright_size(&header);
+    let Decoded {
+        pixels: mut source,
+        orientation,
+        icc_profile,
+    } = decoded;
+    colour::convert_to_srgb(&mut source, icc_profile.as_deref());
+    let planned = planned_widths(request, width, height)?;
+    let images = scale_all(&source, orientation, (width, height), &planned)?;
+    drop(source);
+
+    let mut variants = Vec::with_capacity(images.len() * 2);
+    for image in &images {
+        variants.extend(encode_all(image, request.webp)?);
+    }
+    let smallest = images.first().ok_or(MediaError::NoWidths)?;
     Ok(Processed {
         source_format: header.format,
-        width: source.width,
-        height: source.height,
-        placeholder,
+        width,
+        height,
+        placeholder: placeholder(smallest)?,
         variants,
     })
 }
 
-/// The source at `width`, borrowed when no resizing is needed.
-fn scaled_to(source: &Pixels, width: u32) -> Result<Cow<'_, Pixels>, MediaError> {
-    if width == source.width {
-        return Ok(Cow::Borrowed(source));
+/// The widths to publish for an upright `width` × `height` photo.
+fn planned_widths(request: &Request<'_>, width: u32, height: u32) -> Result<Vec<u32>, MediaError> {
+    match request.measure {
+        Measure::Width => plan_widths(width, request.sizes),
+        Measure::LongEdge if width >= height => plan_widths(width, request.sizes),
+        Measure::LongEdge => {
+            let widths: Vec<u32> = request
+                .sizes
+                .iter()
+                .filter(|&&edge| edge > 0)
+                .map(|&edge| height_for(height, width, edge))
+                .collect();
+            plan_widths(width, &widths)
+        }
     }
-    let height = height_for(source.width, source.height, width);
-    Ok(Cow::Owned(resize(source, width, height)?))
 }
 
-/// The JPEG and, when WebP can hold the size, the WebP of one size.
-fn encode_both(pixels: &Pixels) -> Result<Vec<Variant>, MediaError> {
+/// Upright images at each of `widths` (ascending), made from the largest
+/// down so each can start from an already reduced one.
+fn scale_all(
+    source: &Pixels,
+    orientation: Orientation,
+    (width, height): (u32, u32),
+    widths: &[u32],
+) -> Result<Vec<Pixels>, MediaError> {
+    let mut made: Vec<Pixels> = Vec::with_capacity(widths.len());
+    for &w in widths.iter().rev() {
+        let h = height_for(width, height, w);
+        // `made` is descending: the last match is the smallest good base.
+        let base = made.iter().rev().find(|p| p.width >= w.saturating_mul(2));
+        let image = match base {
+            Some(base) => resize(base, w, h)?,
+            None => {
+                let (sw, sh) = if swaps_sides(orientation) {
+                    (h, w)
+                } else {
+                    (w, h)
+                };
+                let stored = if (sw, sh) == (source.width, source.height) {
+                    source.clone()
+                } else {
+                    resize(source, sw, sh)?
+                };
+                upright(stored, orientation)
+            }
+        };
+        made.push(image);
+    }
+    made.reverse();
+    Ok(made)
+}
+
+/// The JPEG and, when asked for and WebP can hold the size, the WebP of one
+/// size.
+fn encode_all(pixels: &Pixels, webp: bool) -> Result<Vec<Variant>, MediaError> {
     let variant = |format, bytes| Variant {
         width: pixels.width,
         height: pixels.height,
@@ -114,7 +213,7 @@ fn encode_both(pixels: &Pixels) -> Result<Vec<Variant>, MediaError> {
         bytes,
     };
     let mut out = vec![variant(OutputFormat::Jpeg, encode::jpeg(pixels)?)];
-    if let Some(webp) = encode::webp(pixels)? {
+    if webp && let Some(webp) = encode::webp(pixels)? {
         out.push(variant(OutputFormat::Webp, webp));
     }
     Ok(out)

@@ -7,11 +7,18 @@
 //! 200. Nothing is ever upscaled, and a large screen still gets the full
 //! resolution the researcher uploaded.
 
+use std::cell::RefCell;
+
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 
 use crate::error::MediaError;
 use crate::pixels::Pixels;
+
+thread_local! {
+    /// One resizer per thread keeps its scratch buffers between calls.
+    static RESIZER: RefCell<Resizer> = RefCell::new(Resizer::new());
+}
 
 /// Applies the width rule above. Widths of 0 are ignored; the result is
 /// sorted ascending without duplicates.
@@ -51,8 +58,8 @@ pub(crate) fn resize(src: &Pixels, width: u32, height: u32) -> Result<Pixels, Me
         .map_err(|e| internal(e.to_string()))?;
     let mut target = Image::new(width, height, pixel_type);
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    Resizer::new()
-        .resize(&source, &mut target, &options)
+    RESIZER
+        .with_borrow_mut(|resizer| resizer.resize(&source, &mut target, &options))
         .map_err(|e| internal(e.to_string()))?;
     Ok(Pixels {
         width,

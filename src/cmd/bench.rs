@@ -1,0 +1,160 @@
+//! `vitrine bench ingest DIR`: times Vitrine's image ingest on a folder of
+//! JPEGs and prints one line in the format of the shared peers tool
+//! (`peer=… job=… threads=… images=… seconds=… img_per_s=… peak_rss_mb=…`),
+//! so `bench/compare.sh` can set it beside sharp and libvips.
+//!
+//! Like sharp in the peers tool, each image is read from disk when a worker
+//! takes it, and its outputs are written to a scratch folder. `--threads N`
+//! starts N workers that each process one whole image at a time; nothing
+//! inside an image runs in parallel, so N workers use N cores.
+
+use super::Outcome;
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+use vitrine_media::{DEFAULT_WIDTHS, Limits, Measure, Request};
+
+/// Arguments of `vitrine bench`.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    what: BenchCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Process every .jpg/.jpeg in DIR and print one peers-format line.
+    Ingest(IngestArgs),
+}
+
+#[derive(Args, Debug)]
+struct IngestArgs {
+    /// Folder of JPEGs, e.g. from shared/tools/corpus/make_corpus.py.
+    dir: PathBuf,
+    /// Images processed at once, one worker thread each.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    threads: u32,
+    /// `jpeg`: a 1600 px and a 400 px long-edge JPEG (the peers' job);
+    /// `full`: every default width as JPEG and WebP (Vitrine's real ingest).
+    #[arg(long, value_enum, default_value_t = Job::Jpeg)]
+    job: Job,
+    /// Keep the outputs in this folder (for quality checks) instead of a
+    /// scratch folder that is removed afterwards.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Job {
+    Jpeg,
+    Full,
+}
+
+impl Job {
+    fn request(self) -> Request<'static> {
+        match self {
+            Job::Jpeg => Request {
+                sizes: &[1600, 400],
+                measure: Measure::LongEdge,
+                webp: false,
+            },
+            Job::Full => Request::widths(&DEFAULT_WIDTHS),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Job::Jpeg => "jpeg",
+            Job::Full => "full",
+        }
+    }
+}
+
+/// Runs the benchmark named on the command line.
+pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
+    match args.what {
+        BenchCommand::Ingest(args) => ingest(&args),
+    }
+}
+
+fn ingest(args: &IngestArgs) -> anyhow::Result<Outcome> {
+    let files = jpegs_in(&args.dir)?;
+    let scratch = std::env::temp_dir().join(format!("vitrine-bench-{}", std::process::id()));
+    let out = args.out.clone().unwrap_or_else(|| scratch.clone());
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let request = args.job.request();
+    let next = AtomicUsize::new(0);
+    let start = Instant::now();
+    let result = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..args.threads)
+            .map(|_| scope.spawn(|| worker(&files, &next, &request, &out)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| bail!("a worker panicked")))
+            .collect::<anyhow::Result<Vec<()>>>()
+    });
+    let seconds = start.elapsed().as_secs_f64();
+    if args.out.is_none() {
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+    result?;
+    println!(
+        "peer=vitrine job={} threads={} images={} seconds={seconds:.2} img_per_s={:.2} peak_rss_mb={}",
+        args.job.name(),
+        args.threads,
+        files.len(),
+        files.len() as f64 / seconds,
+        peak_rss_mb().map_or_else(|| "?".to_owned(), |mb| mb.to_string()),
+    );
+    Ok(Outcome::Ok)
+}
+
+/// Takes images off the shared list until it is empty.
+fn worker(
+    files: &[PathBuf],
+    next: &AtomicUsize,
+    request: &Request<'_>,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let limits = Limits::default();
+    while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let processed = vitrine_media::process_request(&bytes, &limits, request)
+            .with_context(|| format!("processing {}", path.display()))?;
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        for v in &processed.variants {
+            let name = format!("{stem}-{}.{}", v.width, v.format.extension());
+            std::fs::write(out.join(&name), &v.bytes).with_context(|| format!("writing {name}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The .jpg and .jpeg files in `dir`, sorted by name.
+fn jpegs_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"))
+        })
+        .collect();
+    if files.is_empty() {
+        bail!("no .jpg or .jpeg files in {}", dir.display());
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Peak resident memory of this process (VmHWM), in MB, on Linux.
+fn peak_rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb + 512) / 1024)
+}
