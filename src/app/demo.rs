@@ -5,7 +5,7 @@
 use crate::app::App;
 use crate::app::import::files::EmbeddedFolder;
 use crate::app::import::{ImportError, NoProgress, import_folder};
-use crate::app::publish::publish;
+use crate::app::publish::{PublishError, publish};
 use anyhow::Context;
 
 /// The demo study's slug.
@@ -63,8 +63,10 @@ pub async fn ensure_demo(app: &App) -> anyhow::Result<bool> {
         }
         Err(ImportError::Failed(e)) => return Err(e.context("cannot import the demo study")),
     }
-    publish(app, DEMO_SLUG)
-        .await
-        .context("cannot publish the demo study")?;
+    match publish(app, DEMO_SLUG).await {
+        // Another instance starting at the same time published it first.
+        Ok(_) | Err(PublishError::Conflict(_)) => {}
+        Err(e) => return Err(anyhow::Error::new(e).context("cannot publish the demo study")),
+    }
     Ok(true)
 }

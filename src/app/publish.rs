@@ -32,6 +32,11 @@ pub enum PublishError {
         /// Slugs that exist, for the message.
         known: String,
     },
+    /// Another publish of the same study won the race for this version.
+    #[error(
+        "another Release of \"{0}\" was published at the same moment; run publish again if needed"
+    )]
+    Conflict(String),
     /// The store failed.
     #[error(transparent)]
     Failed(#[from] anyhow::Error),
@@ -96,10 +101,17 @@ pub async fn publish(app: &App, slug: &str) -> Result<Published, PublishError> {
         version,
         time::OffsetDateTime::now_utc(),
     );
-    app.store
-        .insert_release(content.study.id, &release)
-        .await
-        .context("cannot save the Release")?;
+    match app.store.insert_release(content.study.id, &release).await {
+        Ok(_) => {}
+        Err(vitrine_store::StoreError::Conflict) => {
+            return Err(PublishError::Conflict(slug.to_owned()));
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e)
+                .context("cannot save the Release")
+                .into());
+        }
+    }
     tracing::info!(
         study = slug,
         version,

@@ -48,6 +48,10 @@ pub async fn run(app: &App, args: CheckArgs) -> anyhow::Result<Outcome> {
             eprintln!("There is no study \"{slug}\". Known studies: {known}.");
             Ok(Outcome::Failed)
         }
+        Err(e @ PublishError::Conflict(_)) => {
+            eprintln!("{e}");
+            Ok(Outcome::Failed)
+        }
         Err(PublishError::Failed(e)) => Err(e),
     }
 }

@@ -13,8 +13,10 @@ mod entry;
 mod error;
 mod gallery;
 mod headers;
+mod health;
 mod home;
 mod media;
+mod metrics;
 mod page;
 mod published;
 mod robots;
@@ -22,7 +24,7 @@ mod views;
 
 use crate::app::App;
 use axum::Router;
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 
 pub use error::WebError;
@@ -30,10 +32,18 @@ pub use error::WebError;
 /// The public site's routes, with security headers on every response.
 ///
 /// Study slugs share the first path segment with `static`, `media`,
-/// `favicon.ico` and `robots.txt`; those fixed routes win.
+/// `favicon.ico`, `robots.txt` and the operations endpoints (`healthz`,
+/// `readyz`, `metrics`); those fixed routes win, and import refuses them as
+/// study slugs.
 pub fn router(app: App) -> Router {
+    let metrics = metrics::Metrics::new();
+    let ops = Router::new()
+        .route("/metrics", get(metrics::show_metrics))
+        .with_state(metrics.clone());
     Router::new()
         .route("/", get(home::show_home))
+        .route("/healthz", get(health::show_healthz))
+        .route("/readyz", get(health::show_readyz))
         .route("/favicon.ico", get(assets::show_favicon))
         .route("/robots.txt", get(robots::show_robots))
         .route("/static/{name}", get(assets::show_asset))
@@ -43,6 +53,8 @@ pub fn router(app: App) -> Router {
         .route("/{study}/about", get(about::show_about))
         .route("/{study}/entries/{entry}", get(entry::show_entry))
         .fallback(error::show_not_found)
-        .layer(from_fn(headers::security_headers))
         .with_state(app)
+        .merge(ops)
+        .layer(from_fn_with_state(metrics, metrics::track))
+        .layer(from_fn(headers::security_headers))
 }

@@ -88,20 +88,7 @@ impl TestApp {
             .oneshot(request.body(Body::empty()).expect("request"))
             .await
             .expect("router answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec();
-        TestResponse {
-            status,
-            headers,
-            body,
-        }
+        into_test_response(response).await
     }
 
     /// Every public URL of the demo-like site: pages, then media, for sweeping
@@ -261,3 +248,34 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// The demo study's slug.
 pub const DEMO: &str = "link-worker-retention";
+
+/// GET `path` on an existing router (so state such as metrics accumulates).
+pub async fn get_on(router: &axum::Router, path: &str) -> TestResponse {
+    let request = Request::get(path)
+        .header("host", "gallery.test")
+        .body(Body::empty())
+        .expect("request");
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router answers");
+    into_test_response(response).await
+}
+
+async fn into_test_response(response: axum::response::Response) -> TestResponse {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    TestResponse {
+        status,
+        headers,
+        body,
+    }
+}

@@ -90,21 +90,30 @@ impl Store {
         })
     }
 
-    /// Applies any migrations not yet applied. Safe to call repeatedly.
+    /// Applies any migrations not yet applied. Safe to call repeatedly, and
+    /// from several processes at once: PostgreSQL serialises them with an
+    /// advisory lock; on SQLite a process that loses the race (its migration
+    /// transaction fails because another just applied it) waits and tries
+    /// again, and then finds nothing left to do.
     pub async fn migrate(&self) -> Result<()> {
-        match self.backend {
-            Backend::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&self.pool)
-                    .await?
-            }
-            Backend::Postgres => {
-                sqlx::migrate!("./migrations/postgres")
-                    .run(&self.pool)
-                    .await?
+        if self.backend == Backend::Postgres {
+            sqlx::migrate!("./migrations/postgres")
+                .run(&self.pool)
+                .await?;
+            return Ok(());
+        }
+        let mut attempt = 1;
+        loop {
+            match sqlx::migrate!("./migrations/sqlite").run(&self.pool).await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < 10 => {
+                    tracing::debug!(error = %e, attempt, "migration raced another process; retrying");
+                    tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e.into()),
             }
         }
-        Ok(())
     }
 
     /// Which backend this store uses.

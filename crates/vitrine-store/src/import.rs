@@ -198,32 +198,23 @@ struct Keys {
     images: HashMap<String, i64>,
 }
 
+/// Inserts or updates the study by slug in one statement, so two instances
+/// importing the same study at once cannot both insert it.
 async fn upsert_study(tx: &mut Transaction<'_, Any>, info: &StudyInfo) -> Result<(i64, bool)> {
     let json =
         serde_json::to_string(info).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
     let now = now_text();
-    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM studies WHERE slug = $1")
-        .bind(&info.slug)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if let Some(id) = existing {
-        sqlx::query("UPDATE studies SET info = $1, updated_at = $2 WHERE id = $3")
-            .bind(&json)
-            .bind(&now)
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        return Ok((id, true));
-    }
-    let id = sqlx::query_scalar(
-        "INSERT INTO studies (slug, info, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
+    let (id, created_at): (i64, String) = sqlx::query_as(
+        "INSERT INTO studies (slug, info, created_at, updated_at) VALUES ($1, $2, $3, $3)
+         ON CONFLICT (slug) DO UPDATE SET info = excluded.info, updated_at = excluded.updated_at
+         RETURNING id, created_at",
     )
     .bind(&info.slug)
     .bind(&json)
     .bind(&now)
     .fetch_one(&mut **tx)
     .await?;
-    Ok((id, false))
+    Ok((id, created_at != now))
 }
 
 async fn upsert_prompts(

@@ -12,6 +12,7 @@ mod content;
 mod db;
 mod import;
 mod releases;
+mod schema;
 
 pub use blobs::{BlobKey, Blobs, S3Options};
 pub use content::StudyContent;
@@ -20,6 +21,7 @@ pub use import::{
     ImportEntry, ImportParticipant, ImportPrompt, ImportSummary, ImportTheme, NewDerivative,
     NewImage, StudyImport,
 };
+pub use schema::LogicalSchema;
 
 /// Errors from the store. Messages are for operators; input problems are caught
 /// before anything reaches the store.

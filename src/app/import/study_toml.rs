@@ -157,7 +157,15 @@ fn check_slug(slug: &str, problems: &mut Vec<Problem>) {
             format!("\"{slug}\" must be lower-case letters a-z, digits and hyphens, such as my-study-2025"),
         ));
     } else if RESERVED_SLUGS.contains(&slug)
-        || ["admin", "healthz", "favicon.ico", "robots.txt"].contains(&slug)
+        || [
+            "admin",
+            "healthz",
+            "readyz",
+            "metrics",
+            "favicon.ico",
+            "robots.txt",
+        ]
+        .contains(&slug)
     {
         problems.push(key_problem(
             "slug",

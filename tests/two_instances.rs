@@ -1,0 +1,134 @@
+//! Several stateless instances on one database and blob store (issue 4): they
+//! start together on an empty store without tripping over each other, and a
+//! Release published through one process is served by every instance at once.
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use vitrine::settings::Settings;
+
+/// A `vitrine serve` process, killed when dropped.
+struct Instance {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn command(settings: &Settings, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitrine"));
+    cmd.arg("--data").arg(&settings.data);
+    if let Some(db) = &settings.database {
+        cmd.arg("--database").arg(db);
+    }
+    if let Some(blobs) = &settings.blobs {
+        cmd.arg("--blobs").arg(blobs);
+    }
+    cmd.args(args)
+        .env_remove("VITRINE_DATA")
+        .env("VITRINE_LOG", "warn");
+    cmd
+}
+
+/// Starts an instance on a free port and waits until it says where it listens.
+fn start(settings: &Settings) -> Instance {
+    let mut child = command(settings, &["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start vitrine serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("http://").nth(1) {
+                let _ = tx.send(
+                    rest.trim_end_matches(|c| c != '/')
+                        .trim_end_matches('/')
+                        .to_owned(),
+                );
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("instance reports its address");
+    Instance { child, addr }
+}
+
+/// The status code of `GET path`, over a plain TCP connection.
+fn status(addr: &str, path: &str) -> u16 {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn instances_share_one_store_and_serve_a_new_release_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = vitrine::app::testing::settings(dir.path())
+        .await
+        .expect("settings");
+
+    // Two instances start together on an empty store: the demo is set up once
+    // between them and both serve it.
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| start(&settings));
+        let b = s.spawn(|| start(&settings));
+        (a.join().expect("a"), b.join().expect("b"))
+    });
+    for instance in [&a, &b] {
+        assert_eq!(status(&instance.addr, "/link-worker-retention/"), 200);
+        assert_eq!(status(&instance.addr, "/small-study/"), 404);
+    }
+
+    let import = command(&settings, &["import", "examples/small-study"])
+        .output()
+        .expect("import");
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    assert_eq!(
+        status(&a.addr, "/small-study/"),
+        404,
+        "imported is not published"
+    );
+
+    let publish = command(&settings, &["publish", "small-study"])
+        .output()
+        .expect("publish");
+    assert!(
+        publish.status.success(),
+        "{}",
+        String::from_utf8_lossy(&publish.stderr)
+    );
+    let published = Instant::now();
+    for instance in [&a, &b] {
+        assert_eq!(status(&instance.addr, "/small-study/"), 200);
+    }
+    assert!(
+        published.elapsed() < Duration::from_secs(1),
+        "served by both within a second"
+    );
+    for instance in [&a, &b] {
+        assert_eq!(status(&instance.addr, "/readyz"), 200);
+    }
+}
