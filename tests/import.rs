@@ -2,6 +2,8 @@
 //! all-or-nothing, idempotent re-imports, and no orphan blobs (issue 3 §2, §3).
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use vitrine::app::App;
 use vitrine::app::import::files::DiskFolder;
@@ -17,21 +19,8 @@ async fn open(dir: &Path) -> App {
 /// A writable copy of a study folder, for breaking on purpose.
 fn copy_folder(from: &str) -> tempfile::TempDir {
     let to = tempfile::tempdir().expect("tempdir");
-    copy_dir(Path::new(from), to.path());
+    common::copy_dir(Path::new(from), to.path());
     to
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read_dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }
 
 fn edit(path: PathBuf, f: impl FnOnce(String) -> String) {

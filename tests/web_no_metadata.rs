@@ -91,7 +91,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 #[tokio::test]
 async fn no_served_byte_carries_the_originals_metadata() {
     let folder = tempfile::tempdir().unwrap();
-    copy_dir(Path::new("examples/small-study"), folder.path());
+    common::copy_dir(Path::new("examples/small-study"), folder.path());
     let bus = folder.path().join("images/bus stop.jpg");
     let jpeg = leaky_jpeg(&std::fs::read(&bus).unwrap());
     std::fs::write(&bus, &jpeg).unwrap();
@@ -153,17 +153,4 @@ async fn no_served_byte_carries_the_originals_metadata() {
         kept.contains(&jpeg),
         "the leaky JPEG original is kept byte for byte"
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

@@ -19,6 +19,7 @@ pub mod check;
 pub mod demo;
 pub mod import;
 pub mod ingest;
+pub mod jobs;
 pub mod publish;
 #[doc(hidden)]
 pub mod testing;

@@ -6,6 +6,7 @@
 mod bench;
 mod check;
 mod import;
+mod jobs;
 mod progress;
 mod publish;
 mod serve;
@@ -80,6 +81,8 @@ enum AppCommand {
     /// Create or update the database schema, then exit (serve and the other
     /// commands also do this on start).
     Migrate,
+    /// List recent background jobs (run by `vitrine serve`) and how they went.
+    Jobs,
 }
 
 /// What a subcommand reports back to `main`.
@@ -131,6 +134,7 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         AppCommand::Import(args) => import::run(&app, args).await,
         AppCommand::Publish(args) => publish::run(&app, args).await,
         AppCommand::Check(args) => check::run(&app, args).await,
+        AppCommand::Jobs => jobs::run(&app).await,
         AppCommand::Migrate => {
             let database = vitrine_store::redact(&app.settings.database_url());
             println!("The database {database} is up to date.");

@@ -29,10 +29,18 @@ pub async fn run(app: App, _args: ServeArgs) -> anyhow::Result<Outcome> {
         "Vitrine is serving the galleries at http://{}/ (Ctrl-C to stop)",
         listener.local_addr()?
     );
-    axum::serve(listener, crate::web::router(app))
+    // Background jobs run beside the server; a job cut off by shutdown is
+    // claimed again by this or another instance when its lease runs out.
+    let worker = tokio::spawn(crate::app::jobs::run_worker(
+        app.clone(),
+        crate::app::jobs::worker_name(),
+    ));
+    let served = axum::serve(listener, crate::web::router(app))
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("the web server stopped")?;
+        .context("the web server stopped");
+    worker.abort();
+    served?;
     Ok(Outcome::Ok)
 }
 

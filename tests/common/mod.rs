@@ -233,7 +233,9 @@ fn demo_template() -> (&'static Path, &'static Settings) {
 
 /// Copies a data folder (database, WAL and blobs), leaving out SQLite's shared
 /// memory index, which is rebuilt on open.
-fn copy_dir(from: &Path, to: &Path) {
+///
+/// Also used to make writable copies of study folders for breaking on purpose.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read dir") {
         let entry = entry.expect("dir entry");

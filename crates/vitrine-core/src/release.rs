@@ -306,4 +306,33 @@ impl Release {
     pub fn entry_count(&self) -> usize {
         self.prompts.iter().map(|p| p.entries.len()).sum()
     }
+
+    /// The next Release: this one with only the entries `keep` accepts, and
+    /// nothing added. Used when consent lapses, so taking something down never
+    /// publishes drafts along the way. Counts and themes are recomputed.
+    pub fn keeping(
+        &self,
+        keep: impl Fn(&ReleaseEntry) -> bool,
+        version: u32,
+        published_at: time::OffsetDateTime,
+    ) -> Release {
+        let mut next = self.clone();
+        next.version = version;
+        next.published_at = published_at;
+        for prompt in &mut next.prompts {
+            prompt.entries.retain(&keep);
+            let answered: BTreeSet<&str> = prompt
+                .entries
+                .iter()
+                .map(|e| e.pseudonym.as_str())
+                .collect();
+            prompt.participants_answered = count(answered.len());
+        }
+        let used: BTreeSet<String> = next
+            .entries()
+            .flat_map(|e| e.themes.iter().cloned())
+            .collect();
+        next.themes.retain(|t| used.contains(&t.slug));
+        next
+    }
 }

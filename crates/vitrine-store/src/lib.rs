@@ -11,6 +11,7 @@ pub mod blobs;
 mod content;
 mod db;
 mod import;
+mod jobs;
 mod releases;
 mod schema;
 
@@ -21,6 +22,7 @@ pub use import::{
     ImportEntry, ImportParticipant, ImportPrompt, ImportSummary, ImportTheme, NewDerivative,
     NewImage, StudyImport,
 };
+pub use jobs::{Job, JobStatus, now_ms};
 pub use schema::LogicalSchema;
 
 /// Errors from the store. Messages are for operators; input problems are caught

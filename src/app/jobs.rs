@@ -1,0 +1,142 @@
+//! Background work: durable jobs in the database, run by every `vitrine serve`.
+//!
+//! Any instance may claim any job (see `vitrine_store::jobs`); a job whose
+//! instance died is claimed again when its lease runs out, so jobs are written
+//! to be idempotent. Failures are retried with exponential backoff, then left
+//! as `failed` with their error for a person to read (`vitrine jobs`).
+//!
+//! Jobs today:
+//! - `consent_expiry` (queued hourly by the workers themselves): takes down
+//!   published entries whose participant's consent no longer covers web
+//!   publication (expired or withdrawn), by writing a new Release that keeps
+//!   everything else as it was and adds nothing (ETH-07).
+
+use crate::app::App;
+use crate::app::publish::load;
+use anyhow::Context;
+use std::collections::HashMap;
+use std::time::Duration;
+use vitrine_core::{ConsentScope, ReleaseEntry};
+use vitrine_store::{Job, now_ms};
+
+/// The consent-expiry job's kind.
+pub const CONSENT_EXPIRY: &str = "consent_expiry";
+/// How long a claim lasts before another instance may take the job over.
+const LEASE: Duration = Duration::from_secs(300);
+/// Claims after which a failing job is left as failed.
+const MAX_ATTEMPTS: u32 = 6;
+/// How long an idle worker waits before looking again.
+const IDLE: Duration = Duration::from_secs(2);
+
+/// A name for this worker that no other instance shares.
+pub fn worker_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!("vitrine-{}-{nanos:08x}", std::process::id())
+}
+
+/// Runs jobs until the task is dropped.
+pub async fn run_worker(app: App, worker: String) {
+    tracing::info!(worker, "background worker started");
+    loop {
+        if let Err(e) = schedule(&app).await {
+            tracing::error!(error = %format!("{e:#}"), "cannot queue scheduled jobs");
+        }
+        match app.store.claim_job(&worker, LEASE).await {
+            Ok(Some(job)) => run_claimed(&app, &worker, job).await,
+            Ok(None) => tokio::time::sleep(IDLE).await,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot claim a job");
+                tokio::time::sleep(IDLE * 5).await;
+            }
+        }
+    }
+}
+
+/// Queues the periodic jobs; the dedupe key makes it once per hour however
+/// many instances ask.
+async fn schedule(app: &App) -> anyhow::Result<()> {
+    let hour = now_ms() / 3_600_000;
+    let key = format!("{CONSENT_EXPIRY}:{hour}");
+    app.store
+        .enqueue_job(CONSENT_EXPIRY, "{}", Some(&key), now_ms())
+        .await?;
+    Ok(())
+}
+
+/// Runs one claimed job and records how it went.
+pub async fn run_claimed(app: &App, worker: &str, job: Job) {
+    let started = std::time::Instant::now();
+    let result = match job.kind.as_str() {
+        CONSENT_EXPIRY => consent_expiry(app).await.map(|_| ()),
+        other => Err(anyhow::anyhow!("unknown job kind \"{other}\"")),
+    };
+    let duration_ms = started.elapsed().as_millis();
+    let recorded = match result {
+        Ok(()) => {
+            tracing::info!(job.id = job.id, job.kind = %job.kind, duration_ms, "job done");
+            app.store.complete_job(job.id, worker).await.map(|_| ())
+        }
+        Err(e) => {
+            let retry_at = (job.attempts < MAX_ATTEMPTS)
+                .then(|| now_ms() + 10_000 * 2_i64.pow(job.attempts.min(16)));
+            tracing::warn!(job.id = job.id, job.kind = %job.kind, attempts = job.attempts, error = %format!("{e:#}"), "job failed");
+            app.store
+                .fail_job(job.id, worker, &format!("{e:#}"), retry_at)
+                .await
+        }
+    };
+    if let Err(e) = recorded {
+        tracing::error!(job.id = job.id, error = %e, "cannot record a job's outcome; it will run again");
+    }
+}
+
+/// Takes down, in every study, the published entries whose participant's
+/// consent no longer covers web publication today. Returns how many entries
+/// were taken down. Idempotent: a second run finds nothing to do.
+pub async fn consent_expiry(app: &App) -> anyhow::Result<usize> {
+    let now = time::OffsetDateTime::now_utc();
+    let mut removed = 0;
+    for (slug, id) in app
+        .store
+        .latest_release_ids()
+        .await
+        .context("cannot list Releases")?
+    {
+        let Some(release) = app
+            .store
+            .find_release(id)
+            .await
+            .context("cannot read a Release")?
+        else {
+            continue;
+        };
+        let content = load(app, &slug).await.map_err(anyhow::Error::new)?;
+        let consent_by_pseudonym: HashMap<&str, Option<&vitrine_core::Consent>> = content
+            .participants
+            .iter()
+            .map(|p| (p.pseudonym.as_str(), content.consents.get(&p.id)))
+            .collect();
+        let keep = |entry: &ReleaseEntry| {
+            consent_by_pseudonym
+                .get(entry.pseudonym.as_str())
+                .copied()
+                .flatten()
+                .is_some_and(|c| c.covers(ConsentScope::Web, now.date()).is_ok())
+        };
+        let lapsed = release.entries().filter(|e| !keep(e)).count();
+        if lapsed == 0 {
+            continue;
+        }
+        let version = app.store.next_release_version(content.study.id).await?;
+        let next = release.keeping(keep, version, now);
+        app.store
+            .insert_release(content.study.id, &next)
+            .await
+            .context("cannot save the Release")?;
+        tracing::info!(study = %slug, version, entries_removed = lapsed, "consent lapsed: published a Release without those entries");
+        removed += lapsed;
+    }
+    Ok(removed)
+}

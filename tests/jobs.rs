@@ -1,0 +1,238 @@
+//! Durable background jobs (issue 4) and the consent-expiry job (ETH-07):
+//! leases that run out are taken over, retries back off, and lapsed consent
+//! takes entries down without publishing anything new.
+
+mod common;
+
+use common::TestApp;
+use std::time::Duration;
+use vitrine::app::import::files::DiskFolder;
+use vitrine::app::import::{NoProgress, import_folder};
+
+async fn store() -> TestApp {
+    TestApp::empty().await
+}
+
+#[tokio::test]
+async fn a_job_whose_instance_died_is_taken_over_when_its_lease_runs_out() {
+    let test = store().await;
+    let app = &test.app;
+    assert!(
+        app.store
+            .enqueue_job("consent_expiry", "{}", None, 0)
+            .await
+            .unwrap()
+    );
+
+    let first = app
+        .store
+        .claim_job("instance-a", Duration::from_millis(200))
+        .await
+        .unwrap()
+        .expect("a claims");
+    assert_eq!(first.attempts, 1);
+    assert_eq!(
+        app.store
+            .claim_job("instance-b", Duration::from_secs(60))
+            .await
+            .unwrap(),
+        None,
+        "held by a"
+    );
+
+    // Instance a is killed here: it never completes. After the lease, b takes over.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let second = app
+        .store
+        .claim_job("instance-b", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .expect("b takes over");
+    assert_eq!((second.id, second.attempts), (first.id, 2));
+    assert!(
+        !app.store
+            .complete_job(first.id, "instance-a")
+            .await
+            .unwrap(),
+        "a lost its claim"
+    );
+    assert!(
+        app.store
+            .complete_job(second.id, "instance-b")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        app.store
+            .claim_job("instance-b", Duration::from_secs(60))
+            .await
+            .unwrap(),
+        None,
+        "done"
+    );
+}
+
+#[tokio::test]
+async fn failures_are_retried_later_then_left_failed_with_their_error() {
+    let test = store().await;
+    let app = &test.app;
+    app.store
+        .enqueue_job("consent_expiry", "{}", None, 0)
+        .await
+        .unwrap();
+    let job = app
+        .store
+        .claim_job("w", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .expect("claim");
+    let later = vitrine_store::now_ms() + 60_000;
+    app.store
+        .fail_job(job.id, "w", "the database blinked", Some(later))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.store
+            .claim_job("w", Duration::from_secs(60))
+            .await
+            .unwrap(),
+        None,
+        "not before its time"
+    );
+    let listed = app.store.list_jobs(10).await.unwrap();
+    assert_eq!(
+        (listed[0].state.as_str(), listed[0].last_error.as_deref()),
+        ("queued", Some("the database blinked"))
+    );
+
+    app.store
+        .enqueue_job("mystery", "{}", None, 0)
+        .await
+        .unwrap();
+    let job = app
+        .store
+        .claim_job("w", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .expect("claim");
+    vitrine::app::jobs::run_claimed(app, "w", job).await;
+    let listed = app.store.list_jobs(10).await.unwrap();
+    let mystery = listed.iter().find(|j| j.kind == "mystery").expect("listed");
+    assert_eq!(mystery.state, "queued", "retried later");
+    assert!(
+        mystery
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("unknown job kind"))
+    );
+}
+
+#[tokio::test]
+async fn scheduled_jobs_are_queued_once_however_many_instances_ask() {
+    let test = store().await;
+    let app = &test.app;
+    assert!(
+        app.store
+            .enqueue_job("consent_expiry", "{}", Some("consent_expiry:1"), 0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !app.store
+            .enqueue_job("consent_expiry", "{}", Some("consent_expiry:1"), 0)
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn lapsed_consent_takes_entries_down_and_publishes_nothing_new() {
+    let test = TestApp::with_study(std::path::Path::new("examples/small-study")).await;
+    let (_, before) = test
+        .app
+        .store
+        .latest_release("small-study")
+        .await
+        .unwrap()
+        .expect("release");
+    assert_eq!(before.entry_count(), 3);
+    let sam_entry = before
+        .entries()
+        .find(|e| e.pseudonym == "Sam")
+        .expect("Sam's entry")
+        .slug
+        .clone();
+    let sam_media = before
+        .entries()
+        .find(|e| e.pseudonym == "Sam")
+        .and_then(|e| e.image.clone())
+        .expect("image");
+
+    // Sam's consent now ended yesterday, and Robin's caption changed (a draft edit).
+    let folder = tempfile::tempdir().unwrap();
+    common::copy_dir(std::path::Path::new("examples/small-study"), folder.path());
+    let yesterday = (time::OffsetDateTime::now_utc().date() - time::Duration::days(1)).to_string();
+    let consent = std::fs::read_to_string(folder.path().join("consent.csv")).unwrap();
+    std::fs::write(
+        folder.path().join("consent.csv"),
+        consent.replace("2034-03-06", &yesterday),
+    )
+    .unwrap();
+    let entries = std::fs::read_to_string(folder.path().join("entries.csv")).unwrap();
+    std::fs::write(
+        folder.path().join("entries.csv"),
+        entries.replacen("Kettle on", "Kettle on (draft)", 1),
+    )
+    .unwrap();
+    import_folder(&test.app, &DiskFolder::new(folder.path()), &NoProgress)
+        .await
+        .expect("re-import");
+    assert_eq!(
+        test.get(&format!("/small-study/entries/{sam_entry}"))
+            .await
+            .status,
+        200,
+        "nothing changes before the job"
+    );
+
+    let removed = vitrine::app::jobs::consent_expiry(&test.app)
+        .await
+        .expect("job");
+    assert_eq!(removed, 2, "both of Sam's published entries");
+    let (_, after) = test
+        .app
+        .store
+        .latest_release("small-study")
+        .await
+        .unwrap()
+        .expect("release");
+    assert_eq!(
+        (after.version, after.entry_count()),
+        (before.version + 1, 1)
+    );
+    assert!(
+        after.entries().all(|e| e.title != "Kettle on (draft)"),
+        "the draft edit was not published"
+    );
+    assert_eq!(
+        test.get(&format!("/small-study/entries/{sam_entry}"))
+            .await
+            .status,
+        404
+    );
+    for variant in &sam_media.variants {
+        assert_eq!(
+            test.get(&format!("/media/{}", variant.key)).await.status,
+            404,
+            "{}",
+            variant.key
+        );
+    }
+    assert_eq!(
+        vitrine::app::jobs::consent_expiry(&test.app)
+            .await
+            .expect("again"),
+        0,
+        "idempotent"
+    );
+}
