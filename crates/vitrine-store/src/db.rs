@@ -70,8 +70,28 @@ impl Store {
             })
             .connect(&sqlite_create_url(url))
             .await?;
-        // WAL lets readers and one writer work at once; it is stored in the file.
-        pool.execute("PRAGMA journal_mode = WAL;").await?;
+        // WAL lets readers and one writer work at once. It is stored in the
+        // file, so only the first process to open it switches; switching needs
+        // a moment with no writer, so another process starting at the same
+        // time waits and tries again.
+        let mut attempt = 1;
+        loop {
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&pool)
+                .await?;
+            if mode.eq_ignore_ascii_case("wal") {
+                break;
+            }
+            match pool.execute("PRAGMA journal_mode = WAL;").await {
+                Ok(_) => break,
+                Err(e) if attempt < 10 => {
+                    tracing::debug!(error = %e, attempt, "could not switch to WAL yet; retrying");
+                    tokio::time::sleep(Duration::from_millis(100 * attempt)).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok(Self {
             pool,
             backend: Backend::Sqlite,
