@@ -6,6 +6,8 @@
 //! as `failed` with their error for a person to read (`vitrine jobs`).
 //!
 //! Jobs today:
+//! - `gc_blobs` (queued daily): removes blobs no row refers to, left by an
+//!   import that was killed part-way ([`crate::app::gc`]).
 //! - `consent_expiry` (queued hourly by the workers themselves): takes down
 //!   published entries whose participant's consent no longer covers web
 //!   publication (expired or withdrawn), by writing a new Release that keeps
@@ -21,6 +23,8 @@ use vitrine_store::{Job, now_ms};
 
 /// The consent-expiry job's kind.
 pub const CONSENT_EXPIRY: &str = "consent_expiry";
+/// The orphan-blob sweep's kind.
+pub const GC_BLOBS: &str = "gc_blobs";
 /// How long a claim lasts before another instance may take the job over.
 const LEASE: Duration = Duration::from_secs(300);
 /// Claims after which a failing job is left as failed.
@@ -70,6 +74,9 @@ pub async fn run_claimed(app: &App, worker: &str, job: Job) {
     let started = std::time::Instant::now();
     let result = match job.kind.as_str() {
         CONSENT_EXPIRY => consent_expiry(app).await.map(|_| ()),
+        GC_BLOBS => crate::app::gc::sweep(app, crate::app::gc::DEFAULT_MIN_AGE)
+            .await
+            .map(|_| ()),
         other => Err(anyhow::anyhow!("unknown job kind \"{other}\"")),
     };
     let duration_ms = started.elapsed().as_millis();

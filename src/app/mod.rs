@@ -17,6 +17,7 @@ pub struct App {
 
 pub mod check;
 pub mod demo;
+pub mod gc;
 pub mod import;
 pub mod ingest;
 pub mod jobs;

@@ -83,6 +83,18 @@ enum AppCommand {
     Migrate,
     /// List recent background jobs (run by `vitrine serve`) and how they went.
     Jobs,
+    /// Remove blobs no row refers to (left by an import that was killed
+    /// part-way); `vitrine serve` also does this daily.
+    Gc(GcArgs),
+}
+
+/// Arguments of `vitrine gc`.
+#[derive(Args, Debug)]
+struct GcArgs {
+    /// Only remove orphans older than this many seconds, so an import running
+    /// elsewhere keeps its blobs.
+    #[arg(long, value_name = "SECONDS", default_value_t = 6 * 3600)]
+    min_age: u64,
 }
 
 /// What a subcommand reports back to `main`.
@@ -135,6 +147,15 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         AppCommand::Publish(args) => publish::run(&app, args).await,
         AppCommand::Check(args) => check::run(&app, args).await,
         AppCommand::Jobs => jobs::run(&app).await,
+        AppCommand::Gc(args) => {
+            let min_age = std::time::Duration::from_secs(args.min_age);
+            let swept = crate::app::gc::sweep(&app, min_age).await?;
+            println!(
+                "Removed {} orphan original(s) and {} orphan public file(s).",
+                swept.originals, swept.public
+            );
+            Ok(Outcome::Ok)
+        }
         AppCommand::Migrate => {
             let database = vitrine_store::redact(&app.settings.database_url());
             println!("The database {database} is up to date.");

@@ -149,6 +149,28 @@ impl Blobs {
         self.list_names("vault/originals").await
     }
 
+    /// Every blob with when it was last written, for sweeping orphans.
+    pub async fn list_all(&self) -> Result<Vec<(BlobKey, std::time::SystemTime)>> {
+        use futures::TryStreamExt;
+        let mut out = Vec::new();
+        for (prefix, public) in [("vault/originals", false), ("public", true)] {
+            let prefix = Path::from(prefix);
+            let metas: Vec<_> = self.inner.list(Some(&prefix)).try_collect().await?;
+            for meta in metas {
+                let Some(name) = meta.location.filename().map(str::to_owned) else {
+                    continue;
+                };
+                let key = if public {
+                    BlobKey::Public(name)
+                } else {
+                    BlobKey::Original(name)
+                };
+                out.push((key, std::time::SystemTime::from(meta.last_modified)));
+            }
+        }
+        Ok(out)
+    }
+
     async fn list_names(&self, prefix: &str) -> Result<Vec<String>> {
         use futures::TryStreamExt;
         let prefix = Path::from(prefix);

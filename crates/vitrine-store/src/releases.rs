@@ -102,6 +102,29 @@ impl Store {
         .await?;
         Ok(found.is_some())
     }
+
+    /// The blobs the database refers to: original hashes and public media keys
+    /// (of stored derivatives and of any Release). Anything else in the blob
+    /// store is an orphan, left by an import that was killed part-way.
+    pub async fn referenced_blobs(
+        &self,
+    ) -> Result<(
+        std::collections::HashSet<String>,
+        std::collections::HashSet<String>,
+    )> {
+        let originals: Vec<String> = sqlx::query_scalar("SELECT sha256 FROM images")
+            .fetch_all(&self.pool)
+            .await?;
+        let public: Vec<String> = sqlx::query_scalar(
+            "SELECT media_key FROM derivatives UNION SELECT media_key FROM release_media",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((
+            originals.into_iter().collect(),
+            public.into_iter().collect(),
+        ))
+    }
 }
 
 fn parse(body: &str) -> Result<Release> {
