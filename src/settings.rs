@@ -27,6 +27,9 @@ pub struct RawSettings {
     pub database: Option<String>,
     /// Blob store URL (`file:///…`, `s3://bucket/prefix`).
     pub blobs: Option<String>,
+    /// URL that is sent a POST listing the public paths to purge from a CDN
+    /// when content is taken down.
+    pub purge_webhook: Option<String>,
     /// Image limits.
     #[serde(default)]
     pub images: RawImageLimits,
@@ -84,6 +87,7 @@ impl RawSettings {
             listen: over.listen.or(self.listen),
             database: over.database.or(self.database),
             blobs: over.blobs.or(self.blobs),
+            purge_webhook: over.purge_webhook.or(self.purge_webhook),
             s3: RawS3 {
                 endpoint: over.s3.endpoint.or(self.s3.endpoint),
                 region: over.s3.region.or(self.s3.region),
@@ -111,6 +115,8 @@ pub struct Settings {
     pub database: Option<String>,
     /// Blob store URL; `None` means a folder in the data folder.
     pub blobs: Option<String>,
+    /// CDN purge webhook, if any.
+    pub purge_webhook: Option<String>,
     /// S3 connection settings.
     pub s3: vitrine_store::S3Options,
     /// Image limits.
@@ -125,6 +131,7 @@ impl std::fmt::Debug for Settings {
             .field("listen", &self.listen)
             .field("database", &vitrine_store::redact(&self.database_url()))
             .field("blobs", &self.blobs_url())
+            .field("purge_webhook", &self.purge_webhook)
             .field("s3.endpoint", &self.s3.endpoint)
             .field("s3.region", &self.s3.region)
             .field("s3.access_key_id", &self.s3.access_key_id)
@@ -181,6 +188,13 @@ impl Settings {
                 "blobs: \"{url}\" is not a blob store URL; use file:///ABSOLUTE/DIR or s3://BUCKET/PREFIX"
             ));
         }
+        if let Some(url) = &raw.purge_webhook
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            problems.push(format!(
+                "purge_webhook: \"{url}\" must be an http:// or https:// URL"
+            ));
+        }
         let s3 = vitrine_store::S3Options {
             endpoint: raw.s3.endpoint,
             region: raw.s3.region,
@@ -193,6 +207,7 @@ impl Settings {
                 listen,
                 database: raw.database,
                 blobs: raw.blobs,
+                purge_webhook: raw.purge_webhook,
                 s3,
                 limits,
             })
@@ -208,6 +223,7 @@ impl Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database: None,
             blobs: None,
+            purge_webhook: None,
             s3: vitrine_store::S3Options::default(),
             limits: Limits::default(),
         }

@@ -130,19 +130,20 @@ async fn failures_are_retried_later_then_left_failed_with_their_error() {
 #[tokio::test]
 async fn scheduled_jobs_are_queued_once_however_many_instances_ask() {
     let test = store().await;
-    let app = &test.app;
-    assert!(
-        app.store
-            .enqueue_job("consent_expiry", "{}", Some("consent_expiry:1"), 0)
-            .await
-            .unwrap()
-    );
-    assert!(
-        !app.store
-            .enqueue_job("consent_expiry", "{}", Some("consent_expiry:1"), 0)
-            .await
-            .unwrap()
-    );
+    for _ in 0..3 {
+        vitrine::app::jobs::schedule(&test.app).await.unwrap();
+    }
+    let mut kinds: Vec<String> = test
+        .app
+        .store
+        .list_jobs(10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|j| j.kind)
+        .collect();
+    kinds.sort();
+    assert_eq!(kinds, ["consent_expiry", "gc_blobs"]);
 }
 
 #[tokio::test]
@@ -234,5 +235,102 @@ async fn lapsed_consent_takes_entries_down_and_publishes_nothing_new() {
             .expect("again"),
         0,
         "idempotent"
+    );
+}
+
+#[tokio::test]
+async fn a_take_down_tells_the_cdn_which_paths_to_purge() {
+    use axum::routing::post;
+    use std::sync::{Arc, Mutex};
+    // A stand-in CDN API on loopback that records what it is sent.
+    let received: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
+    let sink = received.clone();
+    let cdn = axum::Router::new().route(
+        "/purge",
+        post(move |axum::Json(body): axum::Json<serde_json::Value>| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push(body);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, cdn).await });
+
+    let test = TestApp::with_study(std::path::Path::new("examples/small-study")).await;
+    let mut app = test.app.clone();
+    app.settings.purge_webhook = Some(format!("http://{addr}/purge"));
+    let (_, before) = app
+        .store
+        .latest_release("small-study")
+        .await
+        .unwrap()
+        .expect("release");
+    let sam: Vec<_> = before
+        .entries()
+        .filter(|e| e.pseudonym == "Sam")
+        .cloned()
+        .collect();
+    let robin = before
+        .entries()
+        .find(|e| e.pseudonym == "Robin")
+        .expect("Robin")
+        .clone();
+
+    let folder = tempfile::tempdir().unwrap();
+    common::copy_dir(std::path::Path::new("examples/small-study"), folder.path());
+    let consent = std::fs::read_to_string(folder.path().join("consent.csv")).unwrap();
+    std::fs::write(
+        folder.path().join("consent.csv"),
+        consent.replace("2034-03-06", "2024-03-07"),
+    )
+    .unwrap();
+    import_folder(&app, &DiskFolder::new(folder.path()), &NoProgress)
+        .await
+        .expect("re-import");
+    vitrine::app::jobs::consent_expiry(&app)
+        .await
+        .expect("expiry");
+
+    let job = app
+        .store
+        .claim_job("w", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .expect("a purge is queued");
+    assert_eq!(job.kind, "cdn_purge");
+    vitrine::app::jobs::run_claimed(&app, "w", job).await;
+    let sent = received.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let paths: Vec<&str> = sent[0]["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
+    for entry in &sam {
+        assert!(
+            paths.contains(&format!("/small-study/entries/{}", entry.slug).as_str()),
+            "{paths:?}"
+        );
+        for variant in &entry.image.as_ref().unwrap().variants {
+            assert!(
+                paths.contains(&format!("/media/{}", variant.key).as_str()),
+                "{paths:?}"
+            );
+        }
+    }
+    assert!(
+        !paths.iter().any(|p| p.contains(&robin.slug)),
+        "kept entries are not purged"
+    );
+    assert!(paths.contains(&"/small-study/"));
+    let jobs = app.store.list_jobs(10).await.unwrap();
+    assert!(
+        jobs.iter()
+            .any(|j| j.kind == "cdn_purge" && j.state == "done"),
+        "{jobs:?}"
     );
 }

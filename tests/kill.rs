@@ -24,9 +24,7 @@ async fn an_import_killed_part_way_stores_nothing_and_its_blobs_are_swept() {
         .env_remove("VITRINE_DATA")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
-    let mut child = cmd
-        .spawn()
-        .expect("start import");
+    let mut child = cmd.spawn().expect("start import");
 
     // Wait for the first blob, then kill the import without warning.
     let started = Instant::now();

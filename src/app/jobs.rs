@@ -8,6 +8,9 @@
 //! Jobs today:
 //! - `gc_blobs` (queued daily): removes blobs no row refers to, left by an
 //!   import that was killed part-way ([`crate::app::gc`]).
+//! - `cdn_purge` (queued whenever content is taken down, if `purge_webhook` is
+//!   set): POSTs `{"paths": [...], "reason": "..."}` to the webhook so a CDN
+//!   can drop its copies of pages and media that are gone.
 //! - `consent_expiry` (queued hourly by the workers themselves): takes down
 //!   published entries whose participant's consent no longer covers web
 //!   publication (expired or withdrawn), by writing a new Release that keeps
@@ -25,6 +28,8 @@ use vitrine_store::{Job, now_ms};
 pub const CONSENT_EXPIRY: &str = "consent_expiry";
 /// The orphan-blob sweep's kind.
 pub const GC_BLOBS: &str = "gc_blobs";
+/// The CDN purge notification's kind.
+pub const CDN_PURGE: &str = "cdn_purge";
 /// How long a claim lasts before another instance may take the job over.
 const LEASE: Duration = Duration::from_secs(300);
 /// Claims after which a failing job is left as failed.
@@ -60,12 +65,17 @@ pub async fn run_worker(app: App, worker: String) {
 
 /// Queues the periodic jobs; the dedupe key makes it once per hour however
 /// many instances ask.
-async fn schedule(app: &App) -> anyhow::Result<()> {
+pub async fn schedule(app: &App) -> anyhow::Result<()> {
     let hour = now_ms() / 3_600_000;
-    let key = format!("{CONSENT_EXPIRY}:{hour}");
-    app.store
-        .enqueue_job(CONSENT_EXPIRY, "{}", Some(&key), now_ms())
-        .await?;
+    let periodic = [
+        (CONSENT_EXPIRY, format!("{CONSENT_EXPIRY}:{hour}")),
+        (GC_BLOBS, format!("{GC_BLOBS}:{}", hour / 24)),
+    ];
+    for (kind, key) in periodic {
+        app.store
+            .enqueue_job(kind, "{}", Some(&key), now_ms())
+            .await?;
+    }
     Ok(())
 }
 
@@ -77,6 +87,7 @@ pub async fn run_claimed(app: &App, worker: &str, job: Job) {
         GC_BLOBS => crate::app::gc::sweep(app, crate::app::gc::DEFAULT_MIN_AGE)
             .await
             .map(|_| ()),
+        CDN_PURGE => cdn_purge(app, &job.payload).await,
         other => Err(anyhow::anyhow!("unknown job kind \"{other}\"")),
     };
     let duration_ms = started.elapsed().as_millis();
@@ -142,8 +153,81 @@ pub async fn consent_expiry(app: &App) -> anyhow::Result<usize> {
             .insert_release(content.study.id, &next)
             .await
             .context("cannot save the Release")?;
+        queue_purge(app, &slug, &release, &next, "participant consent lapsed").await?;
         tracing::info!(study = %slug, version, entries_removed = lapsed, "consent lapsed: published a Release without those entries");
         removed += lapsed;
     }
     Ok(removed)
+}
+
+/// The public paths that `before` served and `after` no longer does, plus the
+/// study's pages that list entries.
+pub fn gone_paths(
+    slug: &str,
+    before: &vitrine_core::Release,
+    after: &vitrine_core::Release,
+) -> Vec<String> {
+    let kept_entries: std::collections::HashSet<&str> =
+        after.entries().map(|e| e.slug.as_str()).collect();
+    let kept_media: std::collections::HashSet<&str> = after.media_keys().collect();
+    let mut paths = vec![
+        "/".to_owned(),
+        format!("/{slug}/"),
+        format!("/{slug}/about"),
+    ];
+    paths.extend(
+        before
+            .entries()
+            .filter(|e| !kept_entries.contains(e.slug.as_str()))
+            .map(|e| format!("/{slug}/entries/{}", e.slug)),
+    );
+    let mut media: Vec<&str> = before
+        .media_keys()
+        .filter(|k| !kept_media.contains(k))
+        .collect();
+    media.sort_unstable();
+    media.dedup();
+    paths.extend(media.into_iter().map(|k| format!("/media/{k}")));
+    paths
+}
+
+/// Queues a CDN purge of what `after` took down, when a webhook is set.
+async fn queue_purge(
+    app: &App,
+    slug: &str,
+    before: &vitrine_core::Release,
+    after: &vitrine_core::Release,
+    reason: &str,
+) -> anyhow::Result<()> {
+    if app.settings.purge_webhook.is_none() {
+        return Ok(());
+    }
+    let payload = serde_json::json!({ "paths": gone_paths(slug, before, after), "reason": reason });
+    app.store
+        .enqueue_job(CDN_PURGE, &payload.to_string(), None, now_ms())
+        .await?;
+    Ok(())
+}
+
+/// Sends a queued purge to the webhook; any answer but 2xx is an error, so the
+/// job is retried.
+async fn cdn_purge(app: &App, payload: &str) -> anyhow::Result<()> {
+    let Some(url) = &app.settings.purge_webhook else {
+        tracing::warn!("a CDN purge was queued but no purge_webhook is set any more; dropping it");
+        return Ok(());
+    };
+    let body: serde_json::Value = serde_json::from_str(payload).context("purge payload")?;
+    let response = reqwest::Client::new()
+        .post(url)
+        .timeout(Duration::from_secs(30))
+        .json(&body)
+        .send()
+        .await
+        .with_context(|| format!("cannot reach the purge webhook {url}"))?;
+    anyhow::ensure!(
+        response.status().is_success(),
+        "the purge webhook answered {}",
+        response.status()
+    );
+    Ok(())
 }

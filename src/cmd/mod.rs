@@ -43,7 +43,11 @@ struct GlobalArgs {
     /// [default: a folder in the data folder].
     #[arg(long, global = true, env = "VITRINE_BLOBS_URL", value_name = "URL")]
     blobs: Option<String>,
-    /// A TOML settings file (keys: data, listen, database, blobs, [images]
+    /// URL sent a POST with the public paths to purge from a CDN whenever
+    /// content is taken down (JSON: {"paths": [...], "reason": "..."}).
+    #[arg(long, global = true, env = "VITRINE_PURGE_WEBHOOK", value_name = "URL")]
+    purge_webhook: Option<String>,
+    /// A TOML settings file (keys: data, listen, database, blobs, purge_webhook, [images]
     /// max_file_mb, max_megapixels, max_side, max_frames, [s3] endpoint,
     /// region, access_key_id, secret_access_key).
     #[arg(long, global = true, env = "VITRINE_CONFIG", value_name = "FILE")]
@@ -175,6 +179,7 @@ fn settings(global: &GlobalArgs, listen: Option<String>) -> anyhow::Result<Setti
         listen,
         database: global.database.clone(),
         blobs: global.blobs.clone(),
+        purge_webhook: global.purge_webhook.clone(),
         s3: crate::settings::RawS3::default(),
         images: RawImageLimits {
             max_file_mb: global.max_file_mb,

@@ -14,11 +14,15 @@ pub struct ServeArgs {
     /// Address and port to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "VITRINE_LISTEN", value_name = "ADDR")]
     pub listen: Option<String>,
+    /// Do not import and publish the demo study into an empty data folder (for
+    /// production deployments).
+    #[arg(long, env = "VITRINE_NO_DEMO")]
+    pub no_demo: bool,
 }
 
 /// Serves until Ctrl-C or SIGTERM.
-pub async fn run(app: App, _args: ServeArgs) -> anyhow::Result<Outcome> {
-    if ensure_demo(&app).await? {
+pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<Outcome> {
+    if !args.no_demo && ensure_demo(&app).await? {
         println!("The data folder was empty: imported and published the demo study.");
     }
     let listen = app.settings.listen;
