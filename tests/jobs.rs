@@ -2,6 +2,8 @@
 //! leases that run out are taken over, retries back off, and lapsed consent
 //! takes entries down without publishing anything new.
 
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+
 mod common;
 
 use common::TestApp;
@@ -170,24 +172,15 @@ async fn lapsed_consent_takes_entries_down_and_publishes_nothing_new() {
         .expect("image");
 
     // Sam's consent now ended yesterday, and Robin's caption changed (a draft edit).
-    let folder = tempfile::tempdir().unwrap();
-    common::copy_dir(std::path::Path::new("examples/small-study"), folder.path());
     let yesterday = (time::OffsetDateTime::now_utc().date() - time::Duration::days(1)).to_string();
-    let consent = std::fs::read_to_string(folder.path().join("consent.csv")).unwrap();
-    std::fs::write(
-        folder.path().join("consent.csv"),
-        consent.replace("2034-03-06", &yesterday),
+    reimport_small_study(
+        &test.app,
+        &[
+            ("consent.csv", "2034-03-06", &yesterday),
+            ("entries.csv", "Kettle on", "Kettle on (draft)"),
+        ],
     )
-    .unwrap();
-    let entries = std::fs::read_to_string(folder.path().join("entries.csv")).unwrap();
-    std::fs::write(
-        folder.path().join("entries.csv"),
-        entries.replacen("Kettle on", "Kettle on (draft)", 1),
-    )
-    .unwrap();
-    import_folder(&test.app, &DiskFolder::new(folder.path()), &NoProgress)
-        .await
-        .expect("re-import");
+    .await;
     assert_eq!(
         test.get(&format!("/small-study/entries/{sam_entry}"))
             .await
@@ -279,17 +272,7 @@ async fn a_take_down_tells_the_cdn_which_paths_to_purge() {
         .expect("Robin")
         .clone();
 
-    let folder = tempfile::tempdir().unwrap();
-    common::copy_dir(std::path::Path::new("examples/small-study"), folder.path());
-    let consent = std::fs::read_to_string(folder.path().join("consent.csv")).unwrap();
-    std::fs::write(
-        folder.path().join("consent.csv"),
-        consent.replace("2034-03-06", "2024-03-07"),
-    )
-    .unwrap();
-    import_folder(&app, &DiskFolder::new(folder.path()), &NoProgress)
-        .await
-        .expect("re-import");
+    reimport_small_study(&app, &[("consent.csv", "2034-03-06", "2024-03-07")]).await;
     vitrine::app::jobs::consent_expiry(&app)
         .await
         .expect("expiry");
@@ -333,4 +316,20 @@ async fn a_take_down_tells_the_cdn_which_paths_to_purge() {
             .any(|j| j.kind == "cdn_purge" && j.state == "done"),
         "{jobs:?}"
     );
+}
+
+/// Imports examples/small-study again with each (file, text, replacement)
+/// edit applied once, as a researcher updating their spreadsheets would.
+async fn reimport_small_study(app: &vitrine::app::App, edits: &[(&str, &str, &str)]) {
+    let folder = tempfile::tempdir().expect("tempdir");
+    common::copy_dir(std::path::Path::new("examples/small-study"), folder.path());
+    for (file, from, to) in edits {
+        let path = folder.path().join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{file} has no {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    }
+    import_folder(app, &DiskFolder::new(folder.path()), &NoProgress)
+        .await
+        .expect("re-import");
 }

@@ -5,24 +5,14 @@
 mod common;
 
 use common::TestApp;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn an_import_killed_part_way_stores_nothing_and_its_blobs_are_swept() {
     let test = TestApp::empty().await;
     let settings = &test.app.settings;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitrine"));
-    cmd.arg("--data").arg(&settings.data);
-    if let Some(db) = &settings.database {
-        cmd.arg("--database").arg(db);
-    }
-    if let Some(blobs) = &settings.blobs {
-        cmd.arg("--blobs").arg(blobs);
-    }
-    cmd.args(["import", "demo/link-worker-retention"])
-        .env_remove("VITRINE_DATA")
-        .stdout(std::process::Stdio::null())
+    let mut cmd = common::vitrine_command(settings, &["import", "demo/link-worker-retention"]);
+    cmd.stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     let mut child = cmd.spawn().expect("start import");
 

@@ -3,6 +3,8 @@
 //! Release published through one process is served by every instance at once.
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -23,18 +25,7 @@ impl Drop for Instance {
 }
 
 fn command(settings: &Settings, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitrine"));
-    cmd.arg("--data").arg(&settings.data);
-    if let Some(db) = &settings.database {
-        cmd.arg("--database").arg(db);
-    }
-    if let Some(blobs) = &settings.blobs {
-        cmd.arg("--blobs").arg(blobs);
-    }
-    cmd.args(args)
-        .env_remove("VITRINE_DATA")
-        .env("VITRINE_LOG", "warn");
-    cmd
+    common::vitrine_command(settings, args)
 }
 
 /// Starts an instance on a free port and waits until it says where it listens.

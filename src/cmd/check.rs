@@ -24,6 +24,22 @@ pub fn print_blocked(blocked: &[(String, Vec<Blocker>)]) {
     }
 }
 
+/// Reports a failed check or publish: what the researcher can fix is said and
+/// exits 1; anything else is an error (exit 2).
+pub fn report_error(error: PublishError) -> anyhow::Result<Outcome> {
+    match error {
+        PublishError::UnknownStudy { slug, known } => {
+            eprintln!("There is no study \"{slug}\". Known studies: {known}.");
+            Ok(Outcome::Failed)
+        }
+        e @ PublishError::Conflict(_) => {
+            eprintln!("{e}");
+            Ok(Outcome::Failed)
+        }
+        PublishError::Failed(e) => Err(e),
+    }
+}
+
 /// Runs the check; exit 1 when anything is blocked.
 pub async fn run(app: &App, args: CheckArgs) -> anyhow::Result<Outcome> {
     match check(app, &args.study).await {
@@ -44,14 +60,6 @@ pub async fn run(app: &App, args: CheckArgs) -> anyhow::Result<Outcome> {
             print_blocked(&report.blocked);
             Ok(Outcome::Failed)
         }
-        Err(PublishError::UnknownStudy { slug, known }) => {
-            eprintln!("There is no study \"{slug}\". Known studies: {known}.");
-            Ok(Outcome::Failed)
-        }
-        Err(e @ PublishError::Conflict(_)) => {
-            eprintln!("{e}");
-            Ok(Outcome::Failed)
-        }
-        Err(PublishError::Failed(e)) => Err(e),
+        Err(e) => report_error(e),
     }
 }

@@ -2,7 +2,7 @@
 
 use super::Outcome;
 use crate::app::App;
-use crate::app::publish::{PublishError, publish};
+use crate::app::publish::publish;
 use clap::Args;
 
 /// Arguments of `vitrine publish`.
@@ -30,14 +30,6 @@ pub async fn run(app: &App, args: PublishArgs) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Ok)
         }
-        Err(PublishError::UnknownStudy { slug, known }) => {
-            eprintln!("There is no study \"{slug}\". Known studies: {known}.");
-            Ok(Outcome::Failed)
-        }
-        Err(e @ PublishError::Conflict(_)) => {
-            eprintln!("{e}");
-            Ok(Outcome::Failed)
-        }
-        Err(PublishError::Failed(e)) => Err(e),
+        Err(e) => super::check::report_error(e),
     }
 }

@@ -281,3 +281,21 @@ async fn into_test_response(response: axum::response::Response) -> TestResponse 
         body,
     }
 }
+
+/// A `vitrine` command on the same data folder, database and blob store as
+/// `settings`, as a second process (another instance, a CLI run) would be.
+pub fn vitrine_command(settings: &Settings, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"));
+    cmd.arg("--data").arg(&settings.data);
+    if let Some(db) = &settings.database {
+        cmd.arg("--database").arg(db);
+    }
+    if let Some(blobs) = &settings.blobs {
+        cmd.arg("--blobs").arg(blobs);
+    }
+    cmd.args(args)
+        .env_remove("VITRINE_DATA")
+        .env_remove("VITRINE_CONFIG")
+        .env("VITRINE_LOG", "warn");
+    cmd
+}
