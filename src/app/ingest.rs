@@ -33,16 +33,6 @@ impl WrittenBlobs {
     pub fn absorb(&mut self, other: WrittenBlobs) {
         self.keys.extend(other.keys);
     }
-
-    /// How many blobs were written.
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// Whether nothing was written.
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
 }
 
 /// Why one image could not be ingested.

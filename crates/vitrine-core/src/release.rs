@@ -290,11 +290,6 @@ impl Release {
         })
     }
 
-    /// Whether `key` names a public derivative of this Release.
-    pub fn has_media(&self, key: &str) -> bool {
-        self.media_keys().any(|k| k == key)
-    }
-
     /// Keys of every public derivative this Release shows.
     pub fn media_keys(&self) -> impl Iterator<Item = &str> {
         self.entries()

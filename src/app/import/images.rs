@@ -30,16 +30,9 @@ impl Progress for NoProgress {
     fn finish(&self) {}
 }
 
-/// One distinct image file named by the entries.
-struct Named {
-    path: String,
-    sha256: String,
-    stored: bool,
-}
-
-/// The images an import uses, checked.
+/// The images an import uses, checked: the sha256 of each named file.
 pub struct CheckedImages {
-    by_path: BTreeMap<String, Named>,
+    by_path: BTreeMap<String, String>,
 }
 
 /// What ingesting produced.
@@ -51,8 +44,7 @@ pub struct Ingested {
 }
 
 /// Reads each named image once, checks its header against the limits and
-/// notes whether identical bytes are already stored. Problems point at the
-/// first entries.csv row naming the file.
+/// hashes it. Problems point at the first entries.csv row naming the file.
 pub fn check(
     app: &App,
     files: &dyn StudyFiles,
@@ -63,14 +55,7 @@ pub fn check(
     for (row, path) in refs {
         match read_checked(app, files, path) {
             Ok(sha256) => {
-                by_path.insert(
-                    path.clone(),
-                    Named {
-                        path: path.clone(),
-                        sha256,
-                        stored: false,
-                    },
-                );
+                by_path.insert(path.clone(), sha256);
             }
             Err(message) => problems.push(Problem::at(
                 "entries.csv",
@@ -116,32 +101,35 @@ impl CheckedImages {
                 .image
                 .as_ref()
                 .and_then(|p| self.by_path.get(p))
-                .map(|n| n.sha256.clone());
+                .cloned();
         }
     }
 
     /// Processes and stores every image not stored yet, a few at a time. On any
     /// failure, removes what it wrote and reports every failed file.
     pub async fn ingest(
-        mut self,
+        self,
         app: &App,
         files: &dyn StudyFiles,
         progress: &dyn Progress,
     ) -> Result<Ingested, ImportError> {
-        let mut distinct: BTreeMap<String, &mut Named> = BTreeMap::new();
-        for named in self.by_path.values_mut() {
-            named.stored = app
-                .store
-                .image_exists(&named.sha256)
-                .await
-                .map_err(anyhow::Error::new)?;
-            distinct.entry(named.sha256.clone()).or_insert(named);
+        // Identical files under several names are processed once, from the
+        // first name; files whose bytes are already stored are reused.
+        let mut distinct: BTreeMap<&str, &str> = BTreeMap::new();
+        for (path, sha) in &self.by_path {
+            distinct.entry(sha.as_str()).or_insert(path.as_str());
         }
-        let todo: Vec<(String, String)> = distinct
-            .values()
-            .filter(|n| !n.stored)
-            .map(|n| (n.path.clone(), n.sha256.clone()))
-            .collect();
+        let mut todo: Vec<(String, String)> = Vec::new();
+        for (&sha, &path) in &distinct {
+            if !app
+                .store
+                .image_exists(sha)
+                .await
+                .map_err(anyhow::Error::new)?
+            {
+                todo.push((path.to_owned(), sha.to_owned()));
+            }
+        }
         let reused = distinct.len() - todo.len();
         progress.start(todo.len() as u64);
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
