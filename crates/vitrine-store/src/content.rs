@@ -130,17 +130,8 @@ impl Store {
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let consents = self.load_consents(id).await?;
-        let entries = self.load_entries(id).await?;
+        let (entries, entry_keys) = self.load_entries(id).await?;
         let images = self.load_images(id).await?;
-        let entry_keys = sqlx::query_as::<_, (i64, String)>(
-            "SELECT id, import_key FROM entries WHERE study_id = $1",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(|(id, key)| (EntryId(id), key))
-        .collect();
         Ok(StudyContent {
             study,
             prompts,
@@ -184,7 +175,8 @@ impl Store {
         Ok(consents)
     }
 
-    async fn load_entries(&self, study: i64) -> Result<Vec<Entry>> {
+    /// The study's entries, and each one's import key (read from the same rows).
+    async fn load_entries(&self, study: i64) -> Result<(Vec<Entry>, HashMap<EntryId, String>)> {
         let rows = sqlx::query(
             "SELECT e.*, i.width AS image_width, i.height AS image_height
              FROM entries e LEFT JOIN images i ON i.id = e.image_id
@@ -200,7 +192,14 @@ impl Store {
         .bind(study)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| entry_from_row(r, &links)).collect()
+        let mut entries = Vec::with_capacity(rows.len());
+        let mut keys = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let entry = entry_from_row(row, &links)?;
+            keys.insert(entry.id, row.try_get("import_key")?);
+            entries.push(entry);
+        }
+        Ok((entries, keys))
     }
 
     async fn load_images(&self, study: i64) -> Result<HashMap<ImageId, ReleaseImage>> {
