@@ -21,11 +21,16 @@ pub enum BlobKey {
     Public(String),
 }
 
+/// Where private originals live.
+const VAULT: &str = "vault/originals";
+/// Where public derivatives live.
+const PUBLIC: &str = "public";
+
 impl BlobKey {
-    fn path(&self) -> Path {
+    pub(crate) fn path(&self) -> Path {
         match self {
-            Self::Original(sha) => Path::from(format!("vault/originals/{sha}")),
-            Self::Public(name) => Path::from(format!("public/{name}")),
+            Self::Original(sha) => Path::from(format!("{VAULT}/{sha}")),
+            Self::Public(name) => Path::from(format!("{PUBLIC}/{name}")),
         }
     }
 }
@@ -141,43 +146,45 @@ impl Blobs {
 
     /// Every key under the public prefix (for checks and clean-up).
     pub async fn list_public(&self) -> Result<Vec<String>> {
-        self.list_names("public").await
+        Ok(self
+            .list_under(PUBLIC)
+            .await?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect())
     }
 
     /// Every key under the private vault (for checks and clean-up).
     pub async fn list_originals(&self) -> Result<Vec<String>> {
-        self.list_names("vault/originals").await
+        Ok(self
+            .list_under(VAULT)
+            .await?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect())
     }
 
     /// Every blob with when it was last written, for sweeping orphans.
     pub async fn list_all(&self) -> Result<Vec<(BlobKey, std::time::SystemTime)>> {
-        use futures::TryStreamExt;
-        let mut out = Vec::new();
-        for (prefix, public) in [("vault/originals", false), ("public", true)] {
-            let prefix = Path::from(prefix);
-            let metas: Vec<_> = self.inner.list(Some(&prefix)).try_collect().await?;
-            for meta in metas {
-                let Some(name) = meta.location.filename().map(str::to_owned) else {
-                    continue;
-                };
-                let key = if public {
-                    BlobKey::Public(name)
-                } else {
-                    BlobKey::Original(name)
-                };
-                out.push((key, std::time::SystemTime::from(meta.last_modified)));
-            }
-        }
-        Ok(out)
+        let originals = self.list_under(VAULT).await?.into_iter();
+        let public = self.list_under(PUBLIC).await?.into_iter();
+        Ok(originals
+            .map(|(name, at)| (BlobKey::Original(name), at))
+            .chain(public.map(|(name, at)| (BlobKey::Public(name), at)))
+            .collect())
     }
 
-    async fn list_names(&self, prefix: &str) -> Result<Vec<String>> {
+    /// File names under `prefix` with their last-write times.
+    async fn list_under(&self, prefix: &str) -> Result<Vec<(String, std::time::SystemTime)>> {
         use futures::TryStreamExt;
         let prefix = Path::from(prefix);
         let metas: Vec<_> = self.inner.list(Some(&prefix)).try_collect().await?;
         Ok(metas
             .into_iter()
-            .filter_map(|m| m.location.filename().map(str::to_owned))
+            .filter_map(|m| {
+                let name = m.location.filename()?.to_owned();
+                Some((name, std::time::SystemTime::from(m.last_modified)))
+            })
             .collect())
     }
 }

@@ -5,7 +5,7 @@
 //! a study is either wholly updated or untouched. Rows are matched on the import
 //! keys from the spreadsheets, so importing the same folder again updates in place.
 
-use crate::{Result, Store, now_text};
+use crate::{BlobKey, Result, Store, now_text};
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 use vitrine_core::{Consent, StudyId, StudyInfo};
@@ -196,7 +196,7 @@ async fn insert_images(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (sha256) DO NOTHING",
         )
         .bind(&img.sha256)
-        .bind(format!("vault/originals/{}", img.sha256))
+        .bind(BlobKey::Original(img.sha256.clone()).path().to_string())
         .bind(&img.media_type)
         .bind(i64::try_from(img.byte_size).unwrap_or(i64::MAX))
         .bind(i64::from(img.width))
