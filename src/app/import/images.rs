@@ -1,8 +1,8 @@
 //! The image half of an import: check every named image before anything is
 //! written, then ingest the new ones with a progress report.
 
+use super::entries::ParsedEntry;
 use super::files::StudyFiles;
-use super::rows::ParsedEntry;
 use super::{ImportError, Problem};
 use crate::app::App;
 use crate::app::ingest::{WrittenBlobs, ingest};

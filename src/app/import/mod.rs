@@ -9,6 +9,7 @@
 //! 3. **Write** all rows in one transaction. If that or phase 2 fails, the blobs
 //!    phase 2 wrote are removed again.
 
+mod entries;
 pub mod files;
 mod images;
 mod rows;
@@ -155,7 +156,7 @@ struct ParsedFolder {
     prompts: Vec<vitrine_store::ImportPrompt>,
     themes: Vec<vitrine_store::ImportTheme>,
     participants: Vec<vitrine_store::ImportParticipant>,
-    entries: Vec<rows::ParsedEntry>,
+    entries: Vec<entries::ParsedEntry>,
     /// Every image path named, with the first row naming it.
     image_refs: Vec<(usize, String)>,
 }
@@ -209,7 +210,7 @@ fn parse_folder(files: &dyn StudyFiles, problems: &mut Vec<Problem>) -> ParsedFo
     );
     let consent_table = read_table(files, "consent.csv", rows::CONSENT, true, problems);
     let themes_table = read_table(files, "themes.csv", rows::THEMES, false, problems);
-    let entries_table = read_table(files, "entries.csv", rows::ENTRIES, true, problems);
+    let entries_table = read_table(files, "entries.csv", entries::ENTRIES, true, problems);
 
     let prompts = prompts_table
         .as_ref()
@@ -226,7 +227,7 @@ fn parse_folder(files: &dyn StudyFiles, problems: &mut Vec<Problem>) -> ParsedFo
     if let Some(t) = &consent_table {
         rows::consent(t, &mut participants, problems);
     }
-    let known = rows::Known {
+    let known = entries::Known {
         prompts: prompts.iter().map(|p| p.key.as_str()).collect(),
         participants: participants.iter().map(|p| p.key.as_str()).collect(),
         themes: themes.iter().map(|t| t.key.as_str()).collect(),
@@ -235,7 +236,7 @@ fn parse_folder(files: &dyn StudyFiles, problems: &mut Vec<Problem>) -> ParsedFo
     };
     let entries = entries_table
         .as_ref()
-        .map(|t| rows::entries(t, &known, problems))
+        .map(|t| entries::entries(t, &known, problems))
         .unwrap_or_default();
     if prompts.is_empty() && prompts_table.is_some() {
         problems.push(Problem::file(
@@ -245,7 +246,7 @@ fn parse_folder(files: &dyn StudyFiles, problems: &mut Vec<Problem>) -> ParsedFo
     }
     let image_refs = entries_table
         .as_ref()
-        .map(rows::image_refs)
+        .map(entries::image_refs)
         .unwrap_or_default();
     ParsedFolder {
         info,

@@ -1,0 +1,203 @@
+//! Turning the rows of entries.csv into validated entries, checking that each
+//! one points at a prompt, participant and themes that exist.
+
+use super::Problem;
+use super::rows::{Ids, integer};
+use super::table::{Row, Table};
+use std::collections::HashSet;
+use vitrine_core::{Licence, Provenance};
+use vitrine_store::ImportEntry;
+
+/// Entries columns.
+pub const ENTRIES: (&[&str], &[&str]) = (
+    &[
+        "entry_id",
+        "prompt_id",
+        "order",
+        "participant_id",
+        "provenance",
+        "caption",
+    ],
+    &[
+        "title",
+        "image",
+        "quote",
+        "alt",
+        "long_description",
+        "description",
+        "provenance_note",
+        "creator",
+        "licence",
+        "themes",
+        "content_note",
+    ],
+);
+
+/// What entries refer to, for checking references.
+pub struct Known<'a> {
+    /// Prompt keys.
+    pub prompts: HashSet<&'a str>,
+    /// Participant keys.
+    pub participants: HashSet<&'a str>,
+    /// Theme keys.
+    pub themes: HashSet<&'a str>,
+    /// Whether each file could be read at all (to avoid a flood of follow-on errors).
+    pub have_prompts: bool,
+    /// See `have_prompts`.
+    pub have_participants: bool,
+}
+
+/// An entry plus the image path it names, still to be read.
+pub struct ParsedEntry {
+    /// The record (its `image_sha256` filled in once the image is read).
+    pub entry: ImportEntry,
+    /// Relative image path, if any.
+    pub image: Option<String>,
+}
+
+/// Every image path entries.csv names, with the first row naming it, whether
+/// or not the rest of the row is valid: image problems are reported too.
+pub fn image_refs(table: &Table) -> Vec<(usize, String)> {
+    let mut refs: Vec<(usize, String)> = Vec::new();
+    for row in &table.rows {
+        if let Some(Ok(path)) = row
+            .optional("image")
+            .map(|raw| super::files::clean_relative(&raw))
+            && !refs.iter().any(|(_, p)| *p == path)
+        {
+            refs.push((row.number, path));
+        }
+    }
+    refs
+}
+
+/// Parses entries.csv.
+pub fn entries(table: &Table, known: &Known<'_>, problems: &mut Vec<Problem>) -> Vec<ParsedEntry> {
+    let mut ids = Ids::new("entry_id");
+    let mut out = Vec::new();
+    for row in &table.rows {
+        let key = ids.claim(row, problems);
+        let prompt = reference(
+            row,
+            "prompt_id",
+            &known.prompts,
+            known.have_prompts,
+            "prompts.csv",
+            problems,
+        );
+        let participant = reference(
+            row,
+            "participant_id",
+            &known.participants,
+            known.have_participants,
+            "participants.csv",
+            problems,
+        );
+        let order = integer(row, "order", problems);
+        let provenance = row.required("provenance", problems).and_then(|raw| {
+            Provenance::parse(&raw).or_else(|| {
+                problems.push(row.problem(
+                    "provenance",
+                    format!("\"{raw}\" is not a provenance; use O, O-edited, I or R"),
+                ));
+                None
+            })
+        });
+        let licence = row.optional("licence").and_then(|raw| {
+            Licence::parse(&raw)
+                .map_err(|e| problems.push(row.problem("licence", e)))
+                .ok()
+        });
+        let image = image_path(row, provenance, problems);
+        let theme_keys = theme_keys(row, known, problems);
+        let (
+            Some(key),
+            Some(prompt_key),
+            Some(participant_key),
+            Some(order),
+            Some(provenance),
+            Some(image),
+        ) = (key, prompt, participant, order, provenance, image)
+        else {
+            continue;
+        };
+        let entry = ImportEntry {
+            key,
+            prompt_key,
+            order,
+            participant_key,
+            provenance,
+            licence,
+            theme_keys,
+            title: row.optional("title"),
+            image_sha256: None,
+            caption: row.get("caption").to_owned(),
+            quote: row.optional("quote"),
+            alt: row.optional("alt"),
+            long_description: row.optional("long_description"),
+            description: row.optional("description"),
+            provenance_note: row.optional("provenance_note"),
+            creator: row.optional("creator"),
+            content_note: row.optional("content_note"),
+        };
+        out.push(ParsedEntry { entry, image });
+    }
+    out
+}
+
+fn reference(
+    row: &Row,
+    column: &str,
+    known: &HashSet<&str>,
+    checkable: bool,
+    file: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<String> {
+    let key = row.required(column, problems)?;
+    if checkable && !known.contains(key.as_str()) {
+        problems.push(row.problem(column, format!("\"{key}\" is not in {file}")));
+        return None;
+    }
+    Some(key)
+}
+
+/// `Some(None)`: no image, fine. `Some(Some(path))`: an image to read. `None`: a problem.
+fn image_path(
+    row: &Row,
+    provenance: Option<Provenance>,
+    problems: &mut Vec<Problem>,
+) -> Option<Option<String>> {
+    let Some(raw) = row.optional("image") else {
+        return Some(None);
+    };
+    if provenance == Some(Provenance::Described) {
+        problems.push(row.problem("image", "an R (described only) entry cannot have an image; clear the image or change the provenance"));
+        return None;
+    }
+    match super::files::clean_relative(&raw) {
+        Ok(path) => Some(Some(path)),
+        Err(e) => {
+            problems.push(row.problem("image", e));
+            None
+        }
+    }
+}
+
+fn theme_keys(row: &Row, known: &Known<'_>, problems: &mut Vec<Problem>) -> Vec<String> {
+    let mut keys = Vec::new();
+    for key in row
+        .get("themes")
+        .split(';')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        if known.themes.contains(key) {
+            if !keys.iter().any(|k| k == key) {
+                keys.push(key.to_owned());
+            }
+        } else {
+            problems.push(row.problem("themes", format!("\"{key}\" is not in themes.csv")));
+        }
+    }
+    keys
+}
