@@ -7,7 +7,7 @@ use std::panic::AssertUnwindSafe;
 
 use moxcms::{ColorProfile, DataColorSpace, Layout, TransformOptions};
 
-use crate::pixels::Pixels;
+use crate::pixels::{Pixels, Samples};
 
 /// Rewrites `pixels` in place from the colour space of `icc_profile` to sRGB.
 ///
@@ -30,7 +30,17 @@ fn convert_unguarded(pixels: &mut Pixels, icc_profile: Option<&[u8]>) {
     if source.color_space != DataColorSpace::Rgb {
         return;
     }
-    let layout = if pixels.alpha {
+    if pixels.samples == Samples::Ycbcr420 {
+        // Profiles describe RGB; the pipeline keeps YCbCr only for JPEGs
+        // without one, so this is a safety net, not a path taken.
+        let ycbcr = std::mem::take(&mut pixels.data);
+        *pixels = Pixels {
+            data: ycbcr,
+            ..pixels.clone()
+        }
+        .into_rgb();
+    }
+    let layout = if pixels.has_alpha() {
         Layout::Rgba
     } else {
         Layout::Rgb
@@ -61,7 +71,7 @@ mod tests {
         Pixels {
             width: 1,
             height: 1,
-            alpha: false,
+            samples: Samples::Rgb,
             data: rgb.to_vec(),
         }
     }

@@ -14,10 +14,10 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
 use crate::error::MediaError;
 use crate::format::Format;
-use crate::jpeg;
 use crate::orient::swaps_sides;
-use crate::pixels::Pixels;
+use crate::pixels::{Pixels, Samples};
 use crate::probe::{Probe, find_jpeg_marker};
+use crate::{baseline, jpeg};
 
 /// Head-room for decoder bookkeeping (Huffman tables, row buffers, zlib
 /// windows) on top of the pixel buffer itself.
@@ -48,7 +48,10 @@ impl Decoded {
 ///
 /// `needed_width` maps the photo's full-resolution upright size to the
 /// widest output that will be made from it; a JPEG is decoded at the
-/// smallest DCT scale (M/8) whose upright width still reaches it.
+/// smallest DCT scale (M/8) whose upright width still reaches it. With
+/// `jpeg_only` (every output will be a JPEG), a baseline 4:2:0 JPEG without
+/// a colour profile (what phones write) is decoded by [`crate::baseline`]
+/// into planar YCbCr, which the JPEG encoder takes as it is.
 ///
 /// The decoders are third-party code fed untrusted bytes. They are fuzzed
 /// upstream, but should one still panic on some file, that must cost the
@@ -57,10 +60,11 @@ pub(crate) fn decode(
     bytes: &[u8],
     probe: &Probe,
     needed_width: impl Fn(u32, u32) -> u32,
+    jpeg_only: bool,
 ) -> Result<Decoded, MediaError> {
     if probe.format == Format::Jpeg {
         check_jpeg_complete(bytes)?;
-        if let Some(decoded) = decode_jpeg_fast(bytes, probe, needed_width) {
+        if let Some(decoded) = decode_jpeg_fast(bytes, probe, needed_width, jpeg_only) {
             return Ok(decoded);
         }
     }
@@ -76,6 +80,7 @@ fn decode_jpeg_fast(
     bytes: &[u8],
     probe: &Probe,
     needed_width: impl Fn(u32, u32) -> u32,
+    jpeg_only: bool,
 ) -> Option<Decoded> {
     let meta = jpeg::metadata(bytes);
     let (upright_width, upright_height) = if swaps_sides(meta.orientation) {
@@ -85,9 +90,18 @@ fn decode_jpeg_fast(
     };
     let numerator = jpeg::scale_for(upright_width, needed_width(upright_width, upright_height));
     let size = (probe.width, probe.height);
-    let pixels = std::panic::catch_unwind(|| jpeg::decode_scaled(bytes, size, numerator))
-        .ok()
-        .flatten()?;
+    // A profile's colours are converted in RGB, so only a photo without one
+    // may stay in YCbCr.
+    let planar = || {
+        (jpeg_only && meta.icc_profile.is_none())
+            .then(|| baseline::decode(bytes, size, numerator))
+            .flatten()
+    };
+    let pixels = std::panic::catch_unwind(|| {
+        planar().or_else(|| jpeg::decode_scaled(bytes, size, numerator))
+    })
+    .ok()
+    .flatten()?;
     Some(Decoded {
         pixels,
         orientation: meta.orientation,
@@ -146,7 +160,7 @@ fn to_8bit(image: DynamicImage) -> Pixels {
     Pixels {
         width,
         height,
-        alpha,
+        samples: if alpha { Samples::Rgba } else { Samples::Rgb },
         data,
     }
 }

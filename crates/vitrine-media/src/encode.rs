@@ -4,11 +4,13 @@
 //! APP0 header, WebP output only the bitstream (plus an alpha chunk inside
 //! a VP8X container when the picture is transparent).
 
-use jpeg_encoder::{ColorType, Encoder};
+use jpeg_encoder::{
+    ChromaSubsamplingMethod, ColorType, Encoder, ImageBuffer, JpegColorType, SamplingFactor,
+};
 
 use crate::error::MediaError;
 use crate::format::OutputFormat;
-use crate::pixels::Pixels;
+use crate::pixels::{Pixels, Samples};
 
 /// JPEG quality: visually clean for photographs at a third of q95's size.
 pub const JPEG_QUALITY: u8 = 80;
@@ -25,20 +27,82 @@ fn failed(format: OutputFormat, width: u32, reason: impl ToString) -> MediaError
     }
 }
 
-/// Encodes a progressive JPEG (smaller, and shows a preview while loading),
-/// with transparency flattened onto white.
+/// Encodes a baseline JPEG (one interleaved scan, the standard Huffman
+/// tables), with transparency flattened onto white. This encoder's other
+/// modes were measured and set aside (docs/benchmarks.md): its progressive
+/// files were about 30 % *larger*, so every visitor would pay for the
+/// preview, and with fitted Huffman tables it writes one scan per component,
+/// which some decoders (the `image` crate's among them) misread.
 pub(crate) fn jpeg(pixels: &Pixels) -> Result<Vec<u8>, MediaError> {
     let fail = |reason: &str| failed(OutputFormat::Jpeg, pixels.width, reason);
     let width = u16::try_from(pixels.width).map_err(|_| fail("wider than JPEG allows"))?;
     let height = u16::try_from(pixels.height).map_err(|_| fail("taller than JPEG allows"))?;
-    let rgb = pixels.flattened_rgb();
     let mut out = Vec::new();
     let mut encoder = Encoder::new(&mut out, JPEG_QUALITY);
-    encoder.set_progressive(true);
-    encoder
-        .encode(&rgb, width, height, ColorType::Rgb)
-        .map_err(|e| fail(&e.to_string()))?;
+    encoder.set_sampling_factor(SamplingFactor::R_4_2_0);
+    let encoded = match pixels.samples {
+        // Chroma is at half size already.
+        Samples::Ycbcr420 => encoder.encode_image(Planes {
+            pixels,
+            width,
+            height,
+        }),
+        Samples::Rgb | Samples::Rgba => {
+            // Each chroma sample the mean of its 2×2 pixels (the encoder's
+            // default takes the top-left one, which aliases colour detail).
+            encoder.set_chroma_subsampling_method(ChromaSubsamplingMethod::Average);
+            encoder.encode(&pixels.flattened_rgb(), width, height, ColorType::Rgb)
+        }
+    };
+    encoded.map_err(|e| fail(&e.to_string()))?;
     Ok(out)
+}
+
+/// Planar 4:2:0 YCbCr rows for the JPEG encoder, which takes every
+/// component at full resolution and subsamples chroma itself: each chroma
+/// sample is given for its 2×2 pixels, so the encoder's pick of the
+/// top-left one gives it back unchanged.
+struct Planes<'a> {
+    pixels: &'a Pixels,
+    width: u16,
+    height: u16,
+}
+
+impl ImageBuffer for Planes<'_> {
+    fn get_jpeg_color_type(&self) -> JpegColorType {
+        JpegColorType::Ycbcr
+    }
+
+    fn width(&self) -> u16 {
+        self.width
+    }
+
+    fn height(&self) -> u16 {
+        self.height
+    }
+
+    fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
+        let width = usize::from(self.width);
+        let chroma_width = width.div_ceil(2);
+        let (luma, chroma) = self.pixels.planes();
+        buffers[0].extend_from_slice(row(luma, usize::from(y), width));
+        let pairs = row(chroma, usize::from(y) / 2, chroma_width * 2);
+        let [_, blue, red, _] = buffers;
+        let (b0, r0) = (blue.len(), red.len());
+        for pair in pairs.chunks_exact(2) {
+            blue.extend_from_slice(&[pair[0], pair[0]]);
+            red.extend_from_slice(&[pair[1], pair[1]]);
+        }
+        blue.truncate(b0 + width);
+        red.truncate(r0 + width);
+    }
+}
+
+/// Row `index` of a plane `len` samples wide (empty past the end).
+fn row(plane: &[u8], index: usize, len: usize) -> &[u8] {
+    plane
+        .get(index * len..(index + 1) * len)
+        .unwrap_or_default()
 }
 
 /// Encodes a lossy WebP, keeping transparency. Returns `None` when a side is
@@ -49,7 +113,14 @@ pub(crate) fn webp(pixels: &Pixels) -> Result<Option<Vec<u8>>, MediaError> {
     if pixels.width > WEBP_MAX_SIDE || pixels.height > WEBP_MAX_SIDE {
         return Ok(None);
     }
-    let encoder = if pixels.alpha {
+    let rgb;
+    let pixels = if pixels.samples == Samples::Ycbcr420 {
+        rgb = pixels.clone().into_rgb();
+        &rgb
+    } else {
+        pixels
+    };
+    let encoder = if pixels.has_alpha() {
         webp::Encoder::from_rgba(&pixels.data, pixels.width, pixels.height)
     } else {
         webp::Encoder::from_rgb(&pixels.data, pixels.width, pixels.height)
@@ -69,7 +140,7 @@ mod tests {
         Pixels {
             width,
             height,
-            alpha,
+            samples: if alpha { Samples::Rgba } else { Samples::Rgb },
             data: vec![128; (width * height) as usize * channels],
         }
     }
@@ -94,7 +165,7 @@ mod tests {
         let wide = Pixels {
             width: 70_000,
             height: 1,
-            alpha: false,
+            samples: Samples::Rgb,
             data: vec![0; 210_000],
         };
         assert!(matches!(

@@ -36,7 +36,7 @@ impl Format {
 /// A type Vitrine serves to visitors. Both are re-encoded from pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputFormat {
-    /// Baseline-compatible progressive JPEG with only a JFIF APP0 segment.
+    /// Baseline JPEG with only a JFIF APP0 segment.
     Jpeg,
     /// Lossy WebP (`VP8 ` or, with transparency, `VP8X` + `ALPH` + `VP8 `).
     Webp,

@@ -11,6 +11,7 @@
 //! the variants ([`process_request()`] to choose sizes and formats),
 //! [`sha256_hex`] to name content.
 
+mod baseline;
 mod colour;
 mod decode;
 mod encode;

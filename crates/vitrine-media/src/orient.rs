@@ -10,7 +10,7 @@
 
 use image::metadata::Orientation;
 
-use crate::pixels::Pixels;
+use crate::pixels::{Pixels, Samples, chroma_size};
 
 /// Tile side for the quarter turns: 32 × 32 RGBA pixels read and written
 /// stay well inside a 32 KB L1 cache.
@@ -38,14 +38,27 @@ pub(crate) fn upright(stored: Pixels, orientation: Orientation) -> Pixels {
     } else {
         (sw, sh)
     };
-    let data = match stored.channels() {
-        4 => remap::<4>(&stored.data, sw, sh, dw, dh, orientation),
-        _ => remap::<3>(&stored.data, sw, sh, dw, dh, orientation),
+    let data = match stored.samples {
+        Samples::Rgba => remap::<4>(&stored.data, sw, sh, dw, dh, orientation),
+        Samples::Rgb => remap::<3>(&stored.data, sw, sh, dw, dh, orientation),
+        Samples::Ycbcr420 => {
+            let (luma, chroma) = stored.planes();
+            let (cw, ch) = chroma_size(stored.width, stored.height);
+            let (cw, ch) = (cw as usize, ch as usize);
+            let (dcw, dch) = if swaps_sides(orientation) {
+                (ch, cw)
+            } else {
+                (cw, ch)
+            };
+            let mut data = remap::<1>(luma, sw, sh, dw, dh, orientation);
+            data.extend(remap::<2>(chroma, cw, ch, dcw, dch, orientation));
+            data
+        }
     };
     Pixels {
         width: u32::try_from(dw).unwrap_or(u32::MAX),
         height: u32::try_from(dh).unwrap_or(u32::MAX),
-        alpha: stored.alpha,
+        samples: stored.samples,
         data,
     }
 }
@@ -113,14 +126,14 @@ mod tests {
         Pixels {
             width,
             height,
-            alpha,
+            samples: if alpha { Samples::Rgba } else { Samples::Rgb },
             data,
         }
     }
 
     /// The image crate's own (slower) implementation is the reference.
     fn reference(p: &Pixels, orientation: Orientation) -> Pixels {
-        let mut image = if p.alpha {
+        let mut image = if p.has_alpha() {
             image::DynamicImage::ImageRgba8(
                 image::RgbaImage::from_raw(p.width, p.height, p.data.clone()).unwrap(),
             )
@@ -133,7 +146,7 @@ mod tests {
         Pixels {
             width: image.width(),
             height: image.height(),
-            alpha: p.alpha,
+            samples: p.samples,
             data: image.into_bytes(),
         }
     }

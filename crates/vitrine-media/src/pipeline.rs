@@ -70,8 +70,10 @@ pub struct Request<'a> {
     pub sizes: &'a [u32],
     /// What `sizes` measure.
     pub measure: Measure,
-    /// Also encode each size as WebP. Without it only the JPEGs are made,
-    /// which is what a curator waits for; WebP can follow in the background.
+    /// Encode each size as JPEG.
+    pub jpeg: bool,
+    /// Encode each size as WebP. Import asks for the JPEGs only, which is what
+    /// a curator waits for; a background job asks for the WebP afterwards.
     pub webp: bool,
 }
 
@@ -81,7 +83,24 @@ impl<'a> Request<'a> {
         Request {
             sizes: widths,
             measure: Measure::Width,
+            jpeg: true,
             webp: true,
+        }
+    }
+
+    /// Only the JPEGs at each of `widths` (what ingest makes at once).
+    pub fn jpeg_widths(widths: &'a [u32]) -> Self {
+        Request {
+            webp: false,
+            ..Self::widths(widths)
+        }
+    }
+
+    /// Only the WebPs at each of `widths` (the background job's part).
+    pub fn webp_widths(widths: &'a [u32]) -> Self {
+        Request {
+            jpeg: false,
+            ..Self::widths(widths)
         }
     }
 }
@@ -94,7 +113,7 @@ impl<'a> Request<'a> {
 /// resize to each width of `widths` that is below the upright source width,
 /// plus one variant at the source width if any requested width reaches it
 /// (never upscaling); apply the EXIF orientation (all eight values); encode
-/// each as progressive JPEG (quality 80, transparency on white) and lossy
+/// each as baseline JPEG (quality 80, fitted Huffman tables, transparency on white) and lossy
 /// WebP (quality 78). A variant is resized from the smallest larger variant
 /// that is at least twice its width, else from the decoded source, so that
 /// no filter is applied on top of another at a nearby scale. The output is
@@ -125,7 +144,7 @@ pub fn process_request(
         let widths = planned_widths(request, w, h).unwrap_or_default();
         widths.last().copied().unwrap_or(w)
     };
-    let decoded = decode(bytes, &header, needed)?;
+    let decoded = decode(bytes, &header, needed, !request.webp)?;
     let (width, height) = decoded.upright_size(&header);
     let Decoded {
         pixels: mut source,
@@ -139,7 +158,7 @@ pub fn process_request(
 
     let mut variants = Vec::with_capacity(images.len() * 2);
     for image in &images {
-        variants.extend(encode_all(image, request.webp)?);
+        variants.extend(encode_all(image, request.jpeg, request.webp)?);
     }
     let smallest = images.first().ok_or(MediaError::NoWidths)?;
     Ok(Processed {
@@ -203,16 +222,19 @@ fn scale_all(
     Ok(made)
 }
 
-/// The JPEG and, when asked for and WebP can hold the size, the WebP of one
-/// size.
-fn encode_all(pixels: &Pixels, webp: bool) -> Result<Vec<Variant>, MediaError> {
+/// The JPEG when asked for and, when asked for and WebP can hold the size, the
+/// WebP of one size.
+fn encode_all(pixels: &Pixels, jpeg: bool, webp: bool) -> Result<Vec<Variant>, MediaError> {
     let variant = |format, bytes| Variant {
         width: pixels.width,
         height: pixels.height,
         format,
         bytes,
     };
-    let mut out = vec![variant(OutputFormat::Jpeg, encode::jpeg(pixels)?)];
+    let mut out = Vec::with_capacity(2);
+    if jpeg {
+        out.push(variant(OutputFormat::Jpeg, encode::jpeg(pixels)?));
+    }
     if webp && let Some(webp) = encode::webp(pixels)? {
         out.push(variant(OutputFormat::Webp, webp));
     }

@@ -56,6 +56,7 @@ fn average_colour(pixels: &Pixels) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pixels::Samples;
 
     #[test]
     fn average_colour_of_half_red_half_blue_is_purple() {
@@ -64,7 +65,7 @@ mod tests {
         let p = Pixels {
             width: 2,
             height: 2,
-            alpha: false,
+            samples: Samples::Rgb,
             data,
         };
         assert_eq!(average_colour(&p), "#800080");
@@ -75,7 +76,7 @@ mod tests {
         let p = Pixels {
             width: 400,
             height: 200,
-            alpha: false,
+            samples: Samples::Rgb,
             data: [20u8, 120, 220].repeat(400 * 200),
         };
         let ph = placeholder(&p).unwrap();

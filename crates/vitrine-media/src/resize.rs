@@ -13,7 +13,7 @@ use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 
 use crate::error::MediaError;
-use crate::pixels::Pixels;
+use crate::pixels::{Pixels, Samples, chroma_size};
 
 thread_local! {
     /// One resizer per thread keeps its scratch buffers between calls.
@@ -46,27 +46,51 @@ pub(crate) fn height_for(source_width: u32, source_height: u32, width: u32) -> u
 /// Scales `src` to exactly `width` × `height` with a Lanczos3 filter.
 /// Transparent images are resized with premultiplied alpha so that colour
 /// hidden under transparent pixels does not bleed into visible edges.
+/// Planar YCbCr is resized plane by plane, chroma to the chroma size of the
+/// new picture.
 pub(crate) fn resize(src: &Pixels, width: u32, height: u32) -> Result<Pixels, MediaError> {
-    let pixel_type = if src.alpha {
-        PixelType::U8x4
-    } else {
-        PixelType::U8x3
+    let (from, to) = ((src.width, src.height), (width, height));
+    let data = match src.samples {
+        Samples::Rgb => scale(&src.data, from, to, PixelType::U8x3)?,
+        Samples::Rgba => scale(&src.data, from, to, PixelType::U8x4)?,
+        Samples::Ycbcr420 => {
+            let (luma, chroma) = src.planes();
+            let mut data = scale(luma, from, to, PixelType::U8)?;
+            let (from, to) = (chroma_size(from.0, from.1), chroma_size(width, height));
+            data.extend(scale(chroma, from, to, PixelType::U8x2)?);
+            data
+        }
     };
-    let internal =
-        |reason: String| MediaError::Internal(format!("resizing to {width}×{height}: {reason}"));
-    let source = ImageRef::new(src.width, src.height, &src.data, pixel_type)
-        .map_err(|e| internal(e.to_string()))?;
-    let mut target = Image::new(width, height, pixel_type);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    RESIZER
-        .with_borrow_mut(|resizer| resizer.resize(&source, &mut target, &options))
-        .map_err(|e| internal(e.to_string()))?;
     Ok(Pixels {
         width,
         height,
-        alpha: src.alpha,
-        data: target.into_vec(),
+        samples: src.samples,
+        data,
     })
+}
+
+/// One interleaved picture or plane from `from` to `to` pixels.
+fn scale(
+    data: &[u8],
+    from: (u32, u32),
+    (width, height): (u32, u32),
+    pixel_type: PixelType,
+) -> Result<Vec<u8>, MediaError> {
+    let internal =
+        |reason: String| MediaError::Internal(format!("resizing to {width}×{height}: {reason}"));
+    let source =
+        ImageRef::new(from.0, from.1, data, pixel_type).map_err(|e| internal(e.to_string()))?;
+    let mut target = Image::new(width, height, pixel_type);
+    // Only RGBA has alpha: the resizer would otherwise take the second byte
+    // of a two-byte pixel (here Cr of a CbCr pair) for alpha and weight the
+    // first by it.
+    let options = ResizeOptions::new()
+        .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
+        .use_alpha(pixel_type == PixelType::U8x4);
+    RESIZER
+        .with_borrow_mut(|resizer| resizer.resize(&source, &mut target, &options))
+        .map_err(|e| internal(e.to_string()))?;
+    Ok(target.into_vec())
 }
 
 /// Size that fits inside a `max` × `max` box, keeping the aspect ratio.
@@ -110,11 +134,34 @@ mod tests {
     }
 
     #[test]
+    fn planar_chroma_is_resized_as_two_colours_not_colour_and_alpha() {
+        // Cr of 2 would be near-transparent alpha to a resizer that took
+        // the second byte of each pair for alpha: Cb would go astray.
+        let mut data = vec![90u8; 40 * 30];
+        for i in 0..20 * 15 {
+            data.extend([if i % 20 < 10 { 30 } else { 220 }, 2]);
+        }
+        let src = Pixels {
+            width: 40,
+            height: 30,
+            samples: Samples::Ycbcr420,
+            data,
+        };
+        let out = resize(&src, 20, 15).unwrap();
+        let (luma, chroma) = out.planes();
+        assert!(luma.iter().all(|&y| y == 90));
+        let row: Vec<_> = chroma[..20].chunks_exact(2).map(|p| (p[0], p[1])).collect();
+        assert_eq!(row[0], (30, 2));
+        assert_eq!(row[9], (220, 2));
+        assert!(chroma.chunks_exact(2).all(|p| p[1] == 2));
+    }
+
+    #[test]
     fn resizing_a_flat_colour_keeps_it() {
         let src = Pixels {
             width: 8,
             height: 4,
-            alpha: false,
+            samples: Samples::Rgb,
             data: [10u8, 200, 30].repeat(32),
         };
         let out = resize(&src, 4, 2).unwrap();

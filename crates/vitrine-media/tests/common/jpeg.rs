@@ -10,9 +10,19 @@ use super::{Picture, be16, be32, tiff};
 /// Encodes `picture` as a plain baseline JPEG at high quality with full
 /// chroma resolution, so colour checks are not blurred by the fixture.
 pub fn encode(picture: &Picture) -> Vec<u8> {
+    encode_sampled(picture, SamplingFactor::F_1_1)
+}
+
+/// Encodes `picture` as phones do: baseline, chroma at half resolution
+/// (4:2:0), the kind Vitrine's own planar decoder reads.
+pub fn encode_phone(picture: &Picture) -> Vec<u8> {
+    encode_sampled(picture, SamplingFactor::R_4_2_0)
+}
+
+fn encode_sampled(picture: &Picture, sampling: SamplingFactor) -> Vec<u8> {
     let mut out = Vec::new();
     let mut encoder = Encoder::new(&mut out, 95);
-    encoder.set_sampling_factor(SamplingFactor::F_1_1);
+    encoder.set_sampling_factor(sampling);
     let colour = if picture.alpha {
         ColorType::Rgba
     } else {
@@ -128,23 +138,43 @@ pub fn oriented(picture: &Picture, orientation: u16) -> Vec<u8> {
     )
 }
 
+/// A phone's 4:2:0 JPEG carrying only an EXIF orientation tag.
+pub fn phone_oriented(picture: &Picture, orientation: u16) -> Vec<u8> {
+    with_segments(
+        &encode_phone(picture),
+        &[app1_exif(&tiff::orientation_only(orientation))],
+    )
+}
+
 /// A JPEG loaded with every kind of metadata a camera, phone or editor
 /// writes, each holding a `SECRET-…` marker, plus trailing data.
+/// Without a profile (`icc_profile` empty) and with `phone` set, it is the
+/// 4:2:0 kind Vitrine's planar decoder reads.
 pub fn camera(picture: &Picture, orientation: u16, icc_profile: &[u8]) -> Vec<u8> {
+    camera_as(picture, orientation, icc_profile, false)
+}
+
+/// [`camera`], choosing 4:2:0 (`phone`) or full-resolution chroma.
+pub fn camera_as(picture: &Picture, orientation: u16, icc_profile: &[u8], phone: bool) -> Vec<u8> {
     let thumb_picture = Picture::gradient(16, 12);
     let thumbnail = with_segments(&encode(&thumb_picture), &[comment("SECRET-THUMBNAIL")]);
     let second = with_segments(&encode(&thumb_picture), &[comment("SECRET-MPF-IMAGE")]);
-    let mut out = with_segments(
-        &encode(picture),
-        &[
-            app1_exif(&tiff::camera_exif(orientation, &thumbnail)),
-            app1_xmp("SECRET-XMP"),
-            app2_icc(icc_profile),
-            app2_mpf(second.len() as u32),
-            app13_iptc("SECRET-IPTC caption"),
-            comment("SECRET-COMMENT"),
-        ],
-    );
+    let mut segments = vec![
+        app1_exif(&tiff::camera_exif(orientation, &thumbnail)),
+        app1_xmp("SECRET-XMP"),
+        app2_mpf(second.len() as u32),
+        app13_iptc("SECRET-IPTC caption"),
+        comment("SECRET-COMMENT"),
+    ];
+    if !icc_profile.is_empty() {
+        segments.insert(2, app2_icc(icc_profile));
+    }
+    let pixels = if phone {
+        encode_phone(picture)
+    } else {
+        encode(picture)
+    };
+    let mut out = with_segments(&pixels, &segments);
     out.extend(second);
     out.extend(b"SECRET-TRAILER garbage after the end of the image");
     out

@@ -3,7 +3,9 @@
 //! metadata. Each of the eight EXIF orientations is checked by sampling the
 //! four quadrants of an asymmetric, non-square pattern.
 
-use vitrine_media::{DEFAULT_WIDTHS, Limits, OutputFormat, Processed, process};
+use vitrine_media::{
+    DEFAULT_WIDTHS, Limits, OutputFormat, Processed, Request, process, process_request,
+};
 
 use crate::common::inspect::{assert_near, decode_rgba, sample};
 use crate::common::{QUADRANT_COLOURS, jpeg, png, quadrants, stored_for_orientation, tiff};
@@ -43,6 +45,27 @@ fn every_exif_orientation_of_a_jpeg_comes_out_upright() {
         let out = process(&input, &Limits::default(), &DEFAULT_WIDTHS).unwrap();
         assert_upright(&out, 96, 64, &format!("JPEG orientation {orientation}"));
         assert_eq!(out.variants.len(), 2);
+    }
+}
+
+/// A phone's 4:2:0 JPEG bound only for JPEG outputs takes the planar path
+/// (decoded at 4/8 here, then resized, turned and encoded plane by plane).
+#[test]
+fn every_exif_orientation_of_a_phone_jpeg_comes_out_upright_on_the_planar_path() {
+    let upright = quadrants(800, 600);
+    for orientation in 1..=8 {
+        let stored = stored_for_orientation(&upright, orientation);
+        let input = jpeg::phone_oriented(&stored, orientation);
+        let request = Request::jpeg_widths(&[200, 320]);
+        let out = process_request(&input, &Limits::default(), &request).unwrap();
+        assert_upright(
+            &out,
+            800,
+            600,
+            &format!("phone JPEG orientation {orientation}"),
+        );
+        let sizes: Vec<_> = out.variants.iter().map(|v| (v.width, v.height)).collect();
+        assert_eq!(sizes, [(200, 150), (320, 240)], "orientation {orientation}");
     }
 }
 

@@ -4,7 +4,7 @@
 //! they can fail) and that the metadata was really parsed (its orientation
 //! took effect), then that no output contains any of them.
 
-use vitrine_media::{DEFAULT_WIDTHS, Limits, OutputFormat, process};
+use vitrine_media::{DEFAULT_WIDTHS, Limits, OutputFormat, Request, process, process_request};
 
 use crate::common::inspect::{assert_all_clean, assert_no_secrets};
 use crate::common::{Picture, SECRETS, jpeg, png, tiff, webp};
@@ -47,6 +47,23 @@ fn camera_jpeg_metadata_never_reaches_any_variant() {
         "320 and 500 wide, each as JPEG and WebP"
     );
     assert_all_clean(&out, "camera JPEG");
+}
+
+/// The same on the path a phone photo takes at import (4:2:0, no colour
+/// profile, JPEG outputs only: decoded and re-encoded as planar YCbCr).
+#[test]
+fn phone_jpeg_metadata_never_reaches_any_variant_on_the_planar_path() {
+    let input = jpeg::camera_as(&Picture::gradient(700, 500), 6, &[], true);
+    assert!(contains(&input, "SECRET-GPS-51.7520") && contains(&input, "SECRET-TRAILER"));
+    let out = process_request(
+        &input,
+        &Limits::default(),
+        &Request::jpeg_widths(&DEFAULT_WIDTHS),
+    )
+    .unwrap();
+    assert_eq!((out.width, out.height), (500, 700));
+    assert_eq!(out.variants.len(), 2, "320 and 500 wide, JPEG only");
+    assert_all_clean(&out, "phone JPEG");
 }
 
 #[test]
