@@ -1,6 +1,7 @@
 //! One gallery entry: an image (or a description), its words and its provenance.
 
 use crate::ids::{EntryId, ImageId, ParticipantId, PromptId, ThemeId};
+use crate::review::SignOffState;
 use crate::{Licence, Provenance};
 use serde::{Deserialize, Serialize};
 
@@ -53,4 +54,10 @@ pub struct Entry {
     pub themes: Vec<ThemeId>,
     /// A content note shown before the image (ETH-26).
     pub content_note: Option<String>,
+    /// Whether the entry was withdrawn; a withdrawn entry is never published again.
+    #[serde(default)]
+    pub withdrawn: bool,
+    /// Where its de-identification sign-off stands (ETH-08, ETH-09).
+    #[serde(default)]
+    pub sign_off: SignOffState,
 }

@@ -25,6 +25,10 @@ id_type!(
     StudyId
 );
 id_type!(
+    /// A staff account in the workspace.
+    UserId
+);
+id_type!(
     /// A prompt participants answered with photos.
     PromptId
 );

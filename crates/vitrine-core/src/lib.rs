@@ -6,26 +6,39 @@
 //! that decide what may be published live here ([`publish`]), so the CLI, the web
 //! workspace and any future entry point apply exactly the same checks.
 
+pub mod access;
+pub mod changelog;
 pub mod consent;
+pub mod coverage;
 pub mod entry;
 pub mod ids;
 pub mod licence;
+pub mod lint;
 pub mod provenance;
 pub mod publish;
 pub mod release;
+pub mod review;
 pub mod slug;
 pub mod study;
 pub mod text;
 
+pub use access::{Permission, Role};
+pub use changelog::{Changes, changes};
 pub use consent::{Consent, ConsentScope};
+pub use coverage::{PromptCount, participation_note};
 pub use entry::{Entry, ImageRef};
-pub use ids::{EntryId, ImageId, ParticipantId, PromptId, ReleaseId, StudyId, ThemeId};
+pub use ids::{EntryId, ImageId, ParticipantId, PromptId, ReleaseId, StudyId, ThemeId, UserId};
 pub use licence::Licence;
+pub use lint::{AltWarning, alt_text_warnings, name_mentions};
 pub use provenance::Provenance;
 pub use publish::{Blocker, blockers};
 pub use release::{
-    MediaVariant, Release, ReleaseEntry, ReleaseImage, ReleaseInput, ReleasePrompt, ReleaseTheme,
-    build_release,
+    BuiltRelease, MediaVariant, Release, ReleaseEntry, ReleaseImage, ReleaseInput, ReleasePrompt,
+    ReleaseTheme, build_release, build_release_mapped,
+};
+pub use review::{
+    ApprovalRefused, CheckItem, Checklist, SignOff, SignOffState, fingerprint, may_approve,
+    sign_off_state,
 };
 pub use study::{Contact, Funder, Participant, Prompt, Study, StudyInfo, Theme};
 

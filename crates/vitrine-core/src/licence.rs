@@ -101,6 +101,12 @@ impl Licence {
     }
 }
 
+/// Every licence Vitrine knows, as (SPDX id, name), for a form's choices.
+/// "none" (all rights reserved) is not in this list.
+pub fn known() -> impl Iterator<Item = (&'static str, &'static str)> {
+    KNOWN.iter().map(|(id, name, _)| (*id, *name))
+}
+
 fn lookup(id: &str) -> Option<&'static (&'static str, &'static str, &'static str)> {
     KNOWN.iter().find(|(known, _, _)| *known == id)
 }

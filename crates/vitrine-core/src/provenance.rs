@@ -92,6 +92,12 @@ impl Provenance {
         matches!(self, Self::OriginalEdited | Self::Illustration)
     }
 
+    /// Whether publishing needs a de-identification sign-off: the participant's
+    /// own photo, as taken or edited (O and O-edited).
+    pub fn needs_sign_off(self) -> bool {
+        matches!(self, Self::Original | Self::OriginalEdited)
+    }
+
     /// A CSS-friendly token ("o", "o-edited", "i", "r").
     pub fn css(self) -> &'static str {
         match self {

@@ -1,17 +1,20 @@
-//! The rules that decide whether an entry may be published (ETH-01, ETH-13,
-//! ETH-14, ETH-16, ACC image alternatives).
+//! The rules that decide whether an entry may be published (ETH-01, ETH-08,
+//! ETH-09, ETH-13, ETH-14, ETH-16, ACC image alternatives).
 //!
 //! [`blockers`] returns *every* reason at once, worded for a researcher, so
 //! `vitrine check`, the import report and (later) the workspace can show the whole
 //! to-do list rather than one problem at a time. An empty list means publishable.
 
 use crate::consent::{ConsentGap, ConsentScope};
+use crate::review::SignOffState;
 use crate::{Consent, Date, Entry};
 use std::fmt;
 
 /// One reason an entry cannot be published yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Blocker {
+    /// The entry was withdrawn; nothing else matters.
+    Withdrawn,
     /// The participant has no consent record.
     NoConsent,
     /// Consent does not include publishing online.
@@ -36,11 +39,16 @@ pub enum Blocker {
     MissingCaption,
     /// No licence chosen.
     MissingLicence,
+    /// An O or O-edited entry whose de-identification is not approved.
+    NotSignedOff(SignOffState),
 }
 
 impl fmt::Display for Blocker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Withdrawn => {
+                f.write_str("the entry was withdrawn; it can never be published again")
+            }
             Self::NoConsent => f.write_str("the participant has no consent record"),
             Self::NoWebConsent => {
                 f.write_str("the participant's consent does not cover publishing online (scope \"web\")")
@@ -61,13 +69,22 @@ impl fmt::Display for Blocker {
             }
             Self::MissingCaption => f.write_str("the caption is blank"),
             Self::MissingLicence => f.write_str("no licence is set; choose one or \"none\""),
+            Self::NotSignedOff(state) => write!(
+                f,
+                "de-identification is not signed off: {state}; complete the checklist and ask a \
+                 reviewer who did not last edit the entry to approve it"
+            ),
         }
     }
 }
 
 /// Every reason `entry` cannot be published on `today`, given its participant's
-/// consent. Empty when the entry may be published.
+/// consent. Empty when the entry may be published. A withdrawn entry has the
+/// single reason [`Blocker::Withdrawn`], since fixing anything else would not help.
 pub fn blockers(entry: &Entry, consent: Option<&Consent>, today: Date) -> Vec<Blocker> {
+    if entry.withdrawn {
+        return vec![Blocker::Withdrawn];
+    }
     let mut found = Vec::new();
     if let Some(blocker) = consent_blocker(consent, today) {
         found.push(blocker);
@@ -96,6 +113,9 @@ pub fn blockers(entry: &Entry, consent: Option<&Consent>, today: Date) -> Vec<Bl
     }
     if entry.licence.is_none() {
         found.push(Blocker::MissingLicence);
+    }
+    if p.needs_sign_off() && !entry.sign_off.is_approved() {
+        found.push(Blocker::NotSignedOff(entry.sign_off));
     }
     found
 }
@@ -160,6 +180,8 @@ mod tests {
             licence: Some(Licence::None),
             themes: vec![],
             content_note: None,
+            withdrawn: false,
+            sign_off: SignOffState::Approved,
         }
     }
 
@@ -270,7 +292,56 @@ mod tests {
     }
 
     #[test]
+    fn original_photos_need_an_approved_sign_off() {
+        for p in [Provenance::Original, Provenance::OriginalEdited] {
+            for state in [
+                SignOffState::NotStarted,
+                SignOffState::Incomplete,
+                SignOffState::AwaitingApproval,
+                SignOffState::Voided,
+            ] {
+                let mut e = entry(p);
+                e.sign_off = state;
+                assert_eq!(
+                    blockers(&e, Some(&consent()), TODAY),
+                    vec![Blocker::NotSignedOff(state)],
+                    "{p} {state:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn illustrations_and_described_entries_need_no_sign_off() {
+        for p in [Provenance::Illustration, Provenance::Described] {
+            let mut e = entry(p);
+            e.sign_off = SignOffState::NotStarted;
+            assert_eq!(blockers(&e, Some(&consent()), TODAY), vec![], "{p}");
+        }
+    }
+
+    #[test]
+    fn a_withdrawn_entry_has_only_that_reason() {
+        let mut e = entry(Provenance::Original);
+        e.withdrawn = true;
+        e.caption = String::new();
+        e.sign_off = SignOffState::NotStarted;
+        assert_eq!(blockers(&e, None, TODAY), vec![Blocker::Withdrawn]);
+        assert!(
+            Blocker::Withdrawn
+                .to_string()
+                .contains("never be published")
+        );
+    }
+
+    #[test]
     fn messages_say_what_to_do() {
+        let sign_off = Blocker::NotSignedOff(SignOffState::AwaitingApproval).to_string();
+        assert_eq!(
+            sign_off,
+            "de-identification is not signed off: awaiting a reviewer's approval; complete the \
+             checklist and ask a reviewer who did not last edit the entry to approve it"
+        );
         assert!(Blocker::NoWebConsent.to_string().contains("\"web\""));
         assert!(Blocker::MissingLicence.to_string().contains("choose one"));
     }

@@ -34,6 +34,10 @@ pub struct Release {
     pub themes: Vec<ReleaseTheme>,
     /// How many participants the study has, for "n of N participants".
     pub participants_total: u32,
+    /// What changed since the previous Release, as counts only (e.g. "2 entries
+    /// added"), never titles. Filled by the caller (see [`crate::changelog`]).
+    #[serde(default)]
+    pub changelog: Vec<String>,
 }
 
 /// A prompt and its published entries.
@@ -152,6 +156,29 @@ pub fn build_release(
     version: u32,
     published_at: time::OffsetDateTime,
 ) -> (Release, Vec<(EntryId, Vec<Blocker>)>) {
+    let built = build_release_mapped(input, version, published_at);
+    (built.release, built.left_out)
+}
+
+/// What [`build_release_mapped`] built.
+pub struct BuiltRelease {
+    /// The snapshot.
+    pub release: Release,
+    /// Every entry left out, with its reasons.
+    pub left_out: Vec<(EntryId, Vec<Blocker>)>,
+    /// Which entry each published slug is, in gallery order. Staff-side only
+    /// (stored beside the Release, never in it), so a withdrawal can find
+    /// every Release that showed an entry.
+    pub slugs: Vec<(EntryId, String)>,
+}
+
+/// [`build_release`], also saying which entry each published slug is.
+pub fn build_release_mapped(
+    input: &ReleaseInput<'_>,
+    version: u32,
+    published_at: time::OffsetDateTime,
+) -> BuiltRelease {
+    let mut slugs = Vec::new();
     let today: Date = published_at.date();
     let participants: HashMap<ParticipantId, &Participant> =
         input.participants.iter().map(|p| (p.id, p)).collect();
@@ -204,8 +231,10 @@ pub fn build_release(
                 .title
                 .clone()
                 .unwrap_or_else(|| text::first_words(&entry.caption, 6));
+            let slug = entry_slugs.claim(&title, &format!("entry-{}", published.len() + 1));
+            slugs.push((entry.id, slug.clone()));
             published.push(ReleaseEntry {
-                slug: entry_slugs.claim(&title, &format!("entry-{}", published.len() + 1)),
+                slug,
                 title,
                 provenance: entry.provenance,
                 pseudonym: participant.pseudonym.clone(),
@@ -244,19 +273,43 @@ pub fn build_release(
         .filter_map(|t| themes.get(&t.id).cloned())
         .collect();
     release_themes.sort_by(|a, b| a.name.cmp(&b.name));
+    let participants_total = count(input.participants.len());
+    let mut study = input.study.info.clone();
+    if study.participation_note.is_none() {
+        // PRE-02: a study without a note of its own gets the counts, in words.
+        study.participation_note = generated_note(&released_prompts, participants_total);
+    }
     let release = Release {
         version,
         published_at,
-        study: input.study.info.clone(),
+        study,
         prompts: released_prompts,
         themes: release_themes,
-        participants_total: count(input.participants.len()),
+        participants_total,
+        changelog: Vec::new(),
     };
-    (release, left_out)
+    BuiltRelease {
+        release,
+        left_out,
+        slugs,
+    }
 }
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The participation note [`crate::coverage::participation_note`] writes for
+/// these published prompts.
+fn generated_note(prompts: &[ReleasePrompt], total: u32) -> Option<String> {
+    let counts: Vec<crate::PromptCount<'_>> = prompts
+        .iter()
+        .map(|p| crate::PromptCount {
+            title: &p.title,
+            answered: p.participants_answered,
+        })
+        .collect();
+    crate::participation_note(&counts, total)
 }
 
 /// Where an entry sits in its prompt, for previous/next links and "3 of 9".
@@ -304,16 +357,21 @@ impl Release {
 
     /// The next Release: this one with only the entries `keep` accepts, and
     /// nothing added. Used when consent lapses, so taking something down never
-    /// publishes drafts along the way. Counts and themes are recomputed.
+    /// publishes drafts along the way. Counts and themes are recomputed; the
+    /// changelog is left empty for the caller to fill.
     pub fn keeping(
         &self,
         keep: impl Fn(&ReleaseEntry) -> bool,
         version: u32,
         published_at: time::OffsetDateTime,
     ) -> Release {
+        let generated = self.study.participation_note.is_some()
+            && self.study.participation_note
+                == generated_note(&self.prompts, self.participants_total);
         let mut next = self.clone();
         next.version = version;
         next.published_at = published_at;
+        next.changelog = Vec::new();
         for prompt in &mut next.prompts {
             prompt.entries.retain(&keep);
             let answered: BTreeSet<&str> = prompt
@@ -328,6 +386,10 @@ impl Release {
             .flat_map(|e| e.themes.iter().cloned())
             .collect();
         next.themes.retain(|t| used.contains(&t.slug));
+        if generated {
+            // The note was written from the counts, so it follows them.
+            next.study.participation_note = generated_note(&next.prompts, next.participants_total);
+        }
         next
     }
 }

@@ -77,6 +77,32 @@ pub struct StudyInfo {
     pub allow_search_engines: bool,
 }
 
+impl StudyInfo {
+    /// A study with only what every study needs: its address name, title and
+    /// public contact. English, not indexed, everything else empty.
+    pub fn new(slug: &str, title: &str, contact: Contact) -> Self {
+        Self {
+            slug: slug.to_owned(),
+            title: title.to_owned(),
+            subtitle: None,
+            language: "en".to_owned(),
+            summary: String::new(),
+            method: None,
+            institution: None,
+            fieldwork_start: None,
+            fieldwork_end: None,
+            contact,
+            funder: None,
+            ethics_reference: None,
+            funder_disclaimer: None,
+            participation_note: None,
+            suggested_use: None,
+            notice: None,
+            allow_search_engines: false,
+        }
+    }
+}
+
 /// A prompt participants answered with photos, shown word for word (PRE-02).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prompt {
