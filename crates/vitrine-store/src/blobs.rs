@@ -19,18 +19,24 @@ pub enum BlobKey {
     Original(String),
     /// A public derivative, by its content-addressed file name.
     Public(String),
+    /// A signed consent form (the identity store's, PRV-01), by its
+    /// `form_key`. Private forever, never served, never swept.
+    ConsentForm(String),
 }
 
 /// Where private originals live.
 const VAULT: &str = "vault/originals";
 /// Where public derivatives live.
 const PUBLIC: &str = "public";
+/// Where signed consent forms live: private, apart from the originals.
+const CONSENT_FORMS: &str = "vault/consent-forms";
 
 impl BlobKey {
     pub(crate) fn path(&self) -> Path {
         match self {
             Self::Original(sha) => Path::from(format!("{VAULT}/{sha}")),
             Self::Public(name) => Path::from(format!("{PUBLIC}/{name}")),
+            Self::ConsentForm(key) => Path::from(format!("{CONSENT_FORMS}/{key}")),
         }
     }
 }

@@ -4,9 +4,9 @@ use crate::{Result, Store, StoreError};
 use sqlx::Row;
 use std::collections::HashMap;
 use vitrine_core::{
-    Consent, ConsentScope, Entry, EntryId, ImageId, ImageRef, Licence, MediaVariant, Participant,
-    ParticipantId, Prompt, PromptId, Provenance, ReleaseImage, ReleaseInput, Study, StudyId,
-    StudyInfo, Theme, ThemeId,
+    Checklist, Consent, ConsentScope, Entry, EntryId, ImageId, ImageRef, Licence, MediaVariant,
+    Participant, ParticipantId, Prompt, PromptId, Provenance, ReleaseImage, ReleaseInput, SignOff,
+    Study, StudyId, StudyInfo, Theme, ThemeId, fingerprint, sign_off_state,
 };
 
 /// Everything stored about one study: the input to publishing and checking.
@@ -28,6 +28,20 @@ pub struct StudyContent {
     pub images: HashMap<ImageId, ReleaseImage>,
     /// Each entry's import key (staff-facing: `vitrine check` names entries by it).
     pub entry_keys: HashMap<EntryId, String>,
+    /// Each entry's de-identification sign-off, for entries that have one
+    /// (void ones included; [`Entry::sign_off`] says which state each is in).
+    pub sign_offs: HashMap<EntryId, SignOff>,
+    /// The user who last changed each entry, for entries last changed in the
+    /// workspace (the four-eyes rule of [`vitrine_core::may_approve`]).
+    pub last_editors: HashMap<EntryId, i64>,
+}
+
+/// The entries of a study with what is read from the same rows.
+struct LoadedEntries {
+    entries: Vec<Entry>,
+    keys: HashMap<EntryId, String>,
+    sign_offs: HashMap<EntryId, SignOff>,
+    last_editors: HashMap<EntryId, i64>,
 }
 
 impl StudyContent {
@@ -130,7 +144,7 @@ impl Store {
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let consents = self.load_consents(id).await?;
-        let (entries, entry_keys) = self.load_entries(id).await?;
+        let loaded = self.load_entries(id).await?;
         let images = self.load_images(id).await?;
         Ok(StudyContent {
             study,
@@ -138,9 +152,11 @@ impl Store {
             themes,
             participants,
             consents,
-            entries,
+            entries: loaded.entries,
             images,
-            entry_keys,
+            entry_keys: loaded.keys,
+            sign_offs: loaded.sign_offs,
+            last_editors: loaded.last_editors,
         })
     }
 
@@ -175,11 +191,16 @@ impl Store {
         Ok(consents)
     }
 
-    /// The study's entries, and each one's import key (read from the same rows).
-    async fn load_entries(&self, study: i64) -> Result<(Vec<Entry>, HashMap<EntryId, String>)> {
+    /// The study's entries, with each one's import key, sign-off and last
+    /// editor (read from the same rows).
+    async fn load_entries(&self, study: i64) -> Result<LoadedEntries> {
         let rows = sqlx::query(
-            "SELECT e.*, i.width AS image_width, i.height AS image_height
+            "SELECT e.*, i.width AS image_width, i.height AS image_height, i.sha256 AS image_sha256,
+                 r.checklist AS review_checklist, r.checked_by AS review_checked_by,
+                 r.checked_by_user AS review_checked_by_user, r.fingerprint AS review_fingerprint,
+                 r.approved_by AS review_approved_by, r.approved_by_user AS review_approved_by_user
              FROM entries e LEFT JOIN images i ON i.id = e.image_id
+                 LEFT JOIN entry_reviews r ON r.entry_id = e.id
              WHERE e.study_id = $1 ORDER BY e.ord, e.id",
         )
         .bind(study)
@@ -192,14 +213,32 @@ impl Store {
         .bind(study)
         .fetch_all(&self.pool)
         .await?;
-        let mut entries = Vec::with_capacity(rows.len());
-        let mut keys = HashMap::with_capacity(rows.len());
+        let mut loaded = LoadedEntries {
+            entries: Vec::with_capacity(rows.len()),
+            keys: HashMap::with_capacity(rows.len()),
+            sign_offs: HashMap::new(),
+            last_editors: HashMap::new(),
+        };
         for row in &rows {
-            let entry = entry_from_row(row, &links)?;
-            keys.insert(entry.id, row.try_get("import_key")?);
-            entries.push(entry);
+            let mut entry = entry_from_row(row, &links)?;
+            let sign_off = sign_off_from_row(row)?;
+            let image_sha256: Option<String> = row.try_get("image_sha256")?;
+            let current = fingerprint(
+                image_sha256.as_deref(),
+                &entry.caption,
+                entry.alt.as_deref(),
+            );
+            entry.sign_off = sign_off_state(sign_off.as_ref(), &current);
+            loaded.keys.insert(entry.id, row.try_get("import_key")?);
+            if let Some(sign_off) = sign_off {
+                loaded.sign_offs.insert(entry.id, sign_off);
+            }
+            if let Some(editor) = row.try_get::<Option<i64>, _>("updated_by")? {
+                loaded.last_editors.insert(entry.id, editor);
+            }
+            loaded.entries.push(entry);
         }
-        Ok((entries, keys))
+        Ok(loaded)
     }
 
     async fn load_images(&self, study: i64) -> Result<HashMap<ImageId, ReleaseImage>> {
@@ -239,6 +278,23 @@ fn pixels(n: i64) -> Result<u32> {
     u32::try_from(n).map_err(corrupt)
 }
 
+/// The sign-off joined to an entry row, if it has one.
+fn sign_off_from_row(r: &sqlx::any::AnyRow) -> Result<Option<SignOff>> {
+    let Some(checklist) = r.try_get::<Option<String>, _>("review_checklist")? else {
+        return Ok(None);
+    };
+    let checklist: Checklist = serde_json::from_str(&checklist).map_err(corrupt)?;
+    Ok(Some(SignOff {
+        checklist,
+        checked_by: r.try_get("review_checked_by")?,
+        checked_by_user: r.try_get("review_checked_by_user")?,
+        fingerprint: r.try_get("review_fingerprint")?,
+        approved_by: r.try_get("review_approved_by")?,
+        approved_by_user: r.try_get("review_approved_by_user")?,
+    }))
+}
+
+/// An entry from its row; its sign-off state is filled in by the caller.
 fn entry_from_row(r: &sqlx::any::AnyRow, links: &[(i64, i64)]) -> Result<Entry> {
     let id: i64 = r.try_get("id")?;
     let provenance: String = r.try_get("provenance")?;
@@ -277,5 +333,7 @@ fn entry_from_row(r: &sqlx::any::AnyRow, links: &[(i64, i64)]) -> Result<Entry> 
             .map(|(_, t)| ThemeId(*t))
             .collect(),
         content_note: r.try_get("content_note")?,
+        withdrawn: r.try_get::<Option<String>, _>("withdrawn_at")?.is_some(),
+        sign_off: vitrine_core::SignOffState::NotStarted,
     })
 }

@@ -7,23 +7,40 @@
 //! feature, not of reshaping callers. Nothing outside this crate sees SQL, pools or
 //! object-store paths: callers get domain types from `vitrine-core`.
 
+mod accounts;
+mod audit;
 pub mod blobs;
 mod content;
+mod curate;
 mod db;
 mod import;
 mod jobs;
+mod register;
 mod releases;
 mod schema;
+mod signoff;
+#[doc(hidden)]
+pub mod testing;
+mod webp;
+mod withdraw;
+mod workspace;
 
+pub use accounts::{Membership, Session, User};
+pub use audit::{AuditEvent, AuditRecord, AuditTx, AuditVerification};
 pub use blobs::{BlobKey, Blobs, S3Options};
 pub use content::StudyContent;
+pub use curate::{EntryEdit, NewUpload, StaffDerivative};
 pub use db::{Backend, Store, redact};
 pub use import::{
-    ImportEntry, ImportParticipant, ImportPrompt, ImportSummary, ImportTheme, NewDerivative,
-    NewImage, StudyImport,
+    ImportEntry, ImportParticipant, ImportPrompt, ImportSignOff, ImportSummary, ImportTheme,
+    NewDerivative, NewImage, StudyImport,
 };
 pub use jobs::{Job, JobStatus, now_ms};
+pub use register::{ConsentRecord, NewConsent, ParticipantSummary};
+pub use releases::ReleaseSummary;
 pub use schema::LogicalSchema;
+pub use signoff::ReviewTimes;
+pub use withdraw::{PurgePaths, Withdrawal, WithdrawalPlan, WithdrawnRelease};
 
 /// Errors from the store. Messages are for operators; input problems are caught
 /// before anything reaches the store.

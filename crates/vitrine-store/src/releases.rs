@@ -1,11 +1,26 @@
 //! Storing and finding Releases, and answering "is this media key public?".
 //!
-//! A Release is written once and never changed. The public side asks only two
-//! questions: the latest Release of a study, and whether a media key belongs to
-//! any study's latest Release.
+//! A Release is written once and never changed, with one exception: a
+//! withdrawal removes the withdrawn entry from every stored Release that
+//! showed it (see `withdraw.rs`), so no stored view of the study keeps it. The
+//! public side asks only two questions: the latest Release of a study, and
+//! whether a media key belongs to any study's latest Release.
 
-use crate::{Result, Store, StoreError, now_text};
-use vitrine_core::{Release, ReleaseId, StudyId};
+use crate::{AuditEvent, AuditTx, Result, Store, StoreError, now_text};
+use sqlx::{Any, Transaction};
+use std::collections::BTreeSet;
+use vitrine_core::{EntryId, Release, ReleaseId, StudyId};
+
+/// A Release as the public list of Releases shows it: no entries.
+#[derive(Debug, Clone)]
+pub struct ReleaseSummary {
+    /// Version.
+    pub version: u32,
+    /// When it was published.
+    pub published_at: time::OffsetDateTime,
+    /// What changed, as counts only.
+    pub changelog: Vec<String>,
+}
 
 impl Store {
     /// The version the next Release of `study` will get.
@@ -19,35 +34,110 @@ impl Store {
         u32::try_from(next).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
-    /// Writes a Release with the media keys it shows. Fails with
-    /// [`StoreError::Conflict`] if that version already exists.
-    pub async fn insert_release(&self, study: StudyId, release: &Release) -> Result<ReleaseId> {
-        let body =
-            serde_json::to_string(release).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO releases (study_id, version, published_at, body) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (study_id, version) DO NOTHING RETURNING id",
-        )
-        .bind(study.0)
-        .bind(i64::from(release.version))
-        .bind(now_text())
-        .bind(&body)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::Conflict)?;
-        for key in release
-            .media_keys()
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            sqlx::query("INSERT INTO release_media (release_id, media_key) VALUES ($1, $2)")
-                .bind(id)
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
+    /// Writes a Release with the media keys it shows and which entry each of
+    /// its slugs is (`entries`, staff-side only), recording `event` in the same
+    /// transaction: a killed publish leaves either nothing or all of it. Fails
+    /// with [`StoreError::Conflict`] if that version already exists, or if one
+    /// of `entries` was withdrawn while the Release was being built.
+    pub async fn insert_release(
+        &self,
+        study: StudyId,
+        release: &Release,
+        entries: &[(EntryId, String)],
+        event: &AuditEvent,
+    ) -> Result<ReleaseId> {
+        let mut tx = self.begin_audited().await?;
+        for (entry, _) in entries {
+            let withdrawn: Option<Option<String>> =
+                sqlx::query_scalar("SELECT withdrawn_at FROM entries WHERE id = $1")
+                    .bind(entry.0)
+                    .fetch_optional(&mut *tx.tx)
+                    .await?;
+            if !matches!(withdrawn, Some(None)) {
+                return Err(StoreError::Conflict);
+            }
         }
+        let id = write_release(&mut tx, study, release, entries).await?;
+        let mut event = event.clone();
+        event.study = Some(study);
+        tx.record(&event).await?;
         tx.commit().await?;
-        Ok(ReleaseId(id))
+        Ok(id)
+    }
+
+    /// Which entry each slug of Release `id` is, as stored when it was
+    /// published (Releases published before that was recorded have none).
+    pub async fn release_entries(&self, id: ReleaseId) -> Result<Vec<(EntryId, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT entry_id, slug FROM release_entries WHERE release_id = $1 ORDER BY slug",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(e, s)| (EntryId(e), s)).collect())
+    }
+
+    /// The Releases recorded as showing `entry`, oldest first: version and
+    /// publication time (RFC 3339).
+    pub async fn releases_showing(&self, entry: EntryId) -> Result<Vec<(u32, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT r.version, r.published_at FROM releases r
+             JOIN release_entries re ON re.release_id = r.id
+             WHERE re.entry_id = $1 ORDER BY r.version",
+        )
+        .bind(entry.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(v, at)| (u32::try_from(v).unwrap_or(u32::MAX), at))
+            .collect())
+    }
+
+    /// Every Release of the study with this slug, newest first: version, date
+    /// and public changelog (for the public Releases page).
+    pub async fn list_releases(&self, slug: &str) -> Result<Vec<ReleaseSummary>> {
+        let bodies: Vec<String> = sqlx::query_scalar(
+            "SELECT r.body FROM releases r JOIN studies s ON s.id = r.study_id
+             WHERE s.slug = $1 ORDER BY r.version DESC",
+        )
+        .bind(slug)
+        .fetch_all(&self.pool)
+        .await?;
+        bodies
+            .iter()
+            .map(|b| {
+                let release = parse(b)?;
+                Ok(ReleaseSummary {
+                    version: release.version,
+                    published_at: release.published_at,
+                    changelog: release.changelog,
+                })
+            })
+            .collect()
+    }
+
+    /// Every stored Release body of a study, oldest first, as stored (JSON),
+    /// each with the media keys recorded for it. For tests that prove no
+    /// stored Release shows a withdrawn entry.
+    #[doc(hidden)]
+    pub async fn release_bodies(&self, study: StudyId) -> Result<Vec<(String, Vec<String>)>> {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, body FROM releases WHERE study_id = $1 ORDER BY version")
+                .bind(study.0)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, body) in rows {
+            let keys: Vec<String> = sqlx::query_scalar(
+                "SELECT media_key FROM release_media WHERE release_id = $1 ORDER BY media_key",
+            )
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+            out.push((body, keys));
+        }
+        Ok(out)
     }
 
     /// The latest Release of the study with this slug, with its id.
@@ -61,6 +151,20 @@ impl Store {
         .await?;
         row.map(|(id, body)| Ok((ReleaseId(id), parse(&body)?)))
             .transpose()
+    }
+
+    /// The id and revision of the latest Release of the study `slug`: one small
+    /// indexed query, so a server can tell whether the Release it has parsed is
+    /// still the current one (the revision counts in-place changes).
+    pub async fn latest_release_ref(&self, slug: &str) -> Result<Option<(ReleaseId, i64)>> {
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT r.id, r.revision FROM releases r JOIN studies s ON s.id = r.study_id
+             WHERE s.slug = $1 ORDER BY r.version DESC LIMIT 1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id, revision)| (ReleaseId(id), revision)))
     }
 
     /// The id of the latest Release of every published study, by slug. Cheap: lets
@@ -127,6 +231,75 @@ impl Store {
     }
 }
 
-fn parse(body: &str) -> Result<Release> {
+/// Inserts a Release, its media keys and its slug-to-entry map inside `tx`.
+pub(crate) async fn write_release(
+    tx: &mut AuditTx,
+    study: StudyId,
+    release: &Release,
+    entries: &[(EntryId, String)],
+) -> Result<ReleaseId> {
+    let body = serde_json::to_string(release).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO releases (study_id, version, published_at, body) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (study_id, version) DO NOTHING RETURNING id",
+    )
+    .bind(study.0)
+    .bind(i64::from(release.version))
+    .bind(now_text())
+    .bind(&body)
+    .fetch_optional(&mut *tx.tx)
+    .await?
+    .ok_or(StoreError::Conflict)?;
+    write_media(&mut tx.tx, id, release).await?;
+    for (entry, slug) in entries {
+        sqlx::query("INSERT INTO release_entries (release_id, entry_id, slug) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(entry.0)
+            .bind(slug)
+            .execute(&mut *tx.tx)
+            .await?;
+    }
+    Ok(ReleaseId(id))
+}
+
+/// Records which media keys Release `id` shows (after removing any recorded
+/// before, so a redacted Release lists exactly what its body shows).
+pub(crate) async fn write_media(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    release: &Release,
+) -> Result<()> {
+    sqlx::query("DELETE FROM release_media WHERE release_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for key in release.media_keys().collect::<BTreeSet<_>>() {
+        sqlx::query("INSERT INTO release_media (release_id, media_key) VALUES ($1, $2)")
+            .bind(id)
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Replaces the stored body of Release `id` (a withdrawal's redaction, WebP
+/// versions added): the body, its media rows, and a new revision so servers'
+/// caches of the parsed Release notice.
+pub(crate) async fn rewrite_release(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    release: &Release,
+) -> Result<()> {
+    let json = serde_json::to_string(release).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query("UPDATE releases SET body = $1, revision = revision + 1 WHERE id = $2")
+        .bind(&json)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    write_media(tx, id, release).await
+}
+
+pub(crate) fn parse(body: &str) -> Result<Release> {
     serde_json::from_str(body).map_err(|e| StoreError::Corrupt(format!("release body: {e}")))
 }

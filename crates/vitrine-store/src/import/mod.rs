@@ -4,17 +4,20 @@
 //! image blobs first; this module then writes every row in a single transaction, so
 //! a study is either wholly updated or untouched. Rows are matched on the import
 //! keys from the spreadsheets, so importing the same folder again updates in place.
+//! A withdrawn entry is never overwritten or removed by an import: its row stays
+//! as the withdrawal left it, and the summary says so.
 
 use crate::{BlobKey, Result, Store, now_text};
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
 use vitrine_core::{Consent, StudyId, StudyInfo};
 
+mod entries;
 mod records;
 
 pub use records::{
-    ImportEntry, ImportParticipant, ImportPrompt, ImportSummary, ImportTheme, NewDerivative,
-    NewImage, StudyImport,
+    ImportEntry, ImportParticipant, ImportPrompt, ImportSignOff, ImportSummary, ImportTheme,
+    NewDerivative, NewImage, StudyImport,
 };
 
 impl Store {
@@ -28,34 +31,52 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// Writes a whole study in one transaction.
-    pub async fn import_study(&self, import: &StudyImport) -> Result<ImportSummary> {
-        let mut tx = self.pool.begin().await?;
-        let (study, updated) = upsert_study(&mut tx, &import.info).await?;
-        let prompts = upsert_prompts(&mut tx, study, &import.prompts).await?;
-        let themes = upsert_themes(&mut tx, study, &import.themes).await?;
-        let participants = upsert_participants(&mut tx, study, &import.participants).await?;
-        let images = insert_images(&mut tx, &import.images).await?;
+    /// Writes a whole study in one transaction, recording the import in the
+    /// audit log (counts only) as done by `actor`.
+    pub async fn import_study(&self, import: &StudyImport, actor: &str) -> Result<ImportSummary> {
+        let mut audited = self.begin_audited().await?;
+        let tx = &mut audited.tx;
+        let (study, updated) = upsert_study(tx, &import.info).await?;
+        let prompts = upsert_prompts(tx, study, &import.prompts).await?;
+        let themes = upsert_themes(tx, study, &import.themes).await?;
+        let participants = upsert_participants(tx, study, &import.participants).await?;
+        let images = insert_images(tx, &import.images).await?;
         let keys = Keys {
             prompts,
             themes,
             participants,
             images,
         };
-        let entries_removed = write_entries(&mut tx, study, &import.entries, &keys).await?;
-        remove_unlisted(&mut tx, "prompts", study, keys.prompts.keys()).await?;
-        remove_unlisted(&mut tx, "themes", study, keys.themes.keys()).await?;
-        remove_unlisted(&mut tx, "participants", study, keys.participants.keys()).await?;
-        tx.commit().await?;
+        let written = entries::write_entries(tx, study, &import.entries, &keys).await?;
+        remove_unlisted(tx, "prompts", study, keys.prompts.keys()).await?;
+        remove_unlisted(tx, "themes", study, keys.themes.keys()).await?;
+        remove_unlisted(tx, "participants", study, keys.participants.keys()).await?;
+        audited
+            .record(&crate::AuditEvent {
+                actor: actor.to_owned(),
+                study: Some(StudyId(study)),
+                action: "study.import".into(),
+                subject: format!("study {}", import.info.slug),
+                after: Some(serde_json::json!({
+                    "entries_written": written.entries,
+                    "entries_removed": written.removed,
+                    "images_added": import.images.len(),
+                })),
+                ..Default::default()
+            })
+            .await?;
+        audited.commit().await?;
         Ok(ImportSummary {
             study: StudyId(study),
             updated,
-            entries: import.entries.len(),
-            entries_removed,
+            entries: written.entries,
+            entries_removed: written.removed,
+            notes: written.notes,
         })
     }
 }
 
+/// Row ids by import key (images by sha256), for resolving entries' references.
 struct Keys {
     prompts: HashMap<String, i64>,
     themes: HashMap<String, i64>,
@@ -90,7 +111,7 @@ async fn upsert_prompts(
     let mut ids = HashMap::new();
     for p in prompts {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO prompts (study_id, import_key, ord, title, body, note) VALUES ($1, $2, $3, $4, $5, $6)
+            "INSERT INTO prompts (study_id, import_key, ord, title, body, note, from_import) VALUES ($1, $2, $3, $4, $5, $6, 1)
              ON CONFLICT (study_id, import_key) DO UPDATE
              SET ord = excluded.ord, title = excluded.title, body = excluded.body, note = excluded.note
              RETURNING id",
@@ -116,7 +137,7 @@ async fn upsert_themes(
     let mut ids = HashMap::new();
     for t in themes {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO themes (study_id, import_key, name, description) VALUES ($1, $2, $3, $4)
+            "INSERT INTO themes (study_id, import_key, name, description, from_import) VALUES ($1, $2, $3, $4, 1)
              ON CONFLICT (study_id, import_key) DO UPDATE
              SET name = excluded.name, description = excluded.description
              RETURNING id",
@@ -140,7 +161,7 @@ async fn upsert_participants(
     let mut ids = HashMap::new();
     for p in participants {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO participants (study_id, import_key, pseudonym, role) VALUES ($1, $2, $3, $4)
+            "INSERT INTO participants (study_id, import_key, pseudonym, role, from_import) VALUES ($1, $2, $3, $4, 1)
              ON CONFLICT (study_id, import_key) DO UPDATE
              SET pseudonym = excluded.pseudonym, role = excluded.role
              RETURNING id",
@@ -157,43 +178,67 @@ async fn upsert_participants(
     Ok(ids)
 }
 
-/// The folder is the source of truth for consent on import: the record is replaced.
+/// A stored consent record's fields, as compared with an imported one.
+type ConsentRow = (String, String, String, Option<String>, Option<String>);
+
+/// Consent records are never replaced or deleted (ETH-03): the folder's record
+/// is added as the participant's newest one only when no stored record says the
+/// same, so re-importing a folder neither erases consent recorded in the
+/// workspace nor brings an older record back in front of a renewal.
 async fn replace_consent(
     tx: &mut Transaction<'_, Any>,
     participant: i64,
     consent: Option<&Consent>,
 ) -> Result<()> {
-    sqlx::query("DELETE FROM consents WHERE participant_id = $1")
-        .bind(participant)
-        .execute(&mut **tx)
-        .await?;
     let Some(c) = consent else { return Ok(()) };
     let scopes: Vec<&str> = c.scopes.iter().map(|s| s.as_str()).collect();
-    sqlx::query(
-        "INSERT INTO consents (participant_id, scopes, given_on, form_version, expires_on, withdrawn_on, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let scopes = scopes.join(";");
+    let given_on = c.given_on.to_string();
+    let expires_on = c.expires_on.map(|d| d.to_string());
+    let withdrawn_on = c.withdrawn_on.map(|d| d.to_string());
+    let stored: Vec<ConsentRow> = sqlx::query_as(
+        "SELECT scopes, given_on, form_version, expires_on, withdrawn_on FROM consents WHERE participant_id = $1",
     )
     .bind(participant)
-    .bind(scopes.join(";"))
-    .bind(c.given_on.to_string())
+    .fetch_all(&mut **tx)
+    .await?;
+    let same =
+        |(sc, given, form, exp, wd): &(String, String, String, Option<String>, Option<String>)| {
+            sc == &scopes
+                && given == &given_on
+                && form == &c.form_version
+                && exp == &expires_on
+                && wd == &withdrawn_on
+        };
+    if stored.iter().any(same) {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO consents (participant_id, scopes, given_on, form_version, expires_on, withdrawn_on, recorded_at, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'folder import')",
+    )
+    .bind(participant)
+    .bind(&scopes)
+    .bind(&given_on)
     .bind(&c.form_version)
-    .bind(c.expires_on.map(|d| d.to_string()))
-    .bind(c.withdrawn_on.map(|d| d.to_string()))
+    .bind(&expires_on)
+    .bind(&withdrawn_on)
     .bind(now_text())
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-async fn insert_images(
+pub(crate) async fn insert_images(
     tx: &mut Transaction<'_, Any>,
     images: &[NewImage],
 ) -> Result<HashMap<String, i64>> {
     let mut ids = HashMap::new();
     for img in images {
         sqlx::query(
-            "INSERT INTO images (sha256, original_key, media_type, byte_size, width, height, color, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (sha256) DO NOTHING",
+            "INSERT INTO images (sha256, original_key, media_type, byte_size, width, height, color, created_at,
+                 webp_pending)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (sha256) DO NOTHING",
         )
         .bind(&img.sha256)
         .bind(BlobKey::Original(img.sha256.clone()).path().to_string())
@@ -203,118 +248,47 @@ async fn insert_images(
         .bind(i64::from(img.height))
         .bind(&img.color)
         .bind(now_text())
+        .bind(i64::from(
+            !img.derivatives.iter().any(|d| d.media_type == "image/webp"),
+        ))
         .execute(&mut **tx)
         .await?;
         let id: i64 = sqlx::query_scalar("SELECT id FROM images WHERE sha256 = $1")
             .bind(&img.sha256)
             .fetch_one(&mut **tx)
             .await?;
-        for d in &img.derivatives {
-            sqlx::query(
-                "INSERT INTO derivatives (image_id, media_key, width, height, media_type, byte_size)
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (media_key) DO NOTHING",
-            )
-            .bind(id)
-            .bind(&d.key)
-            .bind(i64::from(d.width))
-            .bind(i64::from(d.height))
-            .bind(&d.media_type)
-            .bind(i64::try_from(d.byte_size).unwrap_or(i64::MAX))
-            .execute(&mut **tx)
-            .await?;
-        }
+        insert_derivatives(tx, id, &img.derivatives).await?;
         ids.insert(img.sha256.clone(), id);
     }
     Ok(ids)
 }
 
-/// Upserts every entry and deletes the study's entries the folder no longer lists.
-async fn write_entries(
+/// Records an image's public derivatives; a key already recorded is kept (keys
+/// name their bytes, so it is the same file).
+pub(crate) async fn insert_derivatives(
     tx: &mut Transaction<'_, Any>,
-    study: i64,
-    entries: &[ImportEntry],
-    keys: &Keys,
-) -> Result<usize> {
-    let mut kept = Vec::new();
-    for e in entries {
-        let lookup = |map: &HashMap<String, i64>, key: &str, what: &str| {
-            map.get(key).copied().ok_or_else(|| {
-                crate::StoreError::Corrupt(format!("entry {} names unknown {what} {key}", e.key))
-            })
-        };
-        let prompt = lookup(&keys.prompts, &e.prompt_key, "prompt")?;
-        let participant = lookup(&keys.participants, &e.participant_key, "participant")?;
-        let image = match &e.image_sha256 {
-            Some(sha) => match keys.images.get(sha) {
-                Some(id) => Some(*id),
-                None => Some(image_id_by_sha(tx, sha).await?.ok_or_else(|| {
-                    crate::StoreError::Corrupt(format!(
-                        "entry {} names an image that is not stored",
-                        e.key
-                    ))
-                })?),
-            },
-            None => None,
-        };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO entries (study_id, import_key, prompt_id, ord, participant_id, title, provenance, image_id,
-                 caption, quote, alt, long_description, description, provenance_note, creator, licence, content_note)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-             ON CONFLICT (study_id, import_key) DO UPDATE SET
-                 prompt_id = excluded.prompt_id, ord = excluded.ord, participant_id = excluded.participant_id,
-                 title = excluded.title, provenance = excluded.provenance, image_id = excluded.image_id,
-                 caption = excluded.caption, quote = excluded.quote, alt = excluded.alt,
-                 long_description = excluded.long_description, description = excluded.description,
-                 provenance_note = excluded.provenance_note, creator = excluded.creator,
-                 licence = excluded.licence, content_note = excluded.content_note
-             RETURNING id",
+    image: i64,
+    derivatives: &[NewDerivative],
+) -> Result<()> {
+    for d in derivatives {
+        sqlx::query(
+            "INSERT INTO derivatives (image_id, media_key, width, height, media_type, byte_size)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (media_key) DO NOTHING",
         )
-        .bind(study)
-        .bind(&e.key)
-        .bind(prompt)
-        .bind(e.order)
-        .bind(participant)
-        .bind(&e.title)
-        .bind(e.provenance.code())
         .bind(image)
-        .bind(&e.caption)
-        .bind(&e.quote)
-        .bind(&e.alt)
-        .bind(&e.long_description)
-        .bind(&e.description)
-        .bind(&e.provenance_note)
-        .bind(&e.creator)
-        .bind(e.licence.as_ref().map(|l| l.id().to_owned()))
-        .bind(&e.content_note)
-        .fetch_one(&mut **tx)
+        .bind(&d.key)
+        .bind(i64::from(d.width))
+        .bind(i64::from(d.height))
+        .bind(&d.media_type)
+        .bind(i64::try_from(d.byte_size).unwrap_or(i64::MAX))
+        .execute(&mut **tx)
         .await?;
-        sqlx::query("DELETE FROM entry_themes WHERE entry_id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        for key in &e.theme_keys {
-            let theme = lookup(&keys.themes, key, "theme")?;
-            sqlx::query("INSERT INTO entry_themes (entry_id, theme_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(theme)
-                .execute(&mut **tx)
-                .await?;
-        }
-        kept.push(e.key.clone());
     }
-    remove_unlisted(tx, "entries", study, kept.iter()).await
-}
-
-async fn image_id_by_sha(tx: &mut Transaction<'_, Any>, sha: &str) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM images WHERE sha256 = $1")
-            .bind(sha)
-            .fetch_optional(&mut **tx)
-            .await?,
-    )
+    Ok(())
 }
 
 /// Deletes rows of `table` in `study` whose import key is not in `keep`.
+/// Withdrawn entries, and the prompts and participants they refer to, stay.
 async fn remove_unlisted<'k>(
     tx: &mut Transaction<'_, Any>,
     table: &'static str,
@@ -322,8 +296,21 @@ async fn remove_unlisted<'k>(
     keep: impl Iterator<Item = &'k String>,
 ) -> Result<usize> {
     let keep: std::collections::HashSet<&String> = keep.collect();
+    let withdrawn = "SELECT {column} FROM entries WHERE study_id = $1 AND withdrawn_at IS NOT NULL";
+    let spare = match table {
+        "entries" => " AND withdrawn_at IS NULL".to_owned(),
+        "prompts" => format!(
+            " AND id NOT IN ({})",
+            withdrawn.replace("{column}", "prompt_id")
+        ),
+        "participants" => format!(
+            " AND id NOT IN ({})",
+            withdrawn.replace("{column}", "participant_id")
+        ),
+        _ => String::new(),
+    };
     let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
-        "SELECT id, import_key FROM {table} WHERE study_id = $1"
+        "SELECT id, import_key FROM {table} WHERE study_id = $1 AND from_import = 1{spare}"
     ))
     .bind(study)
     .fetch_all(&mut **tx)

@@ -130,6 +130,19 @@ pub struct ImportEntry {
     pub theme_keys: Vec<String>,
     /// Content note.
     pub content_note: Option<String>,
+    /// A de-identification sign-off made outside Vitrine (e.g. on paper), if
+    /// the folder records one.
+    pub sign_off: Option<ImportSignOff>,
+}
+
+/// Who completed an entry's de-identification checklist outside Vitrine and
+/// who approved it; two different people (checked by the importer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSignOff {
+    /// The person who completed the checklist.
+    pub checked_by: String,
+    /// The different person who approved it.
+    pub approved_by: String,
 }
 
 /// What an import changed.
@@ -143,4 +156,7 @@ pub struct ImportSummary {
     pub entries: usize,
     /// Entries removed because the folder no longer lists them.
     pub entries_removed: usize,
+    /// Things the researcher should know that did not stop the import, e.g.
+    /// "entry e3 was withdrawn on 2025-06-01 and is not imported again".
+    pub notes: Vec<String>,
 }
