@@ -30,6 +30,9 @@ pub struct RawSettings {
     /// URL that is sent a POST listing the public paths to purge from a CDN
     /// when content is taken down.
     pub purge_webhook: Option<String>,
+    /// The file holding the key that encrypts participants' real names and
+    /// contacts (kept outside the database, PRV-01).
+    pub identity_key_file: Option<PathBuf>,
     /// Image limits.
     #[serde(default)]
     pub images: RawImageLimits,
@@ -88,6 +91,7 @@ impl RawSettings {
             database: over.database.or(self.database),
             blobs: over.blobs.or(self.blobs),
             purge_webhook: over.purge_webhook.or(self.purge_webhook),
+            identity_key_file: over.identity_key_file.or(self.identity_key_file),
             s3: RawS3 {
                 endpoint: over.s3.endpoint.or(self.s3.endpoint),
                 region: over.s3.region.or(self.s3.region),
@@ -117,6 +121,8 @@ pub struct Settings {
     pub blobs: Option<String>,
     /// CDN purge webhook, if any.
     pub purge_webhook: Option<String>,
+    /// Identity key file; `None` means `identity.key` in the data folder.
+    pub identity_key_file: Option<PathBuf>,
     /// S3 connection settings.
     pub s3: vitrine_store::S3Options,
     /// Image limits.
@@ -132,6 +138,7 @@ impl std::fmt::Debug for Settings {
             .field("database", &vitrine_store::redact(&self.database_url()))
             .field("blobs", &self.blobs_url())
             .field("purge_webhook", &self.purge_webhook)
+            .field("identity_key_file", &self.identity_key_path())
             .field("s3.endpoint", &self.s3.endpoint)
             .field("s3.region", &self.s3.region)
             .field("s3.access_key_id", &self.s3.access_key_id)
@@ -188,6 +195,13 @@ impl Settings {
                 "blobs: \"{url}\" is not a blob store URL; use file:///ABSOLUTE/DIR or s3://BUCKET/PREFIX"
             ));
         }
+        if raw
+            .identity_key_file
+            .as_ref()
+            .is_some_and(|p| p.as_os_str().is_empty())
+        {
+            problems.push("identity_key_file: the key file's path must not be empty".to_owned());
+        }
         if let Some(url) = &raw.purge_webhook
             && !(url.starts_with("https://") || url.starts_with("http://"))
         {
@@ -208,6 +222,7 @@ impl Settings {
                 database: raw.database,
                 blobs: raw.blobs,
                 purge_webhook: raw.purge_webhook,
+                identity_key_file: raw.identity_key_file,
                 s3,
                 limits,
             })
@@ -224,6 +239,7 @@ impl Settings {
             database: None,
             blobs: None,
             purge_webhook: None,
+            identity_key_file: None,
             s3: vitrine_store::S3Options::default(),
             limits: Limits::default(),
         }
@@ -234,6 +250,14 @@ impl Settings {
         self.database
             .clone()
             .unwrap_or_else(|| format!("sqlite://{}", self.data.join("vitrine.db").display()))
+    }
+
+    /// The identity key file: the setting, or `identity.key` in the data
+    /// folder.
+    pub fn identity_key_path(&self) -> PathBuf {
+        self.identity_key_file
+            .clone()
+            .unwrap_or_else(|| self.data.join("identity.key"))
     }
 
     /// The blob store URL: the setting, or a folder inside the data folder.
@@ -310,6 +334,19 @@ mod tests {
         assert!(
             problems[0].starts_with("database:") && problems[1].starts_with("blobs:"),
             "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn the_identity_key_lives_in_the_data_folder_unless_set() {
+        let file = RawSettings::parse("data = \"/srv/v\"").unwrap();
+        let s = Settings::resolve(file, RawSettings::default()).unwrap();
+        assert_eq!(s.identity_key_path(), PathBuf::from("/srv/v/identity.key"));
+        let file = RawSettings::parse("identity_key_file = \"/etc/vitrine/identity.key\"").unwrap();
+        let s = Settings::resolve(file, RawSettings::default()).unwrap();
+        assert_eq!(
+            s.identity_key_path(),
+            PathBuf::from("/etc/vitrine/identity.key")
         );
     }
 

@@ -63,6 +63,11 @@ pub async fn ensure_demo(app: &App) -> anyhow::Result<bool> {
         }
         Err(ImportError::Failed(e)) => return Err(e.context("cannot import the demo study")),
     }
+    // The demo is shown at once, so its WebP versions are made now rather
+    // than by the background job a real import leaves them to.
+    crate::app::jobs::encode_pending_webp(app, i64::MAX)
+        .await
+        .context("cannot make the demo's WebP versions")?;
     match publish(app, DEMO_SLUG).await {
         // Another instance starting at the same time published it first.
         Ok(_) | Err(PublishError::Conflict(_)) => {}

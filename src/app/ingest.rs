@@ -1,5 +1,6 @@
 //! Ingest: one uploaded image in, a private original and clean public
-//! derivatives out. Shared by import and (later) upload.
+//! JPEG derivatives out at once, WebP ones later ([`encode_webp`], run by a
+//! background job). Shared by import and upload.
 //!
 //! Blobs are written first and rows last (by the caller, in its transaction).
 //! Every blob this ingest writes is recorded in a [`WrittenBlobs`] so that, if
@@ -68,7 +69,13 @@ pub async fn ingest(
     written: &mut WrittenBlobs,
 ) -> Result<NewImage, IngestError> {
     let (bytes, processed) = tokio::task::spawn_blocking(move || {
-        let processed = vitrine_media::process(&bytes, &limits, &vitrine_media::DEFAULT_WIDTHS);
+        // JPEGs only: the WebP versions are made afterwards by a background
+        // job (`webp_derivatives`), so nobody waits for the slower encoder.
+        let processed = vitrine_media::process_request(
+            &bytes,
+            &limits,
+            &vitrine_media::Request::jpeg_widths(&vitrine_media::DEFAULT_WIDTHS),
+        );
         (bytes, processed)
     })
     .await
@@ -105,6 +112,39 @@ pub async fn ingest(
         color: processed.placeholder.color,
         derivatives,
     })
+}
+
+/// Makes the WebP versions of a stored original (the background job's part of
+/// ingest) and writes them to the public area; returns them for the store.
+/// Blobs written before a failure are left for the orphan sweep: they are
+/// content-addressed, so another instance may be storing the very same files.
+pub async fn encode_webp(
+    blobs: &Blobs,
+    limits: Limits,
+    original: Vec<u8>,
+) -> Result<Vec<NewDerivative>, IngestError> {
+    let processed = tokio::task::spawn_blocking(move || {
+        vitrine_media::process_request(
+            &original,
+            &limits,
+            &vitrine_media::Request::webp_widths(&vitrine_media::DEFAULT_WIDTHS),
+        )
+    })
+    .await
+    .map_err(|e| IngestError::Task(e.to_string()))??;
+    let mut derivatives = Vec::with_capacity(processed.variants.len());
+    for variant in processed.variants {
+        let key = derivative_key(&variant.bytes, variant.format.extension());
+        derivatives.push(NewDerivative {
+            key: key.clone(),
+            width: variant.width,
+            height: variant.height,
+            media_type: variant.format.media_type().to_owned(),
+            byte_size: variant.bytes.len() as u64,
+        });
+        blobs.put(&BlobKey::Public(key), variant.bytes).await?;
+    }
+    Ok(derivatives)
 }
 
 #[cfg(test)]

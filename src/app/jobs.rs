@@ -11,6 +11,9 @@
 //! - `cdn_purge` (queued whenever content is taken down, if `purge_webhook` is
 //!   set): POSTs `{"paths": [...], "reason": "..."}` to the webhook so a CDN
 //!   can drop its copies of pages and media that are gone.
+//! - `webp_derivatives` (queued by every import and upload, and hourly as a
+//!   safety net): makes the WebP versions of new images after their JPEGs, and
+//!   adds them to the latest Releases that show those images.
 //! - `consent_expiry` (queued hourly by the workers themselves): takes down
 //!   published entries whose participant's consent no longer covers web
 //!   publication (expired or withdrawn), by writing a new Release that keeps
@@ -30,8 +33,21 @@ pub const CONSENT_EXPIRY: &str = "consent_expiry";
 pub const GC_BLOBS: &str = "gc_blobs";
 /// The CDN purge notification's kind.
 pub const CDN_PURGE: &str = "cdn_purge";
-/// How long a claim lasts before another instance may take the job over.
+/// The kind of the job that makes the WebP versions of new images.
+pub const WEBP_DERIVATIVES: &str = "webp_derivatives";
+/// Images one WebP job handles before handing the rest to a new job.
+const WEBP_BATCH: i64 = 20;
+/// How long a claim lasts before another instance may take the job over,
+/// unless `VITRINE_JOB_LEASE_SECS` says otherwise (tests shorten it).
 const LEASE: Duration = Duration::from_secs(300);
+
+fn lease() -> Duration {
+    std::env::var("VITRINE_JOB_LEASE_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .map_or(LEASE, Duration::from_secs)
+}
 /// Claims after which a failing job is left as failed.
 const MAX_ATTEMPTS: u32 = 6;
 /// How long an idle worker waits before looking again.
@@ -47,12 +63,17 @@ pub fn worker_name() -> String {
 
 /// Runs jobs until the task is dropped.
 pub async fn run_worker(app: App, worker: String) {
-    tracing::info!(worker, "background worker started");
+    let lease = lease();
+    tracing::info!(
+        worker,
+        lease_secs = lease.as_secs(),
+        "background worker started"
+    );
     loop {
         if let Err(e) = schedule(&app).await {
             tracing::error!(error = %format!("{e:#}"), "cannot queue scheduled jobs");
         }
-        match app.store.claim_job(&worker, LEASE).await {
+        match app.store.claim_job(&worker, lease).await {
             Ok(Some(job)) => run_claimed(&app, &worker, job).await,
             Ok(None) => tokio::time::sleep(IDLE).await,
             Err(e) => {
@@ -70,6 +91,9 @@ pub async fn schedule(app: &App) -> anyhow::Result<()> {
     let periodic = [
         (CONSENT_EXPIRY, format!("{CONSENT_EXPIRY}:{hour}")),
         (GC_BLOBS, format!("{GC_BLOBS}:{}", hour / 24)),
+        // A safety net: an import queues its own WebP job, but an instance
+        // that died before doing so leaves images waiting.
+        (WEBP_DERIVATIVES, format!("{WEBP_DERIVATIVES}:{hour}")),
     ];
     for (kind, key) in periodic {
         app.store
@@ -88,6 +112,15 @@ pub async fn run_claimed(app: &App, worker: &str, job: Job) {
             .await
             .map(|_| ()),
         CDN_PURGE => cdn_purge(app, &job.payload).await,
+        WEBP_DERIVATIVES => match encode_pending_webp(app, WEBP_BATCH).await {
+            Ok(done) if done == usize::try_from(WEBP_BATCH).unwrap_or(usize::MAX) => {
+                // Maybe more: hand them to a fresh job so others get a turn.
+                queue_webp(app).await;
+                Ok(())
+            }
+            Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        },
         other => Err(anyhow::anyhow!("unknown job kind \"{other}\"")),
     };
     let duration_ms = started.elapsed().as_millis();
@@ -108,6 +141,63 @@ pub async fn run_claimed(app: &App, worker: &str, job: Job) {
     if let Err(e) = recorded {
         tracing::error!(job.id = job.id, error = %e, "cannot record a job's outcome; it will run again");
     }
+}
+
+/// Queues the WebP job (after an import or upload). A failure is logged,
+/// not returned: the hourly safety net queues it again.
+pub async fn queue_webp(app: &App) {
+    if let Err(e) = app
+        .store
+        .enqueue_job(WEBP_DERIVATIVES, "{}", None, now_ms())
+        .await
+    {
+        tracing::warn!(error = %e, "cannot queue the WebP job; the hourly run will pick the images up");
+    }
+}
+
+/// Makes the WebP versions of up to `max` images that still need them and adds
+/// them to the Releases that show those images. Returns how many images it
+/// handled. Idempotent: files are content-addressed and rows are added once.
+pub async fn encode_pending_webp(app: &App, max: i64) -> anyhow::Result<usize> {
+    let pending = app
+        .store
+        .images_pending_webp(max)
+        .await
+        .context("cannot list images waiting for WebP versions")?;
+    for (image, sha256) in &pending {
+        let original = app
+            .blobs
+            .get(&vitrine_store::BlobKey::Original(sha256.clone()))
+            .await
+            .context("cannot read an original")?;
+        let derivatives = match original {
+            // Gone (withdrawn meanwhile): nothing to make.
+            None => Vec::new(),
+            Some(bytes) => {
+                match crate::app::ingest::encode_webp(
+                    &app.blobs,
+                    app.settings.limits,
+                    bytes.to_vec(),
+                )
+                .await
+                {
+                    Ok(d) => d,
+                    Err(crate::app::ingest::IngestError::Media(e)) => {
+                        tracing::warn!(image = %image, error = %e, "no WebP versions for this image; it is served as JPEG");
+                        Vec::new()
+                    }
+                    Err(e) => {
+                        return Err(anyhow::Error::new(e).context("cannot make WebP versions"));
+                    }
+                }
+            }
+        };
+        app.store
+            .add_webp_variants(*image, &derivatives)
+            .await
+            .context("cannot record WebP versions")?;
+    }
+    Ok(pending.len())
 }
 
 /// Takes down, in every study, the published entries whose participant's
@@ -148,9 +238,29 @@ pub async fn consent_expiry(app: &App) -> anyhow::Result<usize> {
             continue;
         }
         let version = app.store.next_release_version(content.study.id).await?;
-        let next = release.keeping(keep, version, now);
+        let mut next = release.keeping(keep, version, now);
+        next.changelog = vitrine_core::changes(Some(&release), &next).public_lines(&next);
+        let slugs: Vec<_> = app
+            .store
+            .release_entries(id)
+            .await
+            .context("cannot read which entries a Release shows")?
+            .into_iter()
+            .filter(|(_, slug)| next.find_entry(slug).is_some())
+            .collect();
+        let event = vitrine_store::AuditEvent {
+            actor: "consent expiry job".into(),
+            action: "release.publish".into(),
+            subject: format!("release {version}"),
+            after: Some(serde_json::json!({
+                "version": version,
+                "entries": next.entry_count(),
+                "taken_down": lapsed,
+            })),
+            ..Default::default()
+        };
         app.store
-            .insert_release(content.study.id, &next)
+            .insert_release(content.study.id, &next, &slugs, &event)
             .await
             .context("cannot save the Release")?;
         queue_purge(app, &slug, &release, &next, "participant consent lapsed").await?;
@@ -174,6 +284,7 @@ pub fn gone_paths(
         "/".to_owned(),
         format!("/{slug}/"),
         format!("/{slug}/about"),
+        format!("/{slug}/releases"),
     ];
     paths.extend(
         before

@@ -13,17 +13,27 @@ pub struct App {
     pub blobs: Blobs,
     /// Validated settings.
     pub settings: Settings,
+    /// Parsed Releases the public side has read, by id and revision.
+    pub releases: cache::ReleaseCache,
 }
 
+pub mod auth;
+pub mod cache;
 pub mod check;
+pub mod consent;
+pub mod curate;
 pub mod demo;
 pub mod gc;
+pub mod identity;
 pub mod import;
 pub mod ingest;
 pub mod jobs;
 pub mod publish;
+pub mod signoff;
+pub mod team;
 #[doc(hidden)]
 pub mod testing;
+pub mod withdraw;
 
 impl App {
     /// Opens the store and blob store the settings name, creating the data
@@ -46,6 +56,7 @@ impl App {
             store,
             blobs,
             settings,
+            releases: cache::ReleaseCache::default(),
         })
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::app::App;
 use anyhow::Context;
-use vitrine_core::{Blocker, EntryId, build_release};
+use vitrine_core::{Blocker, Changes, EntryId, Release, build_release_mapped, changes};
 
 /// What a publish did.
 #[derive(Debug, Clone)]
@@ -19,6 +19,9 @@ pub struct Published {
     pub entries: usize,
     /// Entries left out, with each one's reasons.
     pub left_out: Vec<(String, Vec<Blocker>)>,
+    /// Entries added, changed and removed since the previous Release, by title
+    /// (staff-facing; the Release itself holds only the counts).
+    pub changes: Changes,
 }
 
 /// Why a publish did not happen.
@@ -88,20 +91,92 @@ pub fn entry_label(content: &vitrine_store::StudyContent, id: EntryId) -> String
     format!("{key} “{title}”")
 }
 
-/// Publishes a new Release of the study `slug`.
-pub async fn publish(app: &App, slug: &str) -> Result<Published, PublishError> {
+/// What the next Release would be, built from the study's content now and
+/// not saved: the publish page shows it, and publishing writes exactly it.
+pub struct Preview {
+    /// The study's working content it was built from.
+    pub content: vitrine_store::StudyContent,
+    /// The Release, changelog filled in.
+    pub release: Release,
+    /// Entries left out, with each one's reasons.
+    pub left_out: Vec<(EntryId, Vec<Blocker>)>,
+    /// Which entry each published slug is.
+    pub slugs: Vec<(EntryId, String)>,
+    /// What changed since the latest Release, by title (staff-facing).
+    pub changes: Changes,
+    /// The latest Release's version, if there is one.
+    pub previous: Option<u32>,
+}
+
+/// Builds the next Release of the study `slug` without saving it.
+pub async fn preview(app: &App, slug: &str) -> Result<Preview, PublishError> {
     let content = load(app, slug).await?;
     let version = app
         .store
         .next_release_version(content.study.id)
         .await
         .context("cannot read Releases")?;
-    let (release, left_out) = build_release(
+    let previous = app
+        .store
+        .latest_release(slug)
+        .await
+        .context("cannot read the latest Release")?
+        .map(|(_, release)| release);
+    let built = build_release_mapped(
         &content.release_input(),
         version,
         time::OffsetDateTime::now_utc(),
     );
-    match app.store.insert_release(content.study.id, &release).await {
+    let mut release = built.release;
+    let changes = changes(previous.as_ref(), &release);
+    release.changelog = changes.public_lines(&release);
+    Ok(Preview {
+        content,
+        release,
+        left_out: built.left_out,
+        slugs: built.slugs,
+        changes,
+        previous: previous.map(|p| p.version),
+    })
+}
+
+/// Publishes a new Release of the study `slug` from the command line.
+pub async fn publish(app: &App, slug: &str) -> Result<Published, PublishError> {
+    publish_as(app, slug, "command line", None).await
+}
+
+/// Publishes a new Release of the study `slug`, audited as done by `actor`.
+/// With `expected`, refuses ([`PublishError::Conflict`]) unless the new
+/// Release gets that version, so what a person reviewed is what goes out.
+pub async fn publish_as(
+    app: &App,
+    slug: &str,
+    actor: &str,
+    expected: Option<u32>,
+) -> Result<Published, PublishError> {
+    let preview = preview(app, slug).await?;
+    let release = &preview.release;
+    let version = release.version;
+    if expected.is_some_and(|v| v != version) {
+        return Err(PublishError::Conflict(slug.to_owned()));
+    }
+    let event = vitrine_store::AuditEvent {
+        actor: actor.to_owned(),
+        action: "release.publish".into(),
+        subject: format!("release {version}"),
+        after: Some(serde_json::json!({
+            "version": version,
+            "entries": release.entry_count(),
+            "left_out": preview.left_out.len(),
+        })),
+        ..Default::default()
+    };
+    let study = preview.content.study.id;
+    match app
+        .store
+        .insert_release(study, release, &preview.slugs, &event)
+        .await
+    {
         Ok(_) => {}
         Err(vitrine_store::StoreError::Conflict) => {
             return Err(PublishError::Conflict(slug.to_owned()));
@@ -122,9 +197,11 @@ pub async fn publish(app: &App, slug: &str) -> Result<Published, PublishError> {
         slug: slug.to_owned(),
         version,
         entries: release.entry_count(),
-        left_out: left_out
-            .into_iter()
-            .map(|(id, reasons)| (entry_label(&content, id), reasons))
+        left_out: preview
+            .left_out
+            .iter()
+            .map(|(id, reasons)| (entry_label(&preview.content, *id), reasons.clone()))
             .collect(),
+        changes: preview.changes,
     })
 }

@@ -1,12 +1,14 @@
 //! Turning the rows of entries.csv into validated entries, checking that each
-//! one points at a prompt, participant and themes that exist.
+//! one points at a prompt, participant and themes that exist, and that a
+//! de-identification sign-off made outside Vitrine names two different people.
 
 use super::Problem;
 use super::rows::{Ids, integer};
 use super::table::{Row, Table};
 use std::collections::HashSet;
+use vitrine_core::review::same_name;
 use vitrine_core::{Licence, Provenance};
-use vitrine_store::ImportEntry;
+use vitrine_store::{ImportEntry, ImportSignOff};
 
 /// Entries columns.
 pub const ENTRIES: (&[&str], &[&str]) = (
@@ -30,6 +32,8 @@ pub const ENTRIES: (&[&str], &[&str]) = (
         "licence",
         "themes",
         "content_note",
+        "checked_by",
+        "approved_by",
     ],
 );
 
@@ -110,6 +114,7 @@ pub fn entries(table: &Table, known: &Known<'_>, problems: &mut Vec<Problem>) ->
         });
         let image = image_path(row, provenance, problems);
         let theme_keys = theme_keys(row, known, problems);
+        let sign_off = sign_off(row, problems);
         let (
             Some(key),
             Some(prompt_key),
@@ -117,7 +122,8 @@ pub fn entries(table: &Table, known: &Known<'_>, problems: &mut Vec<Problem>) ->
             Some(order),
             Some(provenance),
             Some(image),
-        ) = (key, prompt, participant, order, provenance, image)
+            Some(sign_off),
+        ) = (key, prompt, participant, order, provenance, image, sign_off)
         else {
             continue;
         };
@@ -139,6 +145,7 @@ pub fn entries(table: &Table, known: &Known<'_>, problems: &mut Vec<Problem>) ->
             provenance_note: row.optional("provenance_note"),
             creator: row.optional("creator"),
             content_note: row.optional("content_note"),
+            sign_off,
         };
         out.push(ParsedEntry { entry, image });
     }
@@ -178,6 +185,41 @@ fn image_path(
         Ok(path) => Some(Some(path)),
         Err(e) => {
             problems.push(row.problem("image", e));
+            None
+        }
+    }
+}
+
+/// `Some(None)`: no sign-off recorded. `Some(Some(_))`: checked and approved by
+/// two different people. `None`: a problem.
+fn sign_off(row: &Row, problems: &mut Vec<Problem>) -> Option<Option<ImportSignOff>> {
+    match (row.optional("checked_by"), row.optional("approved_by")) {
+        (None, None) => Some(None),
+        (Some(checked_by), Some(approved_by)) if same_name(&checked_by, &approved_by) => {
+            problems.push(row.problem(
+                "approved_by",
+                "the approver must be a different person from checked_by (four-eyes check)",
+            ));
+            None
+        }
+        (Some(checked_by), Some(approved_by)) => Some(Some(ImportSignOff {
+            checked_by,
+            approved_by,
+        })),
+        (Some(_), None) => {
+            problems.push(row.problem(
+                "approved_by",
+                "is empty, but checked_by is not; give the name of the second person who \
+                 approved the de-identification checklist, or leave both empty",
+            ));
+            None
+        }
+        (None, Some(_)) => {
+            problems.push(row.problem(
+                "checked_by",
+                "is empty, but approved_by is not; give the name of the person who completed \
+                 the de-identification checklist, or leave both empty",
+            ));
             None
         }
     }

@@ -94,6 +94,22 @@ fn read_checked(app: &App, files: &dyn StudyFiles, path: &str) -> Result<String,
 }
 
 impl CheckedImages {
+    /// Forgets the images that only entries in `withdrawn` (import keys of
+    /// entries withdrawn earlier) name, so an import never stores again what
+    /// a withdrawal deleted (PRV-13).
+    pub fn skip_withdrawn(
+        &mut self,
+        entries: &[ParsedEntry],
+        withdrawn: &std::collections::BTreeSet<String>,
+    ) {
+        let used: std::collections::BTreeSet<&str> = entries
+            .iter()
+            .filter(|e| !withdrawn.contains(&e.entry.key))
+            .filter_map(|e| e.image.as_deref())
+            .collect();
+        self.by_path.retain(|path, _| used.contains(path.as_str()));
+    }
+
     /// Fills in each entry's image hash.
     pub fn assign(&self, entries: &mut [ParsedEntry]) {
         for parsed in entries {

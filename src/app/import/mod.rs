@@ -92,7 +92,8 @@ pub enum ImportError {
 pub struct ImportReport {
     /// The study's slug.
     pub slug: String,
-    /// Rows written.
+    /// Rows written, and notes for the researcher (`summary.notes`, e.g. a
+    /// withdrawn entry left as it was).
     pub summary: ImportSummary,
     /// Images processed now.
     pub images_processed: usize,
@@ -108,11 +109,18 @@ pub async fn import_folder(
 ) -> Result<ImportReport, ImportError> {
     let mut problems = Vec::new();
     let parsed = parse_folder(files, &mut problems);
-    let images = images::check(app, files, &parsed.image_refs, &mut problems);
+    let mut images = images::check(app, files, &parsed.image_refs, &mut problems);
     problems.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
     let (Some(info), true) = (parsed.info, problems.is_empty()) else {
         return Err(ImportError::Invalid(problems));
     };
+    // A withdrawal deleted the images only withdrawn entries used: never store them again.
+    let withdrawn = app
+        .store
+        .withdrawn_entry_keys(&info.slug)
+        .await
+        .map_err(anyhow::Error::new)?;
+    images.skip_withdrawn(&parsed.entries, &withdrawn);
     let mut parsed = ParsedFolder {
         info: Some(info),
         ..parsed
@@ -130,9 +138,12 @@ pub async fn import_folder(
         images: std::mem::take(&mut outcome.new_images),
         entries: parsed.entries.into_iter().map(|e| e.entry).collect(),
     };
-    match app.store.import_study(&import).await {
+    match app.store.import_study(&import, "folder import").await {
         Ok(summary) => {
             outcome.written.disarm();
+            if outcome.processed > 0 {
+                crate::app::jobs::queue_webp(app).await;
+            }
             Ok(ImportReport {
                 slug: import.info.slug,
                 summary,

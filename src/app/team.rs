@@ -1,0 +1,136 @@
+//! Study teams: who has which role (role changes are audited, PRV-11).
+//!
+//! A study always keeps at least one owner: neither removing a member nor
+//! changing a role may take away the last one, so someone can always manage the
+//! team and see identities.
+
+use crate::app::App;
+use crate::app::auth::{AccountError, normalise_email};
+use anyhow::Context;
+use vitrine_core::{Role, Study};
+use vitrine_store::User;
+
+async fn study(app: &App, slug: &str) -> Result<Study, AccountError> {
+    app.store
+        .find_study_by_slug(slug)
+        .await
+        .context("cannot read studies")?
+        .ok_or_else(|| AccountError::Invalid(format!("there is no study \"{slug}\"")))
+}
+
+async fn account(app: &App, email: &str) -> Result<User, AccountError> {
+    Ok(app
+        .store
+        .find_user_by_email(email)
+        .await
+        .context("cannot read accounts")?
+        .ok_or_else(|| AccountError::Unknown(email.to_owned()))?
+        .0)
+}
+
+/// Refuses when `user` is the study's only owner (so the change would leave
+/// it without one).
+async fn keep_an_owner(
+    app: &App,
+    study: &Study,
+    user: &User,
+    doing: &str,
+) -> Result<(), AccountError> {
+    let members = app
+        .store
+        .members(study.id)
+        .await
+        .context("cannot read the team")?;
+    let owners = members.iter().filter(|(_, r)| *r == Role::Owner).count();
+    let is_owner = members
+        .iter()
+        .any(|(u, r)| u.id == user.id && *r == Role::Owner);
+    if is_owner && owners <= 1 {
+        return Err(AccountError::Invalid(format!(
+            "{} is the only owner of {}, so you cannot {doing}; make someone else an owner first",
+            user.email, study.info.slug
+        )));
+    }
+    Ok(())
+}
+
+/// Gives the account `email` the role `role` in the study `slug`; returns a
+/// confirmation sentence. Refuses to demote the study's only owner.
+pub async fn grant(
+    app: &App,
+    email: &str,
+    slug: &str,
+    role: &str,
+    actor: &str,
+) -> Result<String, AccountError> {
+    let email = normalise_email(email);
+    let role = Role::parse(role.trim()).ok_or_else(|| {
+        AccountError::Invalid(format!(
+            "\"{role}\" is not a role; use owner, curator, reviewer or facilitator"
+        ))
+    })?;
+    let user = account(app, &email).await?;
+    let study = study(app, slug).await?;
+    let before = app
+        .store
+        .role_in(user.id, study.id)
+        .await
+        .context("cannot read the team")?;
+    if before == Some(Role::Owner) && role != Role::Owner {
+        keep_an_owner(app, &study, &user, "change their role").await?;
+    }
+    let event = vitrine_store::AuditEvent {
+        actor: actor.to_owned(),
+        study: Some(study.id),
+        action: "team.grant".into(),
+        subject: format!("account {email}"),
+        before: before.map(|r| serde_json::json!({ "role": r.as_str() })),
+        after: Some(serde_json::json!({ "role": role.as_str() })),
+        ..Default::default()
+    };
+    app.store
+        .set_membership(user.id, study.id, role, &event)
+        .await
+        .context("cannot change the team")?;
+    Ok(format!(
+        "{email} is now {} on {slug}.",
+        role.label().to_lowercase()
+    ))
+}
+
+/// Takes the account `email` off the study `slug`'s team; returns a
+/// confirmation sentence. Refuses to remove the study's only owner.
+pub async fn remove(
+    app: &App,
+    email: &str,
+    slug: &str,
+    actor: &str,
+) -> Result<String, AccountError> {
+    let email = normalise_email(email);
+    let user = account(app, &email).await?;
+    let study = study(app, slug).await?;
+    let Some(role) = app
+        .store
+        .role_in(user.id, study.id)
+        .await
+        .context("cannot read the team")?
+    else {
+        return Err(AccountError::Invalid(format!(
+            "{email} is not on the team of {slug}"
+        )));
+    };
+    keep_an_owner(app, &study, &user, "remove them").await?;
+    let event = vitrine_store::AuditEvent {
+        actor: actor.to_owned(),
+        study: Some(study.id),
+        action: "team.remove".into(),
+        subject: format!("account {email}"),
+        before: Some(serde_json::json!({ "role": role.as_str() })),
+        ..Default::default()
+    };
+    app.store
+        .remove_membership(user.id, study.id, &event)
+        .await
+        .context("cannot change the team")?;
+    Ok(format!("{email} is no longer on the team of {slug}."))
+}

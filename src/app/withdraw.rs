@@ -1,0 +1,241 @@
+//! Withdrawal (ETH-22, ETH-23, PRV-13): one action takes an entry, or every
+//! entry of a participant, out of Vitrine for good.
+//!
+//! The store does everything that must happen together in one transaction
+//! (see `vitrine_store::Store::withdraw`): entries marked withdrawn and their
+//! words cleared, every stored Release rewritten without them and a new one
+//! published when the gallery showed them, audit payloads holding their words
+//! erased, image rows no entry uses deleted, the withdrawal audited with keys
+//! and counts only, a CDN purge queued. Here, after the commit, the blobs of
+//! those images are deleted from the blob store: the public derivatives and
+//! the originals in the vault. If this process dies before that, nothing
+//! refers to those blobs any more, so the daily orphan sweep
+//! ([`crate::app::gc`]) removes them once they are older than its minimum age.
+//! The report lists what the person withdrawing must still do by hand: copies
+//! outside Vitrine to recall, and a message to send to the participant.
+
+use crate::app::App;
+use anyhow::Context;
+use vitrine_core::{EntryId, ParticipantId, Study};
+use vitrine_store::{AuditEvent, BlobKey, Withdrawal, WithdrawalPlan};
+
+/// Why something is withdrawn: a fixed list, so no free text (which could
+/// repeat the withdrawn words or a name) reaches the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// The participant asked.
+    ParticipantAsked,
+    /// A problem with consent was found.
+    ConsentProblem,
+    /// The entry could identify someone.
+    Identifiable,
+    /// Another reason, recorded elsewhere.
+    Other,
+}
+
+impl Reason {
+    /// Every reason, in the order the form lists them.
+    pub const ALL: [Reason; 4] = [
+        Reason::ParticipantAsked,
+        Reason::ConsentProblem,
+        Reason::Identifiable,
+        Reason::Other,
+    ];
+
+    /// The code stored in the audit log.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::ParticipantAsked => "participant_asked",
+            Reason::ConsentProblem => "consent_problem",
+            Reason::Identifiable => "identifiable",
+            Reason::Other => "other",
+        }
+    }
+
+    /// The wording on the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reason::ParticipantAsked => "The participant asked for it to be withdrawn",
+            Reason::ConsentProblem => "A problem with the consent was found",
+            Reason::Identifiable => "It could identify someone",
+            Reason::Other => "Another reason (record it in your study files)",
+        }
+    }
+
+    /// Parses a code.
+    pub fn parse(code: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// What a withdrawal did, and what is left for a person to do.
+#[derive(Debug, Clone)]
+pub struct WithdrawReport {
+    /// What the transaction did.
+    pub done: Withdrawal,
+    /// Public derivative files deleted from the blob store now.
+    pub public_deleted: usize,
+    /// Originals deleted from the vault now.
+    pub originals_deleted: usize,
+    /// Blobs that could not be deleted now (the orphan sweep will).
+    pub delete_failed: usize,
+    /// A message to send to the participant (ETH-23).
+    pub message: String,
+}
+
+/// Withdraws entry `entry` of `study`. `Ok(None)` when the study has no such
+/// entry.
+pub async fn withdraw_entry(
+    app: &App,
+    study: &Study,
+    entry: EntryId,
+    actor: &str,
+    reason: Reason,
+) -> anyhow::Result<Option<WithdrawReport>> {
+    run(app, study, Some(entry), None, actor, reason).await
+}
+
+/// Withdraws participant `participant` of `study`: all their entries, and
+/// their consent (a new consent row, withdrawn today). `Ok(None)` when the
+/// study has no such participant.
+pub async fn withdraw_participant(
+    app: &App,
+    study: &Study,
+    participant: ParticipantId,
+    actor: &str,
+    reason: Reason,
+) -> anyhow::Result<Option<WithdrawReport>> {
+    run(app, study, None, Some(participant), actor, reason).await
+}
+
+async fn run(
+    app: &App,
+    study: &Study,
+    entry: Option<EntryId>,
+    participant: Option<ParticipantId>,
+    actor: &str,
+    reason: Reason,
+) -> anyhow::Result<Option<WithdrawReport>> {
+    let action = if participant.is_some() {
+        "participant.withdraw"
+    } else {
+        "entry.withdraw"
+    };
+    let plan = WithdrawalPlan {
+        study: study.id,
+        entry,
+        participant,
+        today: time::OffsetDateTime::now_utc().date(),
+        reason: reason.code(),
+        event: AuditEvent {
+            actor: actor.to_owned(),
+            action: action.into(),
+            ..Default::default()
+        },
+        purge: app
+            .settings
+            .purge_webhook
+            .is_some()
+            .then_some(&purge_paths as &vitrine_store::PurgePaths),
+    };
+    let Some(done) = app.store.withdraw(plan).await.context("cannot withdraw")? else {
+        return Ok(None);
+    };
+    let mut report = WithdrawReport {
+        message: message(study, &done, participant.is_some(), reason),
+        done,
+        public_deleted: 0,
+        originals_deleted: 0,
+        delete_failed: 0,
+    };
+    delete_blobs(app, &mut report).await;
+    tracing::info!(
+        study = %study.info.slug,
+        entries = report.done.entries.len(),
+        releases_rewritten = report.done.releases.len(),
+        public_deleted = report.public_deleted,
+        originals_deleted = report.originals_deleted,
+        "withdrawn"
+    );
+    Ok(Some(report))
+}
+
+/// Deletes the blobs the withdrawal left unreferenced. A failure is logged
+/// and counted, not fatal: the rows are gone, so the orphan sweep will
+/// delete what is left.
+async fn delete_blobs(app: &App, report: &mut WithdrawReport) {
+    let public = report
+        .done
+        .delete_public
+        .iter()
+        .map(|k| BlobKey::Public(k.clone()));
+    let originals = report
+        .done
+        .delete_originals
+        .iter()
+        .map(|k| BlobKey::Original(k.clone()));
+    for key in public.chain(originals) {
+        match app.blobs.delete(&key).await {
+            Ok(()) if matches!(key, BlobKey::Original(_)) => report.originals_deleted += 1,
+            Ok(()) => report.public_deleted += 1,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot delete a withdrawn blob now; the orphan sweep will");
+                report.delete_failed += 1;
+            }
+        }
+    }
+}
+
+/// The public paths a CDN may hold copies of that the withdrawal changed or
+/// removed: the study's pages that list entries, every address the entries
+/// had, and every image file they showed.
+pub fn purge_paths(done: &Withdrawal) -> Vec<String> {
+    let slug = &done.slug;
+    let mut paths = vec![
+        "/".to_owned(),
+        format!("/{slug}/"),
+        format!("/{slug}/about"),
+        format!("/{slug}/releases"),
+    ];
+    paths.extend(
+        done.entry_slugs
+            .iter()
+            .map(|e| format!("/{slug}/entries/{e}")),
+    );
+    paths.extend(done.media_keys.iter().map(|k| format!("/media/{k}")));
+    paths
+}
+
+/// A message the researcher can send to the participant: what was done, and
+/// what could not be undone. It names no entry (the words are gone).
+fn message(study: &Study, done: &Withdrawal, participant: bool, reason: Reason) -> String {
+    let info = &study.info;
+    let what = if participant {
+        "your participation in the gallery, and everything you contributed to it"
+    } else {
+        "your contribution"
+    };
+    let opening = if reason == Reason::ParticipantAsked {
+        "As you asked, we have withdrawn"
+    } else {
+        "We are writing to let you know that we have withdrawn"
+    };
+    let shown = if done.releases.is_empty() {
+        "It had not been published, so nobody outside the research team saw it.".to_owned()
+    } else {
+        "It is no longer shown on the gallery's website, and the image files and words have \
+         been deleted from our systems. It had been public, so copies that other people saved, \
+         printed or cited before today are outside our control; tell us if you find one and we \
+         will ask for it to be removed."
+            .to_owned()
+    };
+    format!(
+        "Dear participant,\n\n{opening} {what} from the \"{title}\" gallery on {today}. \
+         {shown}\n\nIf you have any questions, please contact {name} at \
+         {email}.\n\nThank you for taking part.",
+        title = info.title,
+        today = time::OffsetDateTime::now_utc().date(),
+        name = info.contact.name,
+        email = info.contact.email,
+    )
+}
