@@ -22,12 +22,18 @@ struct Asset {
     bytes: &'static [u8],
 }
 
-const FILES: [Asset; 3] = [
+const FILES: [Asset; 4] = [
     Asset {
         stem: "site",
         ext: "css",
         content_type: "text/css; charset=utf-8",
         bytes: include_bytes!("../../static/site.css"),
+    },
+    Asset {
+        stem: "admin",
+        ext: "css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../../static/admin.css"),
     },
     Asset {
         stem: "gallery",
@@ -74,12 +80,15 @@ pub struct AssetUrls {
     pub js: String,
     /// The SVG icon.
     pub icon: String,
+    /// The workspace's extra stylesheet (never loaded by public pages).
+    pub admin_css: String,
 }
 
 static URLS: LazyLock<AssetUrls> = LazyLock::new(|| AssetUrls {
     css: url("site"),
     js: url("gallery"),
     icon: url("favicon"),
+    admin_css: url("admin"),
 });
 
 fn url(stem: &str) -> String {

@@ -7,7 +7,8 @@
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, REFERRER_POLICY, SET_COOKIE, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, SET_COOKIE, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
 };
 use axum::middleware::Next;
 use axum::response::Response;
@@ -20,8 +21,10 @@ pub const CSP: &str = "default-src 'none'; img-src 'self'; style-src 'self'; \
     form-action 'self'; frame-ancestors 'none'";
 
 /// Adds the security headers to whatever the handler answered. Public pages never
-/// set cookies; any `Set-Cookie` is removed as a second line of defence.
+/// set cookies; any `Set-Cookie` outside `/admin` is removed as a second line of
+/// defence, and workspace pages are marked `no-store`.
 pub async fn security_headers(request: Request, next: Next) -> Response {
+    let staff = request.uri().path() == "/admin" || request.uri().path().starts_with("/admin/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
@@ -32,6 +35,12 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
-    headers.remove(SET_COOKIE);
+    if staff {
+        // Workspace pages are personal: never stored by a browser or a proxy.
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
+    } else {
+        headers.remove(SET_COOKIE);
+    }
     response
 }

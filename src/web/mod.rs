@@ -8,7 +8,8 @@
 //! once, in [`headers`].
 
 mod about;
-mod assets;
+pub mod admin;
+pub(crate) mod assets;
 mod entry;
 mod error;
 mod gallery;
@@ -18,7 +19,8 @@ mod home;
 mod media;
 mod metrics;
 mod page;
-mod published;
+pub(crate) mod published;
+mod releases;
 mod robots;
 mod views;
 
@@ -51,7 +53,9 @@ pub fn router(app: App) -> Router {
         .route("/{study}", get(gallery::redirect_to_gallery))
         .route("/{study}/", get(gallery::show_gallery))
         .route("/{study}/about", get(about::show_about))
+        .route("/{study}/releases", get(releases::show_releases))
         .route("/{study}/entries/{entry}", get(entry::show_entry))
+        .merge(admin::router(app.clone()))
         .fallback(error::show_not_found)
         .with_state(app)
         .merge(ops)

@@ -1,24 +1,38 @@
 //! Loading what is published: the only way handlers get content.
 //!
-//! Each request reads the study's latest Release (one indexed query and a JSON
-//! parse). That keeps withdrawal immediate and several `serve` processes
-//! consistent without cache invalidation; if it ever shows in profiles, a cache
-//! keyed by `ReleaseId` and checked against `latest_release_ids` fits here.
+//! Each request asks the database which Release of the study is current (one
+//! small indexed query), which keeps withdrawal immediate and several `serve`
+//! processes consistent; the parsed body comes from `app::cache` when that
+//! Release at that revision was read before.
 
 use super::error::WebError;
 use crate::app::App;
+use std::sync::Arc;
 use vitrine_core::Release;
 
-/// The latest Release of the study named `slug`, or 404.
-pub async fn latest_release(app: &App, slug: &str) -> Result<Release, WebError> {
+/// The latest Release of the study named `slug`, or 404. Asks the database
+/// which Release is current on every call; the parsed body comes from the
+/// process's cache when it holds that Release at that revision.
+pub async fn latest_release(app: &App, slug: &str) -> Result<Arc<Release>, WebError> {
     if !is_slug(slug) {
         return Err(WebError::NotFound);
     }
-    app.store
-        .latest_release(slug)
+    let (id, revision) = app
+        .store
+        .latest_release_ref(slug)
         .await?
-        .map(|(_, release)| release)
-        .ok_or(WebError::NotFound)
+        .ok_or(WebError::NotFound)?;
+    if let Some(release) = app.releases.get(id, revision) {
+        return Ok(release);
+    }
+    // Read after the revision: if the body changes in between, the newer body
+    // is held under the older revision and the next request reloads it.
+    let release = app
+        .store
+        .find_release(id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(app.releases.insert(id, revision, release))
 }
 
 /// The latest Release of every published study, ordered by slug.

@@ -1,0 +1,277 @@
+//! The workspace's front pages: the list of one's studies, and a study's
+//! dashboard with every entry's blockers and the consents about to expire.
+
+use super::gate::{Staff, StudyAccess};
+use super::views::{AdminError, AdminLayout, done, render};
+use crate::app::App;
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use vitrine_core::{Date, Permission};
+
+/// Query of pages that show a confirmation after a redirect.
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    /// The confirmation code.
+    pub done: Option<String>,
+}
+
+/// One study in the list.
+struct StudyLink {
+    title: String,
+    href: String,
+    role: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/home.html", whitespace = "minimize")]
+struct HomePage {
+    layout: AdminLayout,
+    studies: Vec<StudyLink>,
+    is_admin: bool,
+    csrf: String,
+    problem: Option<String>,
+}
+
+/// `GET /admin`: the studies this person works on.
+pub async fn show_home(
+    State(app): State<App>,
+    Extension(staff): Extension<Staff>,
+    Query(query): Query<DoneQuery>,
+) -> Result<Response, AdminError> {
+    home(&app, &staff, query.done.as_deref(), None).await
+}
+
+async fn home(
+    app: &App,
+    staff: &Staff,
+    done: Option<&str>,
+    problem: Option<String>,
+) -> Result<Response, AdminError> {
+    let mut studies: Vec<StudyLink> = app
+        .store
+        .memberships(staff.user.id)
+        .await?
+        .into_iter()
+        .map(|m| StudyLink {
+            title: m.title,
+            href: format!("/admin/studies/{}", m.slug),
+            role: m.role.label().to_owned(),
+        })
+        .collect();
+    if staff.user.is_admin {
+        for (_, slug, title) in app.store.list_studies().await? {
+            let href = format!("/admin/studies/{slug}");
+            if !studies.iter().any(|s| s.href == href) {
+                studies.push(StudyLink {
+                    title,
+                    href,
+                    role: "Administrator (not on the team)".into(),
+                });
+            }
+        }
+    }
+    let mut response = render(&HomePage {
+        layout: AdminLayout::new("Your studies", Some(staff)).with_notice(done),
+        studies,
+        is_admin: staff.user.is_admin,
+        csrf: staff.csrf.clone(),
+        problem: problem.clone(),
+    })?;
+    if problem.is_some() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// The new-study form.
+#[derive(Deserialize)]
+pub struct NewStudy {
+    title: String,
+    slug: String,
+    contact_name: String,
+    contact_email: String,
+}
+
+/// `POST /admin/studies`: an administrator creates an empty study and becomes
+/// its owner.
+pub async fn create_study(
+    State(app): State<App>,
+    Extension(staff): Extension<Staff>,
+    Form(form): Form<NewStudy>,
+) -> Result<Response, AdminError> {
+    let title = form.title.trim();
+    let slug = vitrine_core::slug::slugify(
+        if form.slug.trim().is_empty() {
+            title
+        } else {
+            form.slug.trim()
+        },
+        "",
+    );
+    let mut problems = Vec::new();
+    if title.is_empty() {
+        problems.push("Give the study a title.");
+    }
+    if slug.is_empty() || vitrine_core::release::RESERVED_SLUGS.contains(&slug.as_str()) {
+        problems.push("Choose a web address name made of letters, digits and hyphens.");
+    }
+    if !form.contact_email.contains('@') {
+        problems.push("Give a public contact e-mail address.");
+    }
+    if !problems.is_empty() {
+        return home(&app, &staff, None, Some(problems.join(" "))).await;
+    }
+    let info = vitrine_core::StudyInfo::new(
+        &slug,
+        title,
+        vitrine_core::Contact {
+            name: form.contact_name.trim().to_owned(),
+            email: form.contact_email.trim().to_owned(),
+            role: None,
+        },
+    );
+    let event = vitrine_store::AuditEvent {
+        actor: staff.actor(),
+        action: "study.create".into(),
+        subject: format!("study {slug}"),
+        after: Some(serde_json::json!({ "slug": slug, "title": title })),
+        ..Default::default()
+    };
+    match app.store.create_study(&info, staff.user.id, &event).await {
+        Ok(_) => Ok(done(&format!("/admin/studies/{slug}"), "created")),
+        Err(vitrine_store::StoreError::Conflict) => {
+            home(
+                &app,
+                &staff,
+                None,
+                Some(format!(
+                    "There is already a study at /{slug}/; choose another web address name."
+                )),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One entry on the dashboard.
+pub struct EntryRow {
+    /// Staff label: import key and title.
+    pub label: String,
+    /// Workspace URL.
+    pub href: String,
+    /// O, O-edited, I or R.
+    pub provenance: String,
+    /// Pseudonym.
+    pub pseudonym: String,
+    /// De-identification state, as words.
+    pub sign_off: String,
+    /// Why it cannot be published; empty when it can.
+    pub blockers: Vec<String>,
+    /// Withdrawn entries are listed apart.
+    pub withdrawn: bool,
+}
+
+/// A consent about to lapse.
+pub struct Expiring {
+    pseudonym: String,
+    href: String,
+    on: Date,
+}
+
+#[derive(Template)]
+#[template(path = "admin/study.html", whitespace = "minimize")]
+struct StudyPage {
+    layout: AdminLayout,
+    rows: Vec<EntryRow>,
+    ready: usize,
+    expiring: Vec<Expiring>,
+    latest: Option<u32>,
+    can_publish: bool,
+    upload_href: Option<String>,
+}
+
+/// Every entry of a study with its blockers, for the dashboard and the
+/// publish page.
+pub fn entry_rows(content: &vitrine_store::StudyContent, access: &StudyAccess) -> Vec<EntryRow> {
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut rows: Vec<EntryRow> = content
+        .entries
+        .iter()
+        .map(|e| {
+            let pseudonym = content
+                .participants
+                .iter()
+                .find(|p| p.id == e.participant)
+                .map(|p| p.pseudonym.clone())
+                .unwrap_or_default();
+            EntryRow {
+                label: crate::app::publish::entry_label(content, e.id),
+                href: access.href(&format!("/entries/{}", e.id)),
+                provenance: e.provenance.code().to_owned(),
+                pseudonym,
+                sign_off: if e.provenance.needs_sign_off() {
+                    e.sign_off.to_string()
+                } else {
+                    "not needed".to_owned()
+                },
+                blockers: vitrine_core::blockers(e, content.consents.get(&e.participant), today)
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                withdrawn: e.withdrawn,
+            }
+        })
+        .collect();
+    rows.sort_by_key(|r| r.withdrawn);
+    rows
+}
+
+/// `GET /admin/studies/{study}`: the dashboard.
+pub async fn show_study(
+    State(app): State<App>,
+    Extension(staff): Extension<Staff>,
+    Extension(access): Extension<StudyAccess>,
+    Query(query): Query<DoneQuery>,
+) -> Result<Response, AdminError> {
+    let content = app.store.load_study_content(access.study.clone()).await?;
+    let rows = entry_rows(&content, &access);
+    let ready = rows
+        .iter()
+        .filter(|r| !r.withdrawn && r.blockers.is_empty())
+        .count();
+    let today = time::OffsetDateTime::now_utc().date();
+    let horizon = today + time::Duration::days(30);
+    let mut expiring: Vec<Expiring> = content
+        .participants
+        .iter()
+        .filter_map(|p| {
+            let consent = content.consents.get(&p.id)?;
+            let on = consent.expires_on?;
+            (consent.withdrawn_on.is_none() && on >= today && on <= horizon).then(|| Expiring {
+                pseudonym: p.pseudonym.clone(),
+                href: access.href(&format!("/participants/{}", p.id)),
+                on,
+            })
+        })
+        .collect();
+    expiring.sort_by_key(|e| e.on);
+    let latest = app
+        .store
+        .latest_release(access.slug())
+        .await?
+        .map(|(_, r)| r.version);
+    render(&StudyPage {
+        layout: AdminLayout::study("Dashboard", &staff, &access, "")
+            .with_notice(query.done.as_deref()),
+        rows,
+        ready,
+        expiring,
+        latest,
+        can_publish: access.can(Permission::Publish),
+        upload_href: access.can(Permission::Edit).then(|| access.href("/upload")),
+    })
+}
