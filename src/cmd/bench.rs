@@ -1,4 +1,5 @@
-//! `vitrine bench ingest DIR`: times Vitrine's image ingest on a folder of
+//! `vitrine bench ingest DIR` (publish and serve are in `bench_publish` and
+//! `bench_serve`): times Vitrine's image ingest on a folder of
 //! JPEGs and prints one line in the format of the shared peers tool
 //! (`peer=… job=… threads=… images=… seconds=… img_per_s=… peak_rss_mb=…`),
 //! so `bench/compare.sh` can set it beside sharp and libvips.
@@ -27,6 +28,10 @@ pub struct BenchArgs {
 enum BenchCommand {
     /// Process every .jpg/.jpeg in DIR and print one peers-format line.
     Ingest(IngestArgs),
+    /// Time publishing a synthetic study of N entries on a fresh SQLite store.
+    Publish(super::bench_publish::PublishBenchArgs),
+    /// Send requests at a fixed rate to URLs and print latency percentiles.
+    Serve(super::bench_serve::ServeBenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -37,7 +42,9 @@ struct IngestArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
     threads: u32,
     /// `jpeg`: a 1600 px and a 400 px long-edge JPEG (the peers' job);
-    /// `full`: every default width as JPEG and WebP (Vitrine's real ingest).
+    /// `ingest`: every default width as JPEG (what an import or upload waits
+    /// for); `full`: every default width as JPEG and WebP (adding the
+    /// background job's part).
     #[arg(long, value_enum, default_value_t = Job::Jpeg)]
     job: Job,
     /// Keep the outputs in this folder (for quality checks) instead of a
@@ -49,6 +56,7 @@ struct IngestArgs {
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Job {
     Jpeg,
+    Ingest,
     Full,
 }
 
@@ -58,8 +66,10 @@ impl Job {
             Job::Jpeg => Request {
                 sizes: &[1600, 400],
                 measure: Measure::LongEdge,
+                jpeg: true,
                 webp: false,
             },
+            Job::Ingest => Request::jpeg_widths(&DEFAULT_WIDTHS),
             Job::Full => Request::widths(&DEFAULT_WIDTHS),
         }
     }
@@ -67,15 +77,18 @@ impl Job {
     fn name(self) -> &'static str {
         match self {
             Job::Jpeg => "jpeg",
+            Job::Ingest => "ingest",
             Job::Full => "full",
         }
     }
 }
 
 /// Runs the benchmark named on the command line.
-pub fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
+pub async fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
     match args.what {
         BenchCommand::Ingest(args) => ingest(&args),
+        BenchCommand::Publish(args) => super::bench_publish::run(args).await,
+        BenchCommand::Serve(args) => super::bench_serve::run(args).await,
     }
 }
 
@@ -152,7 +165,7 @@ fn jpegs_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// Peak resident memory of this process (VmHWM), in MB, on Linux.
-fn peak_rss_mb() -> Option<u64> {
+pub fn peak_rss_mb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -41,6 +41,9 @@ pub async fn run(app: &App, args: ImportArgs) -> anyhow::Result<Outcome> {
                 report.images_processed,
                 report.images_reused
             );
+            for note in &report.summary.notes {
+                println!("Note: {note}.");
+            }
             println!(
                 "Next: `vitrine check {0}` lists what blocks publishing; `vitrine publish {0}` publishes.",
                 report.slug

@@ -3,7 +3,10 @@
 //! Exit codes mean something, so scripts can rely on them: 0 success, 1 a check
 //! or validation failed (the output says what to fix), 2 any other error.
 
+mod admin;
 mod bench;
+mod bench_publish;
+mod bench_serve;
 mod check;
 mod import;
 mod jobs;
@@ -47,7 +50,19 @@ struct GlobalArgs {
     /// content is taken down (JSON: {"paths": [...], "reason": "..."}).
     #[arg(long, global = true, env = "VITRINE_PURGE_WEBHOOK", value_name = "URL")]
     purge_webhook: Option<String>,
-    /// A TOML settings file (keys: data, listen, database, blobs, purge_webhook, [images]
+    /// File holding the key that encrypts participants' real names and
+    /// contacts; keep it outside the database and back it up apart from it
+    /// (created, readable by its owner only, when first needed)
+    /// [default: identity.key in the data folder].
+    #[arg(
+        long,
+        global = true,
+        env = "VITRINE_IDENTITY_KEY_FILE",
+        value_name = "FILE"
+    )]
+    identity_key_file: Option<PathBuf>,
+    /// A TOML settings file (keys: data, listen, database, blobs, purge_webhook,
+    /// identity_key_file, [images]
     /// max_file_mb, max_megapixels, max_side, max_frames, [s3] endpoint,
     /// region, access_key_id, secret_access_key).
     #[arg(long, global = true, env = "VITRINE_CONFIG", value_name = "FILE")]
@@ -64,8 +79,8 @@ struct GlobalArgs {
 enum Command {
     #[command(flatten)]
     App(AppCommand),
-    /// Time the image ingest on a folder of JPEGs and print one line in the
-    /// format of the shared peers benchmark (`bench/compare.sh` runs it).
+    /// Benchmarks: image ingest (in the format of the shared peers tool),
+    /// publish at scale, and serving latency (bench/compare.sh, bench/serve.sh).
     Bench(bench::BenchArgs),
 }
 
@@ -90,6 +105,12 @@ enum AppCommand {
     /// Remove blobs no row refers to (left by an import that was killed
     /// part-way); `vitrine serve` also does this daily.
     Gc(GcArgs),
+    /// Staff accounts and study teams (the first administrator is made here).
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(admin::AuditCommand),
 }
 
 /// Arguments of `vitrine gc`.
@@ -136,7 +157,7 @@ pub fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let command = match cli.command {
         // A benchmark needs no data folder or database: it must not open one.
-        Command::Bench(args) => return bench::run(args),
+        Command::Bench(args) => return bench::run(args).await,
         Command::App(command) => command,
     };
     let listen = match &command {
@@ -151,6 +172,8 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         AppCommand::Publish(args) => publish::run(&app, args).await,
         AppCommand::Check(args) => check::run(&app, args).await,
         AppCommand::Jobs => jobs::run(&app).await,
+        AppCommand::Admin(command) => admin::run(&app, command).await,
+        AppCommand::Audit(command) => admin::audit(&app, command).await,
         AppCommand::Gc(args) => {
             let min_age = std::time::Duration::from_secs(args.min_age);
             let swept = crate::app::gc::sweep(&app, min_age).await?;
@@ -180,6 +203,7 @@ fn settings(global: &GlobalArgs, listen: Option<String>) -> anyhow::Result<Setti
         database: global.database.clone(),
         blobs: global.blobs.clone(),
         purge_webhook: global.purge_webhook.clone(),
+        identity_key_file: global.identity_key_file.clone(),
         s3: crate::settings::RawS3::default(),
         images: RawImageLimits {
             max_file_mb: global.max_file_mb,

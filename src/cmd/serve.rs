@@ -39,10 +39,13 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<Outcome> {
         app.clone(),
         crate::app::jobs::worker_name(),
     ));
-    let served = axum::serve(listener, crate::web::router(app))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the web server stopped");
+    let served = axum::serve(
+        listener,
+        crate::web::router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the web server stopped");
     worker.abort();
     served?;
     Ok(Outcome::Ok)
