@@ -2,6 +2,8 @@
 //! messages that say what to fix (issue 3 §5).
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
+mod common;
+
 use std::process::{Command, Output};
 
 fn vitrine(data: &std::path::Path, args: &[&str]) -> Output {
@@ -42,6 +44,37 @@ fn import_check_publish_report_with_meaningful_exit_codes() {
     let out = vitrine(data.path(), &["publish", "small-study"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Published Release 1 of \"small-study\" with 3 entries."));
+}
+
+#[test]
+fn check_names_an_original_photo_that_is_not_signed_off() {
+    let data = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    common::copy_dir(std::path::Path::new("examples/small-study"), folder.path());
+    let entries = folder.path().join("entries.csv");
+    let csv = std::fs::read_to_string(&entries).unwrap();
+    let unsigned = csv.replacen(
+        ",Research team (example),Second reviewer (example)\n",
+        ",,\n",
+        1,
+    );
+    assert_ne!(csv, unsigned, "e1 had a sign-off");
+    std::fs::write(&entries, unsigned).unwrap();
+    let out = vitrine(data.path(), &["import", folder.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let out = vitrine(data.path(), &["check", "small-study"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("2 entries of \"small-study\" can be published"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("e1 “Kettle on”"), "{stdout}");
+    assert!(
+        stdout.contains("de-identification is not signed off: the checklist has not been started"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -145,7 +145,7 @@ async fn scheduled_jobs_are_queued_once_however_many_instances_ask() {
         .map(|j| j.kind)
         .collect();
     kinds.sort();
-    assert_eq!(kinds, ["consent_expiry", "gc_blobs"]);
+    assert_eq!(kinds, ["consent_expiry", "gc_blobs", "webp_derivatives"]);
 }
 
 #[tokio::test]
@@ -277,13 +277,19 @@ async fn a_take_down_tells_the_cdn_which_paths_to_purge() {
         .await
         .expect("expiry");
 
-    let job = app
-        .store
-        .claim_job("w", Duration::from_secs(60))
-        .await
-        .unwrap()
-        .expect("a purge is queued");
-    assert_eq!(job.kind, "cdn_purge");
+    // Other work the import queued (its WebP job) runs first, as a worker would.
+    let job = loop {
+        let job = app
+            .store
+            .claim_job("w", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .expect("a purge is queued");
+        if job.kind == "cdn_purge" {
+            break job;
+        }
+        vitrine::app::jobs::run_claimed(&app, "w", job).await;
+    };
     vitrine::app::jobs::run_claimed(&app, "w", job).await;
     let sent = received.lock().unwrap().clone();
     assert_eq!(sent.len(), 1, "{sent:?}");
@@ -332,4 +338,89 @@ async fn reimport_small_study(app: &vitrine::app::App, edits: &[(&str, &str, &st
     import_folder(app, &DiskFolder::new(folder.path()), &NoProgress)
         .await
         .expect("re-import");
+}
+
+/// WebP versions are background work (issue 6): an import stores the JPEGs
+/// and queues a job; the job makes the WebP files and adds them to the Release
+/// already published, so visitors get them without anyone publishing again.
+#[tokio::test]
+async fn webp_versions_follow_in_the_background_and_reach_the_published_release() {
+    let test = store().await;
+    let app = &test.app;
+    import_folder(app, &DiskFolder::new("examples/small-study"), &NoProgress)
+        .await
+        .expect("import");
+    let queued = app.store.list_jobs(20).await.expect("jobs");
+    assert!(
+        queued
+            .iter()
+            .any(|j| j.kind == vitrine::app::jobs::WEBP_DERIVATIVES && j.state == "queued"),
+        "the import queued the WebP job: {queued:?}"
+    );
+    vitrine::app::publish::publish(app, "small-study")
+        .await
+        .expect("publish");
+    let formats = |release: &vitrine_core::Release| -> Vec<String> {
+        release
+            .entries()
+            .filter_map(|e| e.image.as_ref())
+            .flat_map(|i| i.variants.iter().map(|v| v.media_type.clone()))
+            .collect()
+    };
+    let (_, before) = app
+        .store
+        .latest_release("small-study")
+        .await
+        .expect("read")
+        .expect("published");
+    assert!(!formats(&before).is_empty());
+    assert!(
+        formats(&before).iter().all(|t| t == "image/jpeg"),
+        "the import made JPEGs only"
+    );
+
+    // A visitor reads the gallery now, so this process holds the parsed Release.
+    let gallery = test.get("/small-study/").await.text();
+    assert!(!gallery.contains("image/webp"));
+
+    let job = app
+        .store
+        .claim_job("test-worker", Duration::from_secs(60))
+        .await
+        .expect("claim")
+        .expect("a job");
+    assert_eq!(job.kind, vitrine::app::jobs::WEBP_DERIVATIVES);
+    vitrine::app::jobs::run_claimed(app, "test-worker", job).await;
+
+    let (_, after) = app
+        .store
+        .latest_release("small-study")
+        .await
+        .expect("read")
+        .expect("published");
+    assert_eq!(after.version, before.version, "no new Release was needed");
+    let webp: Vec<String> = after
+        .entries()
+        .filter_map(|e| e.image.as_ref())
+        .flat_map(|i| i.variants.iter())
+        .filter(|v| v.media_type == "image/webp")
+        .map(|v| v.key.clone())
+        .collect();
+    assert!(!webp.is_empty(), "the Release now offers WebP");
+    let gallery = test.get("/small-study/").await.text();
+    assert!(
+        gallery.contains("image/webp"),
+        "the page is not served from a stale parsed Release"
+    );
+    let page = test.get(&format!("/media/{}", webp[0])).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-type"), "image/webp");
+    assert!(
+        app.store
+            .images_pending_webp(10)
+            .await
+            .expect("pending")
+            .is_empty(),
+        "nothing left to do"
+    );
 }

@@ -61,9 +61,10 @@ fn status(addr: &str, path: &str) -> u16 {
         "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
     )
     .expect("send");
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    response
+    // Bytes, not a String: image bodies are not UTF-8.
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response)
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
@@ -122,4 +123,79 @@ async fn instances_share_one_store_and_serve_a_new_release_at_once() {
     for instance in [&a, &b] {
         assert_eq!(status(&instance.addr, "/readyz"), 200);
     }
+}
+
+/// ETH-22 across instances: a withdrawal made by a third process (here, the
+/// test itself on the same store) is answered by every instance at once:
+/// the entry's page and each of its image files are 404 on both within a
+/// second, because instances keep no copy of a Release.
+#[tokio::test]
+async fn a_withdrawal_is_served_by_every_instance_at_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = vitrine::app::testing::settings(dir.path())
+        .await
+        .expect("settings");
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| start(&settings));
+        let b = s.spawn(|| start(&settings));
+        (a.join().expect("a"), b.join().expect("b"))
+    });
+    let app = vitrine::app::App::open(settings.clone())
+        .await
+        .expect("open the shared store");
+    let study = app
+        .store
+        .find_study_by_slug("link-worker-retention")
+        .await
+        .expect("read")
+        .expect("demo study");
+    let (release_id, release) = app
+        .store
+        .latest_release("link-worker-retention")
+        .await
+        .expect("read")
+        .expect("published");
+    let (entry, slug) = app
+        .store
+        .release_entries(release_id)
+        .await
+        .expect("mapping")
+        .into_iter()
+        .next()
+        .expect("an entry");
+    let shown = release.find_entry(&slug).expect("shown").entry;
+    let mut paths = vec![format!("/link-worker-retention/entries/{slug}")];
+    paths.extend(
+        shown
+            .image
+            .iter()
+            .flat_map(|i| i.variants.iter().map(|v| format!("/media/{}", v.key))),
+    );
+    for instance in [&a, &b] {
+        for path in &paths {
+            assert_eq!(status(&instance.addr, path), 200, "{path}");
+        }
+    }
+
+    vitrine::app::withdraw::withdraw_entry(
+        &app,
+        &study,
+        entry,
+        "test",
+        vitrine::app::withdraw::Reason::ParticipantAsked,
+    )
+    .await
+    .expect("withdraw")
+    .expect("entry exists");
+    let withdrawn = Instant::now();
+    for instance in [&a, &b] {
+        for path in &paths {
+            assert_eq!(status(&instance.addr, path), 404, "{path}");
+        }
+        assert_eq!(status(&instance.addr, "/link-worker-retention/"), 200);
+    }
+    assert!(
+        withdrawn.elapsed() < Duration::from_secs(1),
+        "gone from both within a second"
+    );
 }

@@ -41,8 +41,8 @@ ben,web,2024-01-01,v1,
 cat,print,2024-01-01,v1,
 ";
 
-const ENTRIES: &str = "entry_id,prompt_id,order,participant_id,provenance,title,image,caption,quote,alt,long_description,description,provenance_note,creator,licence,themes,content_note
-x1,p1,1,ann,O,Kettle <script>alert(1)</script>,images/kettle.png,\"A caption with <script>alert(\"\"caption\"\")</script> & <img src=x onerror=alert(1)>\",\"A quote <b>here</b>\",A red kettle steaming beside a mug <on a counter>.,,,,Ann,CC-BY-4.0,,Mentions <b>illness</b>.
+const ENTRIES: &str = "entry_id,prompt_id,order,participant_id,provenance,title,image,caption,quote,alt,long_description,description,provenance_note,creator,licence,themes,content_note,checked_by,approved_by
+x1,p1,1,ann,O,Kettle <script>alert(1)</script>,images/kettle.png,\"A caption with <script>alert(\"\"caption\"\")</script> & <img src=x onerror=alert(1)>\",\"A quote <b>here</b>\",A red kettle steaming beside a mug <on a counter>.,,,,Ann,CC-BY-4.0,,Mentions <b>illness</b>.,Checker C,Reviewer R
 x2,p1,2,ben,R,Described only,,Ben described a scene.,,,,\"A first line <u>\nwith a break.\n\nAnd a second paragraph.\",,Ben,none,,
 x3,p1,3,cat,O,Hidden entry,images/waiting-room.png,Not consented for the web.,,Three empty chairs in a waiting room.,,,,Cat,CC-BY-4.0,,
 ";

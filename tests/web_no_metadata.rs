@@ -46,35 +46,11 @@ fn leaky_jpeg(clean: &[u8]) -> Vec<u8> {
     out
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
-    let mut body = kind.to_vec();
-    body.extend_from_slice(data);
-    let mut out = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
-    out.extend_from_slice(&body);
-    out.extend_from_slice(&crc32(&body).to_be_bytes());
-    out
-}
-
 /// A PNG with tEXt and iTXt chunks inserted after IHDR (8 + 25 bytes in).
 fn leaky_png(clean: &[u8]) -> Vec<u8> {
     let mut out = clean[..33].to_vec();
-    out.extend(chunk(b"tEXt", b"Comment\0SECRET-PNG-TEXT"));
-    out.extend(chunk(
+    out.extend(common::png_chunk(b"tEXt", b"Comment\0SECRET-PNG-TEXT"));
+    out.extend(common::png_chunk(
         b"iTXt",
         b"XML:com.adobe.xmp\0\0\0\0\0SECRET-PNG-ITXT",
     ));

@@ -24,6 +24,16 @@ pub struct TestApp {
     _data: TempDir,
 }
 
+/// A signed-in staff member, as a browser would hold them.
+pub struct StaffLogin {
+    /// Their e-mail.
+    pub email: String,
+    /// The `Cookie` header value.
+    pub cookie: String,
+    /// The session's form token.
+    pub csrf: String,
+}
+
 /// What the router answered.
 pub struct TestResponse {
     /// Status code.
@@ -67,10 +77,85 @@ impl TestApp {
         let report = import_folder(&test.app, &DiskFolder::new(folder), &NoProgress)
             .await
             .unwrap_or_else(|e| panic!("import {}: {e:?}", folder.display()));
+        // What the background worker would do before anyone looks.
+        vitrine::app::jobs::encode_pending_webp(&test.app, i64::MAX)
+            .await
+            .expect("WebP versions");
         vitrine::app::publish::publish(&test.app, &report.slug)
             .await
             .expect("publish");
         test
+    }
+
+    /// An app with its own copy of the demo study, safe to change (withdraw,
+    /// edit, publish) on every backend.
+    pub async fn own_demo() -> TestApp {
+        if std::env::var_os("VITRINE_TEST_DATABASE_URL").is_some()
+            || std::env::var_os("VITRINE_TEST_BLOBS_URL").is_some()
+        {
+            let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("demo")
+                .join(DEMO);
+            Self::with_study(&folder).await
+        } else {
+            Self::demo().await
+        }
+    }
+
+    /// A staff account `email` (an instance admin if `admin`), with `role` on
+    /// the demo study if given, signed in.
+    pub async fn staff(&self, email: &str, role: Option<&str>, admin: bool) -> StaffLogin {
+        let password = "correct horse battery staple";
+        vitrine::app::auth::create_account(&self.app, email, email, password, admin, "test")
+            .await
+            .expect("create account");
+        if let Some(role) = role {
+            vitrine::app::team::grant(&self.app, email, DEMO, role, "test")
+                .await
+                .expect("grant role");
+        }
+        let (token, session) = vitrine::app::auth::sign_in(&self.app, email, password, None)
+            .await
+            .expect("sign in");
+        StaffLogin {
+            email: email.to_owned(),
+            cookie: format!("vitrine_session={token}"),
+            csrf: session.csrf,
+        }
+    }
+
+    /// GET `path` signed in as `staff`.
+    pub async fn get_as(&self, staff: &StaffLogin, path: &str) -> TestResponse {
+        self.get_with(path, &[("cookie", &staff.cookie)]).await
+    }
+
+    /// POST a URL-encoded form to `path` as `staff`, adding the session's CSRF
+    /// token as a page's form would.
+    pub async fn post_as(
+        &self,
+        staff: &StaffLogin,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut fields: Vec<(&str, &str)> = vec![("csrf", &staff.csrf)];
+        fields.extend_from_slice(form);
+        self.post_raw(path, &staff.cookie, &fields).await
+    }
+
+    /// POST exactly `form` (no token added) with `cookie` (may be empty).
+    pub async fn post_raw(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> TestResponse {
+        let body = serde_urlencoded::to_string(form).expect("encode form");
+        let mut request = Request::post(path)
+            .header("host", "gallery.test")
+            .header("content-type", "application/x-www-form-urlencoded");
+        if !cookie.is_empty() {
+            request = request.header("cookie", cookie);
+        }
+        let response = vitrine::web::router(self.app.clone())
+            .oneshot(request.body(Body::from(body)).expect("request"))
+            .await
+            .expect("router answers");
+        into_test_response(response).await
     }
 
     /// GET `path`.
@@ -263,6 +348,84 @@ pub async fn get_on(router: &axum::Router, path: &str) -> TestResponse {
         .await
         .expect("router answers");
     into_test_response(response).await
+}
+
+/// Sends `request` through a fresh router on `app`.
+pub async fn send(app: &App, request: Request<Body>) -> TestResponse {
+    let response = vitrine::web::router(app.clone())
+        .oneshot(request)
+        .await
+        .expect("router answers");
+    into_test_response(response).await
+}
+
+/// One multipart part: field name, (file name, content type) for files, bytes.
+pub type Part<'a> = (&'a str, Option<(&'a str, &'a str)>, Vec<u8>);
+
+/// POSTs a multipart body as `staff`, with the CSRF token in the query string as
+/// the upload forms send it. Each part: field name, file name (for files),
+/// content type (for files), bytes.
+pub async fn post_multipart(
+    app: &App,
+    staff: &StaffLogin,
+    path: &str,
+    parts: &[Part<'_>],
+) -> TestResponse {
+    let boundary = "vitrine-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, file, bytes) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let head = match file {
+            Some((file, kind)) => format!(
+                "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n\
+                 Content-Type: {kind}\r\n\r\n"
+            ),
+            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n"),
+        };
+        body.extend_from_slice(head.as_bytes());
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let request = Request::post(format!("{path}?csrf={}", staff.csrf))
+        .header("host", "gallery.test")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("cookie", &staff.cookie)
+        .body(Body::from(body))
+        .expect("request");
+    send(app, request).await
+}
+
+/// The CRC-32 PNG chunks carry.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// One PNG chunk: length, kind, data, CRC.
+pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
+    let mut body = kind.to_vec();
+    body.extend_from_slice(data);
+    let mut out = u32::try_from(data.len())
+        .expect("small chunk")
+        .to_be_bytes()
+        .to_vec();
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&crc32(&body).to_be_bytes());
+    out
 }
 
 async fn into_test_response(response: axum::response::Response) -> TestResponse {

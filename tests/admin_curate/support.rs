@@ -1,0 +1,143 @@
+//! Helpers for `admin_curate.rs`: reading the demo's content, filling in
+//! the entry form as the page would, multipart uploads and test images.
+
+use super::common::{DEMO, Part, StaffLogin, TestApp, TestResponse};
+use vitrine::app::curate::EntryInput;
+use vitrine_core::Entry;
+use vitrine_store::StudyContent;
+
+/// The demo study's working content, drafts included.
+pub async fn content(test: &TestApp) -> StudyContent {
+    let study = test
+        .app
+        .store
+        .find_study_by_slug(DEMO)
+        .await
+        .unwrap()
+        .expect("demo study");
+    test.app.store.load_study_content(study).await.unwrap()
+}
+
+/// The entry imported as `key`, e.g. "e01".
+pub fn entry<'a>(content: &'a StudyContent, key: &str) -> &'a Entry {
+    let id = content
+        .entry_keys
+        .iter()
+        .find(|(_, k)| k.as_str() == key)
+        .map(|(id, _)| *id)
+        .expect("entry key");
+    content.entries.iter().find(|e| e.id == id).unwrap()
+}
+
+/// The workspace URL of an entry.
+pub fn entry_path(entry: &Entry) -> String {
+    format!("/admin/studies/{DEMO}/entries/{}", entry.id.0)
+}
+
+/// The entry form as the page fills it in, with `changes` applied.
+pub fn form(entry: &Entry, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let input = EntryInput::from_entry(entry);
+    let mut fields: Vec<(String, String)> = [
+        ("title", input.title),
+        ("provenance", input.provenance),
+        ("caption", input.caption),
+        ("quote", input.quote),
+        ("alt", input.alt),
+        ("long_description", input.long_description),
+        ("description", input.description),
+        ("provenance_note", input.provenance_note),
+        ("creator", input.creator),
+        ("licence", input.licence),
+        ("content_note", input.content_note),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    fields.extend(input.themes.into_iter().map(|t| ("themes".to_owned(), t)));
+    for (name, value) in changes {
+        fields.retain(|(k, _)| k != name);
+        fields.push(((*name).to_owned(), (*value).to_owned()));
+    }
+    fields
+}
+
+/// POSTs a form (pairs, repeated names kept) as `staff`, with the token.
+pub async fn post_form(
+    test: &TestApp,
+    staff: &StaffLogin,
+    path: &str,
+    fields: &[(String, String)],
+) -> TestResponse {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    test.post_as(staff, path, &pairs).await
+}
+
+/// POSTs a multipart body (the token in the query string, as the upload
+/// forms do). Each part: field name, file name (for files), bytes.
+pub async fn post_multipart(
+    test: &TestApp,
+    staff: &StaffLogin,
+    path: &str,
+    parts: &[(&str, Option<&str>, Vec<u8>)],
+) -> TestResponse {
+    let parts: Vec<Part<'_>> = parts
+        .iter()
+        .map(|(name, file, bytes)| {
+            (
+                *name,
+                file.map(|f| (f, "application/octet-stream")),
+                bytes.clone(),
+            )
+        })
+        .collect();
+    super::common::post_multipart(&test.app, staff, path, &parts).await
+}
+
+/// A 64 × 48 PNG of one colour, so each colour gives new derivatives.
+pub fn solid_png(rgb: [u8; 3]) -> Vec<u8> {
+    let (w, h) = (64u32, 48u32);
+    let row: Vec<u8> = std::iter::once(0)
+        .chain(rgb.repeat(usize::try_from(w).unwrap()))
+        .collect();
+    let raw = row.repeat(usize::try_from(h).unwrap());
+    let len = u16::try_from(raw.len()).unwrap();
+    let mut zlib = vec![0x78, 0x01, 0x01];
+    zlib.extend_from_slice(&len.to_le_bytes());
+    zlib.extend_from_slice(&(!len).to_le_bytes());
+    zlib.extend_from_slice(&raw);
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65521;
+        b = (b + a) % 65521;
+    }
+    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut ihdr = w.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(super::common::png_chunk(b"IHDR", &ihdr));
+    png.extend(super::common::png_chunk(b"IDAT", &zlib));
+    png.extend(super::common::png_chunk(b"IEND", &[]));
+    png
+}
+
+/// Every original and public blob, sorted.
+pub async fn blob_listing(test: &TestApp) -> (Vec<String>, Vec<String>) {
+    let mut originals = test.app.blobs.list_originals().await.unwrap();
+    let mut public = test.app.blobs.list_public().await.unwrap();
+    originals.sort();
+    public.sort();
+    (originals, public)
+}
+
+/// Keys in `after` that are not in `before`.
+pub fn added(before: &[String], after: &[String]) -> Vec<String> {
+    after
+        .iter()
+        .filter(|k| !before.contains(k))
+        .cloned()
+        .collect()
+}

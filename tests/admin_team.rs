@@ -1,0 +1,277 @@
+//! The accounts, team and audit-log pages (PRV-09 least privilege, PRV-11
+//! audited role changes and a log that shows whether it verifies).
+
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+
+mod common;
+
+use common::{DEMO, TestApp};
+use vitrine_core::Role;
+
+async fn role_of(test: &TestApp, email: &str) -> Option<Role> {
+    let store = &test.app.store;
+    let (user, _) = store.find_user_by_email(email).await.expect("read")?;
+    let study = store
+        .find_study_by_slug(DEMO)
+        .await
+        .expect("read")
+        .expect("demo");
+    store.role_in(user.id, study.id).await.expect("read")
+}
+
+/// An owner adds a person, changes their role and removes them; each change
+/// is in the study's audit log with the role before and after.
+#[tokio::test]
+async fn owners_manage_the_team_and_every_change_is_logged() {
+    let test = TestApp::own_demo().await;
+    let owner = test.staff("owner@example.org", Some("owner"), false).await;
+    test.staff("pat@example.org", None, false).await;
+    let team = format!("/admin/studies/{DEMO}/team");
+
+    let page = test.get_as(&owner, &team).await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("owner@example.org") && !html.contains("pat@example.org"));
+    assert!(html.contains("<caption>Permissions by role</caption>"));
+
+    let add = [
+        ("action", "grant"),
+        ("email", "Pat@Example.org"),
+        ("role", "curator"),
+    ];
+    let response = test.post_as(&owner, &team, &add).await;
+    assert_eq!(response.status, 303);
+    assert_eq!(response.header("location"), format!("{team}?done=member"));
+    assert_eq!(role_of(&test, "pat@example.org").await, Some(Role::Curator));
+    let change = [
+        ("action", "grant"),
+        ("email", "pat@example.org"),
+        ("role", "reviewer"),
+    ];
+    assert_eq!(test.post_as(&owner, &team, &change).await.status, 303);
+    assert_eq!(
+        role_of(&test, "pat@example.org").await,
+        Some(Role::Reviewer)
+    );
+    let page = test
+        .get_as(&owner, &format!("{team}?done=member"))
+        .await
+        .text();
+    assert!(page.contains("Team updated.") && page.contains("pat@example.org"));
+
+    let remove = [("action", "remove"), ("email", "pat@example.org")];
+    assert_eq!(test.post_as(&owner, &team, &remove).await.status, 303);
+    assert_eq!(role_of(&test, "pat@example.org").await, None);
+
+    let audit = test
+        .get_as(&owner, &format!("/admin/studies/{DEMO}/audit"))
+        .await;
+    assert_eq!(audit.status, 200);
+    let html = audit.text();
+    assert!(html.contains("The log verifies"), "{html}");
+    let removed = html.find("team.remove").expect("removal logged");
+    let granted = html.find("team.grant").expect("grant logged");
+    assert!(removed < granted, "newest first");
+    assert!(html.contains("account pat@example.org"));
+    assert!(html.contains("<li>role: reviewer</li>"), "{html}");
+}
+
+/// The last owner can be neither removed nor demoted; the page says why (422)
+/// and nothing changes. Unknown accounts and roles are explained too.
+#[tokio::test]
+async fn the_last_owner_stays() {
+    let test = TestApp::own_demo().await;
+    let owner = test.staff("owner@example.org", Some("owner"), false).await;
+    let team = format!("/admin/studies/{DEMO}/team");
+    for form in [
+        vec![("action", "remove"), ("email", "owner@example.org")],
+        vec![
+            ("action", "grant"),
+            ("email", "owner@example.org"),
+            ("role", "curator"),
+        ],
+    ] {
+        let response = test.post_as(&owner, &team, &form).await;
+        assert_eq!(response.status, 422, "{form:?}");
+        let html = response.text();
+        assert!(html.contains("class=\"problem\" role=\"alert\""));
+        assert!(html.contains("only owner"), "{html}");
+        assert_eq!(role_of(&test, "owner@example.org").await, Some(Role::Owner));
+    }
+    for (form, says) in [
+        (
+            vec![
+                ("action", "grant"),
+                ("email", "nobody@example.org"),
+                ("role", "curator"),
+            ],
+            "no account",
+        ),
+        (
+            vec![
+                ("action", "grant"),
+                ("email", "owner@example.org"),
+                ("role", "boss"),
+            ],
+            "not a role",
+        ),
+        (vec![("action", "remove"), ("email", "")], "e-mail address"),
+        (
+            vec![("action", "dance"), ("email", "owner@example.org")],
+            "Choose whether",
+        ),
+    ] {
+        let response = test.post_as(&owner, &team, &form).await;
+        assert_eq!(response.status, 422, "{form:?}");
+        assert!(response.text().contains(says), "{form:?}");
+    }
+    // With a second owner, the first may step down.
+    test.staff("second@example.org", Some("owner"), false).await;
+    let down = [
+        ("action", "grant"),
+        ("email", "owner@example.org"),
+        ("role", "curator"),
+    ];
+    assert_eq!(test.post_as(&owner, &team, &down).await.status, 303);
+    assert_eq!(
+        role_of(&test, "owner@example.org").await,
+        Some(Role::Curator)
+    );
+}
+
+/// Administrators list accounts with their studies and create new ones; bad
+/// input is explained (422) and the password is never sent back.
+#[tokio::test]
+async fn administrators_create_accounts() {
+    let test = TestApp::own_demo().await;
+    let admin = test.staff("admin@example.org", None, true).await;
+    test.staff("curator@example.org", Some("curator"), false)
+        .await;
+    let page = test.get_as(&admin, "/admin/accounts").await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(
+        html.contains("curator@example.org") && html.contains(": Curator</li>"),
+        "{html}"
+    );
+
+    let secret = "short pw";
+    for (form, says) in [
+        (
+            vec![
+                ("email", "new@example.org"),
+                ("name", "New"),
+                ("password", secret),
+            ],
+            "at least 12",
+        ),
+        (
+            vec![
+                ("email", "not-an-address"),
+                ("password", "long enough password"),
+            ],
+            "not an e-mail",
+        ),
+        (
+            vec![("email", ""), ("password", "long enough password")],
+            "Give the e-mail",
+        ),
+        (
+            vec![
+                ("email", "curator@example.org"),
+                ("password", "long enough password"),
+            ],
+            "already an account",
+        ),
+    ] {
+        let response = test.post_as(&admin, "/admin/accounts", &form).await;
+        assert_eq!(response.status, 422, "{form:?}");
+        let html = response.text();
+        assert!(html.contains(says), "{says}: {html}");
+        assert!(!html.contains(secret) && !html.contains("long enough password"));
+    }
+    let form = [
+        ("email", "new@example.org"),
+        ("name", "New Person"),
+        ("password", "a long enough password"),
+        ("admin", "yes"),
+    ];
+    let response = test.post_as(&admin, "/admin/accounts", &form).await;
+    assert_eq!(response.status, 303);
+    assert_eq!(response.header("location"), "/admin/accounts?done=created");
+    let (user, _) = test
+        .app
+        .store
+        .find_user_by_email("new@example.org")
+        .await
+        .expect("read")
+        .expect("created");
+    assert!(user.is_admin);
+    assert_eq!(user.name, "New Person");
+    let records = test.app.store.audit_log(None, 5).await.expect("log");
+    assert!(
+        records
+            .iter()
+            .any(|r| r.action == "account.create" && r.actor == "admin@example.org")
+    );
+}
+
+/// PRV-11: after a record is edited behind Vitrine's back, the audit page says
+/// the log does not verify and names the record.
+#[tokio::test]
+async fn the_audit_page_shows_tampering() {
+    let test = TestApp::own_demo().await;
+    let reviewer = test
+        .staff("reviewer@example.org", Some("reviewer"), false)
+        .await;
+    let path = format!("/admin/studies/{DEMO}/audit");
+    let html = test.get_as(&reviewer, &path).await.text();
+    assert!(html.contains("The log verifies"));
+    assert!(!html.contains("class=\"problem\""));
+    let last = test.app.store.audit_log(None, 1).await.expect("log")[0].seq;
+    assert!(test.app.store.tamper_audit_row(last).await.expect("tamper"));
+    let html = test.get_as(&reviewer, &path).await.text();
+    assert!(html.contains("class=\"problem\" role=\"alert\""));
+    assert!(html.contains("The audit log does not verify"));
+    assert!(html.contains(&format!("row {last} was changed after it was written")));
+}
+
+/// PRV-11 with withdrawal: the details of records that held a withdrawn
+/// entry's words are erased, the page says so, and the log still verifies.
+#[tokio::test]
+async fn withdrawal_erases_details_and_the_log_still_verifies() {
+    let test = TestApp::own_demo().await;
+    let owner = test.staff("owner@example.org", Some("owner"), false).await;
+    let store = &test.app.store;
+    let study = store
+        .find_study_by_slug(DEMO)
+        .await
+        .expect("read")
+        .expect("demo");
+    let content = store.load_study_content(study.clone()).await.expect("load");
+    let entry = content.entries[0].id;
+    let words = "words only this entry had";
+    store
+        .audit(&vitrine_store::AuditEvent {
+            actor: "owner@example.org".into(),
+            study: Some(study.id),
+            action: "entry.edit".into(),
+            subject: "entry e01".into(),
+            after: Some(serde_json::json!({ "alt": words })),
+            entry: Some(entry),
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    let path = format!("/admin/studies/{DEMO}/audit");
+    assert!(test.get_as(&owner, &path).await.text().contains(words));
+    let withdraw = format!("/admin/studies/{DEMO}/entries/{}/withdraw", entry.0);
+    let form = [("reason", "participant_asked"), ("confirm", "yes")];
+    let response = test.post_as(&owner, &withdraw, &form).await;
+    assert!(response.status.is_success() || response.status.is_redirection());
+    let html = test.get_as(&owner, &path).await.text();
+    assert!(!html.contains(words), "{html}");
+    assert!(html.contains("Details erased by a withdrawal"));
+    assert!(html.contains("The log verifies"), "{html}");
+    assert!(html.contains("with details erased by a withdrawal, which is allowed"));
+}
