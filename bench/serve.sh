@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Serving latency, Vitrine beside nginx: both serve the demo gallery's pages (nginx from a
+# static copy of exactly the bytes Vitrine sends), and `vitrine bench serve` sends the same
+# open-loop load to each, printing latency percentiles and the p99 ratio (docs/benchmarks.md).
+#   usage: bench/serve.sh [--rate 1000] [--seconds 10]
+# Needs nginx on PATH (Debian: apt-get install nginx-light). Ports 18090 and 18091.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rate=1000 seconds=10
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rate) rate=$2; shift 2;;
+    --seconds) seconds=$2; shift 2;;
+    *) echo "unknown option $1" >&2; exit 2;;
+  esac
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { echo "nginx is not installed (apt-get install nginx-light)" >&2; exit 2; }
+cargo build --release --quiet
+BIN=$PWD/target/release/vitrine
+WORK=$(mktemp -d)
+chmod 755 "$WORK"  # nginx workers may run as another user
+cleanup() { kill "${VPID:-}" 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+VITRINE_LOG=warn "$BIN" --data "$WORK/data" serve --listen 127.0.0.1:18090 >"$WORK/vitrine.log" 2>&1 &
+VPID=$!
+for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18090/readyz >/dev/null && break; sleep 0.5; done
+
+# The pages: home, gallery, about and every entry page the gallery links to.
+paths="/ /link-worker-retention/ /link-worker-retention/about"
+paths="$paths $(curl -s http://127.0.0.1:18090/link-worker-retention/ | grep -o 'href="/link-worker-retention/entries/[^"#]*"' | sed 's/href="//;s/"$//' | sort -u | tr '\n' ' ')"
+
+# The static copy nginx serves: the same bytes, one index.html per page.
+for p in $paths; do
+  mkdir -p "$WORK/site$p"
+  curl -s "http://127.0.0.1:18090$p" -o "$WORK/site$p/index.html"
+  chmod -R a+rX "$WORK/site"
+done
+cat >"$WORK/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+  default_type text/html;
+  server {
+    listen 127.0.0.1:18091;
+    root $WORK/site;
+    location / { try_files \$uri/index.html =404; }
+  }
+}
+CONF
+mkdir -p "$WORK/tmp"
+"$NGINX" -c "$WORK/nginx.conf" -p "$WORK"
+sleep 0.5
+
+count=$(echo $paths | wc -w)
+echo "pages: $count; rate: $rate/s for $seconds s each; vitrine (1 process, Tokio on all cores) vs nginx (1 worker)"
+vurls=$(for p in $paths; do printf 'http://127.0.0.1:18090%s ' "$p"; done)
+nurls=$(for p in $paths; do printf 'http://127.0.0.1:18091%s ' "$p"; done)
+nline=$("$BIN" bench serve --target nginx --rate "$rate" --seconds "$seconds" $nurls)
+echo "$nline"
+vline=$("$BIN" bench serve --target vitrine --rate "$rate" --seconds "$seconds" $vurls)
+echo "$vline"
+p99() { echo "$1" | sed -n 's/.*p99_ms=\([0-9.]*\).*/\1/p'; }
+awk -v v="$(p99 "$vline")" -v n="$(p99 "$nline")" 'BEGIN { printf "p99 vitrine/nginx = %.2f (target <= 1.5; absolute target p99 <= 5 ms)\n", v / n }'
