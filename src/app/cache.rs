@@ -1,12 +1,17 @@
-//! A cache of parsed Releases for the public side.
+//! Caches for the public side: parsed Releases and the pages rendered from them.
 //!
 //! Every public request still asks the database which Release is current (one
 //! small indexed query, `Store::latest_release_ref`), so a new Release or a
-//! withdrawal shows on every instance at the next request; what the cache saves
-//! is reading and parsing the Release's body, which grows with the study
-//! (about 1.5 MB of JSON per 1,000 entries). Entries are keyed by Release id and
-//! revision, and the revision moves whenever a stored body is changed in place.
+//! withdrawal shows on every instance at the next request. What the caches save
+//! is the work after that question: reading and parsing the Release's body,
+//! which grows with the study (about 1.5 MB of JSON per 1,000 entries), and
+//! rendering and hashing a page from it. Both are keyed by Release id and
+//! revision, and the revision moves whenever a stored body is changed in place
+//! (a withdrawal redacting an earlier Release), so nothing cached outlives what
+//! it was made from.
 
+use axum::body::Bytes;
+use axum::http::HeaderValue;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use vitrine_core::{Release, ReleaseId};
@@ -47,6 +52,62 @@ impl ReleaseCache {
     }
 }
 
+/// Bytes of rendered pages kept at most per process; past this the page cache
+/// starts again.
+const MAX_PAGE_BYTES: usize = 32 * 1024 * 1024;
+
+/// One rendered public page: its body and the ETag made from it.
+#[derive(Debug)]
+pub struct RenderedPage {
+    /// The `ETag` header value (quoted).
+    pub etag: HeaderValue,
+    /// The HTML.
+    pub body: Bytes,
+}
+
+/// Which page: the Release it was rendered from (id and revision) and a text
+/// naming the page and whatever else it was rendered from (route, slug, the
+/// origin used for absolute links).
+type PageKey = (ReleaseId, i64, String);
+
+/// Rendered public pages, shared between every request of one process.
+/// Cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct PageCache {
+    inner: Arc<Mutex<HashMap<PageKey, Arc<RenderedPage>>>>,
+}
+
+impl PageCache {
+    /// The page `name` rendered from Release `id` at `revision`, if held.
+    pub fn get(&self, id: ReleaseId, revision: i64, name: &str) -> Option<Arc<RenderedPage>> {
+        let pages = self.inner.lock().ok()?;
+        pages.get(&(id, revision, name.to_owned())).cloned()
+    }
+
+    /// Keeps `page` as `name` rendered from Release `id` at `revision`, and
+    /// returns it shared. Pages of another revision of the same Release are
+    /// dropped, so a withdrawal's redaction leaves no copy behind. Runs only
+    /// when a page was not held, so walking the map here is cheap enough.
+    pub fn insert(
+        &self,
+        id: ReleaseId,
+        revision: i64,
+        name: String,
+        page: RenderedPage,
+    ) -> Arc<RenderedPage> {
+        let page = Arc::new(page);
+        if let Ok(mut pages) = self.inner.lock() {
+            pages.retain(|(held, rev, _), _| *held != id || *rev == revision);
+            let held: usize = pages.values().map(|p| p.body.len()).sum();
+            if held + page.body.len() > MAX_PAGE_BYTES {
+                pages.clear();
+            }
+            pages.insert((id, revision, name), page.clone());
+        }
+        page
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +143,41 @@ mod tests {
         cache.insert(id, 1, release(2));
         assert_eq!(cache.get(id, 1).map(|r| r.version), Some(2));
         assert!(cache.get(id, 0).is_none(), "the old revision is dropped");
+    }
+
+    fn page(body: &'static str) -> RenderedPage {
+        RenderedPage {
+            etag: HeaderValue::from_static("\"e\""),
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn a_page_of_another_revision_is_a_miss_and_the_old_one_is_dropped() {
+        let cache = PageCache::default();
+        let id = ReleaseId(3);
+        cache.insert(id, 0, "entry/a".into(), page("old"));
+        cache.insert(id, 0, "entry/b".into(), page("old b"));
+        assert_eq!(
+            cache.get(id, 0, "entry/a").map(|p| p.body.clone()),
+            Some(Bytes::from("old"))
+        );
+        assert!(
+            cache.get(id, 1, "entry/a").is_none(),
+            "a redacted Release is re-rendered"
+        );
+        cache.insert(id, 1, "entry/a".into(), page("new"));
+        assert!(
+            cache.get(id, 0, "entry/b").is_none(),
+            "pages of the old revision are gone"
+        );
+        assert!(
+            cache.get(ReleaseId(4), 1, "entry/a").is_none(),
+            "another Release is a miss"
+        );
+        assert_eq!(
+            cache.get(id, 1, "entry/a").map(|p| p.body.clone()),
+            Some(Bytes::from("new"))
+        );
     }
 }

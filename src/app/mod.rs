@@ -15,6 +15,8 @@ pub struct App {
     pub settings: Settings,
     /// Parsed Releases the public side has read, by id and revision.
     pub releases: cache::ReleaseCache,
+    /// Public pages rendered from those Releases, by Release id and revision.
+    pub pages: cache::PageCache,
 }
 
 pub mod auth;
@@ -57,6 +59,7 @@ impl App {
             blobs,
             settings,
             releases: cache::ReleaseCache::default(),
+            pages: cache::PageCache::default(),
         })
     }
 }

@@ -2,7 +2,7 @@
 
 use super::error::WebError;
 use super::page;
-use super::published::latest_release;
+use super::published::latest;
 use super::views::{Current, Layout, Prose, gallery_href, iso_date, long_date, site_url};
 use crate::app::App;
 use askama::Template;
@@ -59,32 +59,35 @@ pub async fn show_about(
     Path(study): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let release = latest_release(&app, &study).await?;
-    let info = &release.study;
-    let gallery = gallery_href(&info.slug);
-    let gallery_url = site_url(&headers, &gallery);
-    let fieldwork =
-        (info.fieldwork_start.is_some() || info.fieldwork_end.is_some()).then(|| Fieldwork {
-            start: info.fieldwork_start.map(DateView::new),
-            end: info.fieldwork_end.map(DateView::new),
-        });
-    let page = AboutPage {
-        layout: Layout::study(&release, Some("About this gallery"), Current::About),
-        release: &release,
-        summary: Prose::new(&info.summary),
-        method: Prose::optional(info.method.as_ref()),
-        suggested_use: Prose::optional(info.suggested_use.as_ref()),
-        notice: Prose::optional(info.notice.as_ref()),
-        participation_note: Prose::optional(info.participation_note.as_ref()),
-        funder_disclaimer: Prose::optional(info.funder_disclaimer.as_ref()),
-        fieldwork,
-        legend: ALL,
-        published: DateView::new(release.published_at.date()),
-        gallery_href: gallery,
-        citation: citation(&release, &gallery_url),
-        gallery_url,
+    let latest = latest(&app, &study).await?;
+    let release = &latest.release;
+    let build = || {
+        let info = &release.study;
+        let gallery = gallery_href(&info.slug);
+        let gallery_url = site_url(&headers, &gallery);
+        let fieldwork =
+            (info.fieldwork_start.is_some() || info.fieldwork_end.is_some()).then(|| Fieldwork {
+                start: info.fieldwork_start.map(DateView::new),
+                end: info.fieldwork_end.map(DateView::new),
+            });
+        Ok(AboutPage {
+            layout: Layout::study(release, Some("About this gallery"), Current::About),
+            release,
+            summary: Prose::new(&info.summary),
+            method: Prose::optional(info.method.as_ref()),
+            suggested_use: Prose::optional(info.suggested_use.as_ref()),
+            notice: Prose::optional(info.notice.as_ref()),
+            participation_note: Prose::optional(info.participation_note.as_ref()),
+            funder_disclaimer: Prose::optional(info.funder_disclaimer.as_ref()),
+            fieldwork,
+            legend: ALL,
+            published: DateView::new(release.published_at.date()),
+            gallery_href: gallery,
+            citation: citation(release, &gallery_url),
+            gallery_url,
+        })
     };
-    page::render(&page, &headers, info.allow_search_engines)
+    page::render_cached(&app, &latest, "about", &headers, build)
 }
 
 /// "University of Oxford (2024). Link worker retention study: Gallery of images

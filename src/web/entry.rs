@@ -2,7 +2,7 @@
 
 use super::error::WebError;
 use super::page;
-use super::published::latest_release;
+use super::published::latest;
 use super::views::{
     Current, DESCRIPTION_WORDS, Layout, Picture, Prose, entry_href, gallery_href, long_date,
     site_url,
@@ -62,50 +62,53 @@ pub async fn show_entry(
     Path((study, slug)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let release = latest_release(&app, &study).await?;
+    let latest = latest(&app, &study).await?;
+    let release = &latest.release;
     let found = release.find_entry(&slug).ok_or(WebError::NotFound)?;
     let (entry, prompt, index) = (found.entry, found.prompt, found.index);
     let study = &release.study.slug;
-    let mut layout = Layout::study(&release, Some(&entry.title), Current::Other);
-    layout.description = text::first_words(&entry.caption, DESCRIPTION_WORDS);
-    let page = EntryPage {
-        layout,
-        entry,
-        prompt,
-        picture: Picture::of(entry, ENTRY_SIZES, false),
-        described_by: if entry.long_description.is_some() {
-            "long-description"
-        } else {
-            ""
-        },
-        caption: Prose::new(&entry.caption),
-        quote: Prose::optional(entry.quote.as_ref()),
-        description: Prose::optional(entry.description.as_ref()),
-        long_description: Prose::optional(entry.long_description.as_ref()),
-        provenance_note: Prose::optional(entry.provenance_note.as_ref()),
-        themes: release
-            .themes
-            .iter()
-            .filter(|t| entry.themes.contains(&t.slug))
-            .collect(),
-        position: index + 1,
-        total: prompt.entries.len(),
-        previous: index
-            .checked_sub(1)
-            .map(|i| EntryLink::new(study, &prompt.entries[i])),
-        next: prompt
-            .entries
-            .get(index + 1)
-            .map(|e| EntryLink::new(study, e)),
-        gallery_href: gallery_href(study),
-        prompt_href: format!("{}#{}", gallery_href(study), prompt.slug),
-        citation: citation(
-            &release,
+    let build = || {
+        let mut layout = Layout::study(release, Some(&entry.title), Current::Other);
+        layout.description = text::first_words(&entry.caption, DESCRIPTION_WORDS);
+        Ok(EntryPage {
+            layout,
             entry,
-            &site_url(&headers, &entry_href(study, &entry.slug)),
-        ),
+            prompt,
+            picture: Picture::of(entry, ENTRY_SIZES, false),
+            described_by: if entry.long_description.is_some() {
+                "long-description"
+            } else {
+                ""
+            },
+            caption: Prose::new(&entry.caption),
+            quote: Prose::optional(entry.quote.as_ref()),
+            description: Prose::optional(entry.description.as_ref()),
+            long_description: Prose::optional(entry.long_description.as_ref()),
+            provenance_note: Prose::optional(entry.provenance_note.as_ref()),
+            themes: release
+                .themes
+                .iter()
+                .filter(|t| entry.themes.contains(&t.slug))
+                .collect(),
+            position: index + 1,
+            total: prompt.entries.len(),
+            previous: index
+                .checked_sub(1)
+                .map(|i| EntryLink::new(study, &prompt.entries[i])),
+            next: prompt
+                .entries
+                .get(index + 1)
+                .map(|e| EntryLink::new(study, e)),
+            gallery_href: gallery_href(study),
+            prompt_href: format!("{}#{}", gallery_href(study), prompt.slug),
+            citation: citation(
+                release,
+                entry,
+                &site_url(&headers, &entry_href(study, &entry.slug)),
+            ),
+        })
     };
-    page::render(&page, &headers, release.study.allow_search_engines)
+    page::render_cached(&app, &latest, &format!("entry {slug}"), &headers, build)
 }
 
 /// "Mary (2024). Christmas bags for families. In: Link worker retention study,

@@ -2,7 +2,7 @@
 
 use super::error::WebError;
 use super::page;
-use super::published::latest_release;
+use super::published::{latest, latest_release};
 use super::views::{Current, EntryCard, Layout, Prose, gallery_href};
 use crate::app::App;
 use askama::Template;
@@ -37,38 +37,41 @@ pub async fn show_gallery(
     Path(study): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let release = latest_release(&app, &study).await?;
-    let slug = &release.study.slug;
-    let mut shown = 0;
-    let prompts = release
-        .prompts
-        .iter()
-        .map(|prompt| {
-            let cards = prompt
-                .entries
-                .iter()
-                .map(|entry| {
-                    shown += 1;
-                    EntryCard::new(slug, entry, shown - 1)
-                })
-                .collect();
-            PromptSection {
-                prompt,
-                note: Prose::optional(prompt.note.as_ref()),
-                cards,
-            }
+    let latest = latest(&app, &study).await?;
+    let release = &latest.release;
+    let build = || {
+        let slug = &release.study.slug;
+        let mut shown = 0;
+        let prompts = release
+            .prompts
+            .iter()
+            .map(|prompt| {
+                let cards = prompt
+                    .entries
+                    .iter()
+                    .map(|entry| {
+                        shown += 1;
+                        EntryCard::new(slug, entry, shown - 1)
+                    })
+                    .collect();
+                PromptSection {
+                    prompt,
+                    note: Prose::optional(prompt.note.as_ref()),
+                    cards,
+                }
+            })
+            .collect();
+        Ok(GalleryPage {
+            layout: Layout::study(release, None, Current::Gallery),
+            release,
+            summary: Prose::new(&release.study.summary),
+            notice: Prose::optional(release.study.notice.as_ref()),
+            participation_note: Prose::optional(release.study.participation_note.as_ref()),
+            about_href: format!("/{slug}/about"),
+            prompts,
         })
-        .collect();
-    let page = GalleryPage {
-        layout: Layout::study(&release, None, Current::Gallery),
-        release: &release,
-        summary: Prose::new(&release.study.summary),
-        notice: Prose::optional(release.study.notice.as_ref()),
-        participation_note: Prose::optional(release.study.participation_note.as_ref()),
-        about_href: format!("/{slug}/about"),
-        prompts,
     };
-    page::render(&page, &headers, release.study.allow_search_engines)
+    page::render_cached(&app, &latest, "gallery", &headers, build)
 }
 
 /// `GET /{study}`: sends visitors to the gallery's canonical URL, ending in `/`.

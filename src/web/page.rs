@@ -8,7 +8,12 @@
 //! cached forever.
 
 use super::error::WebError;
+use super::published::Latest;
+use super::views::site_url;
+use crate::app::App;
+use crate::app::cache::RenderedPage;
 use askama::Template;
+use axum::body::{Body, Bytes};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,26 +25,64 @@ pub fn render<T: Template>(
     request: &HeaderMap,
     indexable: bool,
 ) -> Result<Response, WebError> {
+    Ok(respond(&rendered(page)?, request, indexable))
+}
+
+/// Like [`render`], for a page that depends on nothing but the study's latest
+/// Release, `name` (the route and its slugs) and the origin its absolute links
+/// use: a process renders it once per Release revision and answers from that
+/// copy after, including the 304 check. The Release is still looked up per
+/// request, so a new Release or a withdrawal shows at once.
+pub fn render_cached<T: Template>(
+    app: &App,
+    latest: &Latest,
+    name: &str,
+    request: &HeaderMap,
+    build: impl FnOnce() -> Result<T, WebError>,
+) -> Result<Response, WebError> {
+    let indexable = latest.release.study.allow_search_engines;
+    let name = format!("{name} {}", site_url(request, ""));
+    let page = match app.pages.get(latest.id, latest.revision, &name) {
+        Some(page) => page,
+        None => app
+            .pages
+            .insert(latest.id, latest.revision, name, rendered(&build()?)?),
+    };
+    Ok(respond(&page, request, indexable))
+}
+
+/// `page`'s HTML and the ETag made from it.
+fn rendered<T: Template>(page: &T) -> Result<RenderedPage, WebError> {
     let body = page.render()?;
     let etag = format!("\"{}\"", &vitrine_media::sha256_hex(body.as_bytes())[..20]);
-    let mut response = if matches_etag(request, &etag) {
+    Ok(RenderedPage {
+        etag: HeaderValue::from_str(&etag).map_err(|e| WebError::Internal(e.to_string()))?,
+        body: Bytes::from(body),
+    })
+}
+
+/// 200 with `page`, or 304 when the visitor's copy is current.
+fn respond(page: &RenderedPage, request: &HeaderMap, indexable: bool) -> Response {
+    let mut response = if page
+        .etag
+        .to_str()
+        .is_ok_and(|etag| matches_etag(request, etag))
+    {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        html_response(body).into_response()
+        html_response(page.body.clone()).into_response()
     };
     let headers = response.headers_mut();
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(ETAG, value);
-    }
+    headers.insert(ETAG, page.etag.clone());
     if !indexable {
         no_index(&mut response);
     }
-    Ok(response)
+    response
 }
 
 /// An HTML body with its content type.
-pub fn html_response(body: String) -> impl IntoResponse {
+pub fn html_response(body: impl Into<Body>) -> impl IntoResponse {
     (
         [
             (
@@ -48,7 +91,7 @@ pub fn html_response(body: String) -> impl IntoResponse {
             ),
             (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         ],
-        body,
+        body.into(),
     )
 }
 

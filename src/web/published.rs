@@ -3,17 +3,28 @@
 //! Each request asks the database which Release of the study is current (one
 //! small indexed query), which keeps withdrawal immediate and several `serve`
 //! processes consistent; the parsed body comes from `app::cache` when that
-//! Release at that revision was read before.
+//! Release at that revision was read before, and pages that are a pure function
+//! of it are rendered once per revision (`page::render_cached`).
 
 use super::error::WebError;
 use crate::app::App;
 use std::sync::Arc;
-use vitrine_core::Release;
+use vitrine_core::{Release, ReleaseId};
+
+/// A study's current Release, with the id and revision the caches key on.
+pub struct Latest {
+    /// The Release's id.
+    pub id: ReleaseId,
+    /// Its revision (moves when its stored body is changed in place).
+    pub revision: i64,
+    /// The parsed Release.
+    pub release: Arc<Release>,
+}
 
 /// The latest Release of the study named `slug`, or 404. Asks the database
 /// which Release is current on every call; the parsed body comes from the
 /// process's cache when it holds that Release at that revision.
-pub async fn latest_release(app: &App, slug: &str) -> Result<Arc<Release>, WebError> {
+pub async fn latest(app: &App, slug: &str) -> Result<Latest, WebError> {
     if !is_slug(slug) {
         return Err(WebError::NotFound);
     }
@@ -23,7 +34,11 @@ pub async fn latest_release(app: &App, slug: &str) -> Result<Arc<Release>, WebEr
         .await?
         .ok_or(WebError::NotFound)?;
     if let Some(release) = app.releases.get(id, revision) {
-        return Ok(release);
+        return Ok(Latest {
+            id,
+            revision,
+            release,
+        });
     }
     // Read after the revision: if the body changes in between, the newer body
     // is held under the older revision and the next request reloads it.
@@ -32,7 +47,16 @@ pub async fn latest_release(app: &App, slug: &str) -> Result<Arc<Release>, WebEr
         .find_release(id)
         .await?
         .ok_or(WebError::NotFound)?;
-    Ok(app.releases.insert(id, revision, release))
+    Ok(Latest {
+        id,
+        revision,
+        release: app.releases.insert(id, revision, release),
+    })
+}
+
+/// [`latest`], for handlers that need only the Release.
+pub async fn latest_release(app: &App, slug: &str) -> Result<Arc<Release>, WebError> {
+    Ok(latest(app, slug).await?.release)
 }
 
 /// The latest Release of every published study, ordered by slug.
