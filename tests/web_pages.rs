@@ -202,6 +202,35 @@ async fn pages_have_one_h1_a_skip_link_and_landmarks() {
 }
 
 #[tokio::test]
+async fn a_page_rendered_for_one_host_is_never_served_to_another() {
+    // Pages are rendered once per Release and kept; the citation's absolute URL
+    // comes from the Host header, so a copy made for one host (or one forged
+    // Host header) must not reach a visitor of another.
+    let app = TestApp::demo().await;
+    for (host, proto, url) in [
+        ("one.example", None, "https://one.example/"),
+        ("two.example", None, "https://two.example/"),
+        ("two.example", Some("http"), "http://two.example/"),
+        ("one.example", None, "https://one.example/"),
+    ] {
+        let mut headers = vec![("host", host)];
+        headers.extend(proto.map(|p| ("x-forwarded-proto", p)));
+        for path in [CHRISTMAS.to_owned(), format!("/{DEMO}/about")] {
+            let page = app.get_with(&path, &headers).await;
+            assert_eq!(page.status, 200, "{path}");
+            let html = page.text();
+            assert!(html.contains(url), "{path} for {host}: cites {url}");
+            for other in ["one.example", "two.example"] {
+                assert!(
+                    other == host || !html.contains(other),
+                    "{path} for {host} names {other}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn unchanged_pages_answer_304_to_their_etag() {
     let app = TestApp::demo().await;
     for path in [format!("/{DEMO}/"), CHRISTMAS.to_owned(), "/".to_owned()] {

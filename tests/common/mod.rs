@@ -165,7 +165,13 @@ impl TestApp {
 
     /// GET `path` with extra request headers.
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
-        let mut request = Request::get(path).header("host", "gallery.test");
+        let mut request = Request::get(path);
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+        {
+            request = request.header("host", "gallery.test");
+        }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
