@@ -1,6 +1,9 @@
 //! Where a study folder's files come from: a folder on disk, or the demo study
 //! embedded in the binary. The importer only ever asks for a file by its path
 //! relative to the folder, so both sources go through the same validation.
+//! A file on disk is read only if its real location (after following symbolic
+//! links) is inside the study folder, so a link cannot smuggle in a file from
+//! elsewhere on the machine.
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -51,9 +54,27 @@ impl DiskFolder {
         Self { root: root.into() }
     }
 
+    /// Finds the file and returns its real path, refusing one whose real path
+    /// (after symbolic links) leaves the study folder.
+    fn locate(&self, rel: &str) -> io::Result<Option<PathBuf>> {
+        let Some(found) = self.find(rel)? else {
+            return Ok(None);
+        };
+        let real = found.canonicalize()?;
+        if real.starts_with(self.root.canonicalize()?) {
+            Ok(Some(real))
+        } else {
+            Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "it is a symbolic link to a file outside the study folder; copy the file into \
+                 the folder instead",
+            ))
+        }
+    }
+
     /// Finds the file, tolerating Unicode normalisation differences in names
     /// (macOS stores "é" decomposed; spreadsheets hold it composed).
-    fn locate(&self, rel: &str) -> io::Result<Option<PathBuf>> {
+    fn find(&self, rel: &str) -> io::Result<Option<PathBuf>> {
         let direct = self.root.join(rel);
         if direct.is_file() {
             return Ok(Some(direct));
