@@ -42,7 +42,7 @@ impl App {
     /// folder and migrating the database as needed.
     pub async fn open(settings: Settings) -> anyhow::Result<Self> {
         use anyhow::Context;
-        std::fs::create_dir_all(&settings.data).with_context(|| {
+        create_private_dir(&settings.data).with_context(|| {
             format!("cannot create the data folder {}", settings.data.display())
         })?;
         let database = settings.database_url();
@@ -62,4 +62,16 @@ impl App {
             pages: cache::PageCache::default(),
         })
     }
+}
+
+/// Creates `dir` (and missing parents) readable by this user only, whatever
+/// the umask: it holds the database, the identity key and participants'
+/// originals. A folder that already exists keeps its mode (`vitrine serve`
+/// warns when others can read it).
+pub fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }

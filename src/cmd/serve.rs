@@ -25,6 +25,7 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<Outcome> {
     if !args.no_demo && ensure_demo(&app).await? {
         println!("The data folder was empty: imported and published the demo study.");
     }
+    warn_if_others_can_read(&app.settings.data);
     let listen = app.settings.listen;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -49,6 +50,24 @@ pub async fn run(app: App, args: ServeArgs) -> anyhow::Result<Outcome> {
     worker.abort();
     served?;
     Ok(Outcome::Ok)
+}
+
+/// The data folder holds the database, the identity key and participants'
+/// originals; Vitrine creates it 0700, but one made by hand may be open.
+fn warn_if_others_can_read(data: &std::path::Path) {
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(data) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o007 != 0 {
+            tracing::warn!(
+                "the data folder {} can be read by other users of this machine (mode {mode:o}); \
+                 it holds the database and participants' original photos: run chmod 700 {}",
+                data.display(),
+                data.display()
+            );
+        }
+    }
 }
 
 async fn shutdown_signal() {

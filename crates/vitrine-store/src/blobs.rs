@@ -4,6 +4,12 @@
 //! S3-compatible bucket (`s3://bucket/prefix`) are the same code. Keys are typed ([`BlobKey`]) so nothing can put an original
 //! under the public prefix by a typo. Derivative names are content hashes, so a
 //! write of an existing key writes the same bytes and is safe to repeat.
+//!
+//! A local folder is private whatever the umask: the folder and its prefixes
+//! are created 0700 and every blob is made 0600 once written (`object_store`
+//! creates files with the process umask, and its temporary file is renamed into
+//! place, so the mode is set after the write, inside a folder others cannot
+//! enter).
 
 use crate::Result;
 use bytes::Bytes;
@@ -45,6 +51,8 @@ impl BlobKey {
 #[derive(Clone, Debug)]
 pub struct Blobs {
     inner: Arc<dyn ObjectStore>,
+    /// The folder of a local store, whose files get owner-only modes.
+    local_root: Option<Arc<std::path::PathBuf>>,
 }
 
 /// Settings for an S3-compatible store. Unset values come from the usual AWS
@@ -103,24 +111,36 @@ impl Blobs {
         } else {
             Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
         };
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            local_root: None,
+        })
     }
 
-    /// A blob store in a local folder (created if missing).
+    /// A blob store in a local folder (created if missing, with its prefixes,
+    /// readable by this user only).
     pub fn local(dir: &std::path::Path) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(|e| object_store::Error::Generic {
-            store: "local",
-            source: Box::new(e),
-        })?;
+        for sub in ["", VAULT, PUBLIC, CONSENT_FORMS] {
+            create_private_dir(&dir.join(sub)).map_err(local_error)?;
+        }
         Ok(Self {
             inner: Arc::new(LocalFileSystem::new_with_prefix(dir)?),
+            local_root: Some(Arc::new(dir.to_path_buf())),
         })
     }
 
     /// Stores `bytes` under `key`. The local backend writes to a temporary file and
-    /// renames, so readers never see half a file.
+    /// renames, so readers never see half a file, then makes it owner-only.
     pub async fn put(&self, key: &BlobKey, bytes: Vec<u8>) -> Result<()> {
-        self.inner.put(&key.path(), PutPayload::from(bytes)).await?;
+        let path = key.path();
+        self.inner.put(&path, PutPayload::from(bytes)).await?;
+        #[cfg(unix)]
+        if let Some(root) = &self.local_root {
+            use std::os::unix::fs::PermissionsExt;
+            let file = root.join(path.as_ref());
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+                .map_err(local_error)?;
+        }
         Ok(())
     }
 
@@ -192,6 +212,22 @@ impl Blobs {
                 Some((name, std::time::SystemTime::from(m.last_modified)))
             })
             .collect())
+    }
+}
+
+/// Creates `dir` and missing parents, 0700 whatever the umask.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+fn local_error(e: std::io::Error) -> object_store::Error {
+    object_store::Error::Generic {
+        store: "local",
+        source: Box::new(e),
     }
 }
 

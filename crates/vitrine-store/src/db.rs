@@ -56,6 +56,7 @@ impl Store {
     }
 
     async fn open_sqlite(url: &str) -> Result<Self> {
+        create_private_sqlite_file(url);
         let pool = AnyPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))
@@ -146,6 +147,26 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// Creates a missing SQLite file readable by this user only (0600), whatever
+/// the umask; SQLite then gives its `-wal` and `-shm` files the same mode. If
+/// this fails (no such folder, say), opening the database reports why.
+fn create_private_sqlite_file(url: &str) {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || rest.contains("mode=memory") {
+        return;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    // An existing file is left as it is.
+    let _ = options.open(path);
 }
 
 /// Asks SQLite to create the file when missing.
