@@ -10,6 +10,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use vitrine_media::Limits;
 
+pub mod server;
+pub use server::{RawServer, ServerSettings};
+
 /// The default data folder, relative to the working directory.
 pub const DEFAULT_DATA: &str = "./vitrine-data";
 /// The default listen address: local only, so a demo is never exposed by accident.
@@ -39,6 +42,9 @@ pub struct RawSettings {
     /// S3 connection settings.
     #[serde(default)]
     pub s3: RawS3,
+    /// HTTP server limits and the metrics listener.
+    #[serde(default)]
+    pub server: RawServer,
 }
 
 /// S3 settings as given by one layer; unset values fall back to the usual
@@ -104,6 +110,7 @@ impl RawSettings {
                 max_side: over.images.max_side.or(self.images.max_side),
                 max_frames: over.images.max_frames.or(self.images.max_frames),
             },
+            server: self.server.overlay(over.server),
         }
     }
 }
@@ -127,6 +134,8 @@ pub struct Settings {
     pub s3: vitrine_store::S3Options,
     /// Image limits.
     pub limits: Limits,
+    /// HTTP server limits and the metrics listener.
+    pub server: ServerSettings,
 }
 
 /// Settings are logged at start-up; the secret key and database password never are.
@@ -147,6 +156,7 @@ impl std::fmt::Debug for Settings {
                 &self.s3.secret_access_key.as_ref().map(|_| "***"),
             )
             .field("limits", &self.limits)
+            .field("server", &self.server)
             .finish()
     }
 }
@@ -164,6 +174,7 @@ impl Settings {
             ));
             SocketAddr::from(([127, 0, 0, 1], 8080))
         });
+        let server = ServerSettings::resolve(raw.server, listen, &mut problems);
         let defaults = Limits::default();
         let limits = Limits {
             max_bytes: positive(raw.images.max_file_mb, "images.max_file_mb", &mut problems)
@@ -225,6 +236,7 @@ impl Settings {
                 identity_key_file: raw.identity_key_file,
                 s3,
                 limits,
+                server,
             })
         } else {
             Err(problems)
@@ -242,6 +254,7 @@ impl Settings {
             identity_key_file: None,
             s3: vitrine_store::S3Options::default(),
             limits: Limits::default(),
+            server: ServerSettings::default(),
         }
     }
 

@@ -105,7 +105,10 @@ fn modes(dir: &Path, out: &mut Vec<(String, u32)>) {
         if path.is_dir() {
             modes(&path, out);
         } else {
-            let mode = std::fs::metadata(&path).expect("metadata").permissions().mode();
+            let mode = std::fs::metadata(&path)
+                .expect("metadata")
+                .permissions()
+                .mode();
             out.push((path.display().to_string(), mode & 0o777));
         }
     }
@@ -120,7 +123,11 @@ fn private_files_are_owner_only_whatever_the_umask() {
         .arg(&study)
         .output()
         .expect("run vitrine import");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut found = Vec::new();
     modes(&data, &mut found);
     assert!(
@@ -153,12 +160,179 @@ fn serve_warns_when_the_data_folder_is_readable_by_others() {
         stderr.contains("can be read by other users"),
         "a warning names the problem: {stderr}"
     );
-    assert!(stderr.contains("chmod 700"), "and says how to fix it: {stderr}");
+    assert!(
+        stderr.contains("chmod 700"),
+        "and says how to fix it: {stderr}"
+    );
 
     let closed = parent.path().join("closed");
     let stderr = Server::start(&closed, &[]).stop();
     assert!(
         !stderr.contains("can be read by other users"),
         "a folder vitrine made itself is private: {stderr}"
+    );
+}
+
+/// Reads until the server closes the connection or `within` passes; returns
+/// what arrived and whether the server closed it in time.
+fn read_until_closed(stream: &mut TcpStream, within: Duration) -> (String, bool) {
+    stream.set_read_timeout(Some(within)).expect("read timeout");
+    let started = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return (String::from_utf8_lossy(&got).into_owned(), true),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            // A reset is the server closing too.
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return (String::from_utf8_lossy(&got).into_owned(), true);
+            }
+            Err(_) => return (String::from_utf8_lossy(&got).into_owned(), false),
+        }
+        if started.elapsed() > within {
+            return (String::from_utf8_lossy(&got).into_owned(), false);
+        }
+    }
+}
+
+/// The status of a complete `GET path` on a new connection, or 0 when the
+/// server closed it without answering.
+fn get_status(addr: &str, path: &str) -> u16 {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    // The server may close at once; a failed write then reads as no answer.
+    let _ = write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    );
+    let (response, _) = read_until_closed(&mut stream, Duration::from_secs(10));
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_request_whose_headers_never_finish_is_closed_after_the_header_timeout() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(data.path(), &["--header-timeout-secs", "1"]);
+    let mut half = TcpStream::connect(&server.addr).expect("connect");
+    write!(
+        half,
+        "GET / HTTP/1.1\r\nHost: gallery.test\r\nUser-Agent: slow"
+    )
+    .expect("send");
+    let mut silent = TcpStream::connect(&server.addr).expect("connect");
+    let started = Instant::now();
+    let (_, closed) = read_until_closed(&mut half, Duration::from_secs(8));
+    assert!(closed, "half a header is not kept open for ever");
+    let (_, closed) = read_until_closed(&mut silent, Duration::from_secs(8));
+    assert!(closed, "a connection that sends nothing is closed too");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "closed after about the 1 s timeout, took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        get_status(&server.addr, "/healthz"),
+        200,
+        "others are served"
+    );
+}
+
+#[test]
+fn a_request_body_that_stalls_is_refused_after_the_body_timeout() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(data.path(), &["--body-timeout-secs", "1"]);
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    write!(
+        stream,
+        "POST /admin/login HTTP/1.1\r\nHost: {}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=a",
+        server.addr
+    )
+    .expect("send");
+    let started = Instant::now();
+    let (response, closed) = read_until_closed(&mut stream, Duration::from_secs(8));
+    let status: u16 = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        closed && (400..500).contains(&status),
+        "a stalled body gets a 4xx and the connection ends: {response:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn connections_past_the_per_address_cap_are_refused() {
+    let data = tempfile::tempdir().expect("tempdir");
+    // Loopback is exempt by default (a reverse proxy connects from there);
+    // an empty list caps every address, this test's too.
+    let server = Server::start(
+        data.path(),
+        &[
+            "--max-connections-per-address",
+            "2",
+            "--connection-cap-exempt",
+            "",
+        ],
+    );
+    let first = TcpStream::connect(&server.addr).expect("connect");
+    let _second = TcpStream::connect(&server.addr).expect("connect");
+    assert_eq!(
+        get_status(&server.addr, "/healthz"),
+        0,
+        "a third connection from the same address is closed unanswered"
+    );
+    drop(first);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while get_status(&server.addr, "/healthz") != 200 {
+        assert!(
+            Instant::now() < deadline,
+            "a freed slot is given to the next connection"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_connection_cap_skips_exempt_addresses() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(data.path(), &["--max-connections-per-address", "1"]);
+    let _held = TcpStream::connect(&server.addr).expect("connect");
+    assert_eq!(
+        get_status(&server.addr, "/healthz"),
+        200,
+        "loopback, where a reverse proxy connects from, is not capped by default"
+    );
+}
+
+#[test]
+fn metrics_listen_serves_metrics_apart_from_the_public_site() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(data.path(), &["--metrics-listen", "127.0.0.1:0"]);
+    let metrics = server
+        .metrics
+        .clone()
+        .expect("serve names the metrics address");
+    assert_eq!(get_status(&server.addr, "/healthz"), 200);
+    assert_eq!(
+        get_status(&server.addr, "/metrics"),
+        404,
+        "not on the public listener, even from this machine"
+    );
+    assert_eq!(get_status(&metrics, "/metrics"), 200);
+    assert_eq!(
+        get_status(&metrics, "/"),
+        404,
+        "the metrics listener serves nothing else"
     );
 }

@@ -2,7 +2,36 @@
 
 mod common;
 
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::Request;
 use common::TestApp;
+use std::net::SocketAddr;
+use tower::ServiceExt;
+
+/// The status of `GET /metrics` from a TCP peer at `peer` (`None`: unknown),
+/// with extra request headers.
+async fn metrics_status(
+    router: &axum::Router,
+    peer: Option<&str>,
+    headers: &[(&str, &str)],
+) -> u16 {
+    let mut request = Request::get("/metrics").header("host", "gallery.test");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut request = request.body(Body::empty()).expect("request");
+    if let Some(peer) = peer {
+        let addr: SocketAddr = peer.parse().expect("address");
+        request.extensions_mut().insert(ConnectInfo(addr));
+    }
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router answers");
+    response.status().as_u16()
+}
 
 #[tokio::test]
 async fn health_and_readiness_answer_without_revealing_anything() {
@@ -27,7 +56,12 @@ async fn metrics_count_requests_by_route_template_not_by_url() {
     ] {
         let _ = common::get_on(&router, path).await;
     }
-    let metrics = common::get_on(&router, "/metrics").await;
+    let request = Request::get("/metrics")
+        .header("host", "gallery.test")
+        .extension(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 50_000))))
+        .body(Body::empty())
+        .expect("request");
+    let metrics = common::send_on(&router, request).await;
     assert_eq!(metrics.status, 200);
     assert!(
         metrics
@@ -51,5 +85,49 @@ async fn metrics_count_requests_by_route_template_not_by_url() {
     assert!(
         !text.contains("link-worker-retention"),
         "no study names in metrics: {text}"
+    );
+}
+
+#[tokio::test]
+async fn metrics_are_not_served_to_the_public() {
+    let test = TestApp::empty().await;
+    let router = vitrine::web::router(test.app.clone());
+    assert_eq!(
+        metrics_status(&router, Some("127.0.0.1:40000"), &[]).await,
+        200
+    );
+    assert_eq!(metrics_status(&router, Some("[::1]:40000"), &[]).await, 200);
+    assert_eq!(
+        metrics_status(&router, Some("203.0.113.9:40000"), &[]).await,
+        404,
+        "a visitor from the internet sees no metrics"
+    );
+    assert_eq!(
+        metrics_status(
+            &router,
+            Some("127.0.0.1:40000"),
+            &[("x-forwarded-for", "203.0.113.9")]
+        )
+        .await,
+        404,
+        "nor through a reverse proxy on this machine"
+    );
+    assert_eq!(
+        metrics_status(&router, None, &[]).await,
+        404,
+        "an unknown peer is refused"
+    );
+
+    let mut app = test.app.clone();
+    app.settings.server.metrics_allow = vec!["203.0.113.0/24".parse().expect("network")];
+    let router = vitrine::web::router(app);
+    assert_eq!(
+        metrics_status(&router, Some("203.0.113.9:40000"), &[]).await,
+        200,
+        "a Prometheus server named in server.metrics_allow may scrape"
+    );
+    assert_eq!(
+        metrics_status(&router, Some("127.0.0.1:40000"), &[]).await,
+        404
     );
 }

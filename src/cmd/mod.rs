@@ -64,7 +64,9 @@ struct GlobalArgs {
     /// A TOML settings file (keys: data, listen, database, blobs, purge_webhook,
     /// identity_key_file, [images]
     /// max_file_mb, max_megapixels, max_side, max_frames, [s3] endpoint,
-    /// region, access_key_id, secret_access_key).
+    /// region, access_key_id, secret_access_key, [server] header_timeout_secs,
+    /// body_timeout_secs, max_connections_per_address, connection_cap_exempt,
+    /// metrics_listen, metrics_allow).
     #[arg(long, global = true, env = "VITRINE_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
     /// Largest accepted image file, in megabytes [default: 50].
@@ -160,11 +162,11 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Bench(args) => return bench::run(args).await,
         Command::App(command) => command,
     };
-    let listen = match &command {
-        AppCommand::Serve(args) => args.listen.clone(),
-        _ => None,
+    let (listen, server) = match &command {
+        AppCommand::Serve(args) => (args.listen.clone(), args.server.raw()),
+        _ => (None, crate::settings::RawServer::default()),
     };
-    let settings = settings(&cli.global, listen)?;
+    let settings = settings(&cli.global, listen, server)?;
     let app = App::open(settings).await?;
     match command {
         AppCommand::Serve(args) => serve::run(app, args).await,
@@ -192,7 +194,11 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
 }
 
 /// Builds validated settings from the file, environment and flags.
-fn settings(global: &GlobalArgs, listen: Option<String>) -> anyhow::Result<Settings> {
+fn settings(
+    global: &GlobalArgs,
+    listen: Option<String>,
+    server: crate::settings::RawServer,
+) -> anyhow::Result<Settings> {
     let file = match &global.config {
         Some(path) => RawSettings::from_file(path).map_err(anyhow::Error::msg)?,
         None => RawSettings::default(),
@@ -210,6 +216,7 @@ fn settings(global: &GlobalArgs, listen: Option<String>) -> anyhow::Result<Setti
             max_megapixels: global.max_megapixels,
             ..RawImageLimits::default()
         },
+        server,
     };
     Settings::resolve(file, flags)
         .map_err(|problems| anyhow::anyhow!("invalid settings:\n  {}", problems.join("\n  ")))

@@ -1,9 +1,11 @@
 //! Request metrics in the Prometheus / OpenMetrics text format, for `/metrics`.
 //!
 //! Counted per route *template* (`/{study}/entries/{entry}`), never per URL, so
-//! the metrics hold no study or entry names and stay a fixed size.
+//! the metrics hold no study or entry names and stay a fixed size. They are not
+//! for the public: see [`only_for_allowed_peers`].
 
-use axum::extract::{MatchedPath, Request, State};
+use crate::settings::ServerSettings;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::middleware::Next;
@@ -14,6 +16,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::metrics::info::Info;
 use prometheus_client::registry::Registry;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -96,6 +99,30 @@ pub async fn track(State(metrics): State<Metrics>, request: Request, next: Next)
         .get_or_create(&RouteLabels { route })
         .observe(started.elapsed().as_secs_f64());
     response
+}
+
+/// Middleware for `/metrics` on the public listener: answers 404, as for any
+/// unknown page, unless the TCP peer is in `server.metrics_allow` and no
+/// separate metrics listener is set. A request that a proxy relayed (it
+/// carries `Forwarded` or `X-Forwarded-For`) comes from the public however
+/// close the proxy is, so it is refused too.
+pub async fn only_for_allowed_peers(
+    State(server): State<Arc<ServerSettings>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    let relayed = ["forwarded", "x-forwarded-for", "x-real-ip"]
+        .iter()
+        .any(|name| request.headers().contains_key(*name));
+    if !relayed && peer.is_some_and(|ip| server.may_read_metrics(ip)) {
+        next.run(request).await
+    } else {
+        super::WebError::NotFound.into_response()
+    }
 }
 
 /// `GET /metrics`: the metrics in the OpenMetrics text format.

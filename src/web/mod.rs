@@ -22,6 +22,7 @@ mod page;
 pub(crate) mod published;
 mod releases;
 mod robots;
+pub mod server;
 mod views;
 
 use crate::app::App;
@@ -30,18 +31,31 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 
 pub use error::WebError;
+pub use metrics::Metrics;
 
-/// The public site's routes, with security headers on every response.
+/// The public site's routes, with security headers on every response, and
+/// metrics of its own.
+pub fn router(app: App) -> Router {
+    site(app, &Metrics::new())
+}
+
+/// The public site's routes, counted in `metrics`.
 ///
 /// Study slugs share the first path segment with `static`, `media`,
 /// `favicon.ico`, `robots.txt` and the operations endpoints (`healthz`,
 /// `readyz`, `metrics`); those fixed routes win, and import refuses them as
-/// study slugs.
-pub fn router(app: App) -> Router {
-    let metrics = metrics::Metrics::new();
+/// study slugs. `/metrics` answers only peers in `server.metrics_allow`
+/// (by default this machine) and only when no separate metrics listener is
+/// set (see [`metrics_router`]); everyone else gets 404.
+pub fn site(app: App, metrics: &Metrics) -> Router {
     let ops = Router::new()
         .route("/metrics", get(metrics::show_metrics))
-        .with_state(metrics.clone());
+        .with_state(metrics.clone())
+        .layer(from_fn_with_state(
+            std::sync::Arc::new(app.settings.server.clone()),
+            metrics::only_for_allowed_peers,
+        ));
+    let metrics = metrics.clone();
     Router::new()
         .route("/", get(home::show_home))
         .route("/healthz", get(health::show_healthz))
@@ -60,5 +74,15 @@ pub fn router(app: App) -> Router {
         .with_state(app)
         .merge(ops)
         .layer(from_fn_with_state(metrics, metrics::track))
+        .layer(from_fn(headers::security_headers))
+}
+
+/// Only `/metrics`, for the separate listener `server.metrics_listen`: whoever
+/// can reach that address may read it.
+pub fn metrics_router(metrics: &Metrics) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics::show_metrics))
+        .with_state(metrics.clone())
+        .fallback(error::show_not_found)
         .layer(from_fn(headers::security_headers))
 }

@@ -356,6 +356,16 @@ pub async fn get_on(router: &axum::Router, path: &str) -> TestResponse {
     into_test_response(response).await
 }
 
+/// Sends `request` through an existing router.
+pub async fn send_on(router: &axum::Router, request: Request<Body>) -> TestResponse {
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("router answers");
+    into_test_response(response).await
+}
+
 /// Sends `request` through a fresh router on `app`.
 pub async fn send(app: &App, request: Request<Body>) -> TestResponse {
     let response = vitrine::web::router(app.clone())
