@@ -1,4 +1,5 @@
 //! Operations endpoints a load balancer and Prometheus use (issue 4).
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
 mod common;
 
