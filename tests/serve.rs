@@ -213,6 +213,28 @@ fn get_status(addr: &str, path: &str) -> u16 {
         .unwrap_or(0)
 }
 
+/// A connection to `addr` from the local address `from` (any of 127.0.0.0/8
+/// is this machine on Linux, but a different client address to the server).
+fn connect_from(from: &str, addr: &str) -> TcpStream {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let stream = runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket
+            .bind(format!("{from}:0").parse().expect("address"))
+            .expect("bind");
+        socket
+            .connect(addr.parse().expect("address"))
+            .await
+            .expect("connect")
+    });
+    let stream = stream.into_std().expect("std stream");
+    stream.set_nonblocking(false).expect("blocking");
+    stream
+}
+
 #[test]
 fn a_request_whose_headers_never_finish_is_closed_after_the_header_timeout() {
     let data = tempfile::tempdir().expect("tempdir");
@@ -291,6 +313,17 @@ fn connections_past_the_per_address_cap_are_refused() {
         get_status(&server.addr, "/healthz"),
         0,
         "a third connection from the same address is closed unanswered"
+    );
+    let mut other = connect_from("127.0.0.2", &server.addr);
+    write!(
+        other,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let (response, _) = read_until_closed(&mut other, Duration::from_secs(10));
+    assert!(
+        response.starts_with("HTTP/1.1 200"),
+        "the cap is per address: another address is still served: {response:?}"
     );
     drop(first);
     let deadline = Instant::now() + Duration::from_secs(5);
