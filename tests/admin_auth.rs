@@ -18,13 +18,32 @@ use vitrine::app::App;
 
 const PASSWORD: &str = "correct horse battery staple";
 
-/// Submits the sign-in form as a browser on `host` would.
+/// Opens the sign-in page and submits its form as a browser on `host` would
+/// (with the page's pre-session cookie and token).
 async fn sign_in(app: &App, host: &str, email: &str, password: &str) -> TestResponse {
-    let body =
-        serde_urlencoded::to_string([("email", email), ("password", password), ("next", "/admin")])
-            .expect("form");
+    let page = send(
+        app,
+        Request::get("/admin/login")
+            .header("host", host)
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    let token = tags(&page.text(), "input")
+        .iter()
+        .find(|t| t.contains("name=\"login\""))
+        .and_then(|t| common::attr(t, "value"))
+        .expect("the form carries a pre-session token");
+    let body = serde_urlencoded::to_string([
+        ("login", token.as_str()),
+        ("email", email),
+        ("password", password),
+        ("next", "/admin"),
+    ])
+    .expect("form");
     let request = Request::post("/admin/login")
         .header("host", host)
+        .header("cookie", cookie_pair(&page))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::from(body))
         .expect("request");
@@ -128,8 +147,8 @@ async fn the_sign_in_page_works_with_password_managers() {
 }
 
 /// A wrong password says so without saying which half was wrong; the sixth
-/// attempt after five failures is refused even with the right password, and
-/// the page says when to try again.
+/// attempt after five failures from the same address is refused there even
+/// with the right password, and the page says when to try again.
 #[tokio::test]
 async fn five_failures_lock_the_account_for_a_while() {
     let test = TestApp::empty().await;
