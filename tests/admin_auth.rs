@@ -188,6 +188,60 @@ async fn five_failures_lock_the_account_for_a_while() {
     assert_eq!(other.status, 303);
 }
 
+/// POSTs the sign-in form with the right password as another page could:
+/// with `origin`, `cookie` and form token `login` (each may be empty).
+async fn post_login(app: &App, origin: &str, cookie: &str, login: &str) -> TestResponse {
+    let body = serde_urlencoded::to_string([
+        ("login", login),
+        ("email", "pat@example.org"),
+        ("password", PASSWORD),
+    ])
+    .expect("form");
+    let mut request = Request::post("/admin/login")
+        .header("host", "gallery.test")
+        .header("content-type", "application/x-www-form-urlencoded");
+    for (name, value) in [("origin", origin), ("cookie", cookie)] {
+        if !value.is_empty() {
+            request = request.header(name, value);
+        }
+    }
+    send(app, request.body(Body::from(body)).expect("request")).await
+}
+
+/// Issue 10 item 6 (login CSRF): a page elsewhere that posts the sign-in form
+/// (to sign the browser in to an account of the attacker's) signs nobody in:
+/// its Origin names another site, or, with `Origin: null`, it lacks the
+/// pre-session cookie and token that only this workspace's page hands out.
+#[tokio::test]
+async fn a_sign_in_form_from_another_site_signs_nobody_in() {
+    let test = TestApp::empty().await;
+    account(&test, "pat@example.org").await;
+    let token = "ab".repeat(32);
+    let cookie = format!("vitrine_login={token}");
+    let other = "cd".repeat(32);
+    for (origin, cookie, login, why) in [
+        ("https://evil.example", "", "", "another site"),
+        (
+            "https://evil.example",
+            &*cookie,
+            &*token,
+            "another site, even with a token",
+        ),
+        ("null", "", "", "no pre-session cookie"),
+        ("", "", &*token, "a token but no cookie"),
+        ("", &*cookie, &*other, "a token that is not the cookie's"),
+    ] {
+        let response = post_login(&test.app, origin, cookie, login).await;
+        assert_eq!(response.status, 403, "{why}");
+        assert!(
+            !response.header("set-cookie").contains("vitrine_session="),
+            "{why}: signed in"
+        );
+    }
+    let same_site = sign_in(&test.app, "gallery.test", "pat@example.org", PASSWORD).await;
+    assert_eq!(same_site.status, 303, "the workspace's own form works");
+}
+
 /// Sessions live in the database: a second instance (or a restart) on the same
 /// data accepts the cookie; signing out ends the session there too.
 #[tokio::test]

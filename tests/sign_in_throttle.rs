@@ -122,3 +122,158 @@ async fn concurrent_wrong_passwords_check_at_most_the_limit() {
         "one address: {checked} password checks, {refused} refused: {statuses:?}"
     );
 }
+
+/// Issue 10 item 3: twenty wrong passwords from one address (five of them
+/// for a member of staff) pause that address, but the right password from an
+/// address that has not failed still signs them in at once.
+#[tokio::test]
+async fn wrong_passwords_from_one_address_do_not_lock_staff_out_elsewhere() {
+    let test = TestApp::empty().await;
+    account(&test, "pat@example.org").await;
+    for i in 0..20 {
+        let email = if i < 5 {
+            "pat@example.org".to_owned()
+        } else {
+            format!("guess{i}@example.org")
+        };
+        let at = vitrine_store::now_ms() + i * 60_000;
+        let wrong = vitrine::app::auth::sign_in_at(
+            &test.app,
+            &email,
+            "not the password",
+            Some("198.51.100.66".parse().expect("ip")),
+            at,
+        )
+        .await;
+        assert!(
+            matches!(wrong, Err(vitrine::app::auth::SignInError::Invalid)),
+            "failure {i}: {wrong:?}"
+        );
+    }
+    let attacker = sign_in_from(&test.app, "198.51.100.66", "pat@example.org", PASSWORD, &[]).await;
+    assert_eq!(attacker.status, 429, "the failing address is paused");
+    assert!(attacker.text().contains("from your address"));
+    assert!(!attacker.header("retry-after").is_empty());
+
+    let staff = sign_in_from(&test.app, "203.0.113.20", "pat@example.org", PASSWORD, &[]).await;
+    assert_eq!(staff.status, 303, "{}", staff.text());
+    assert!(staff.header("set-cookie").starts_with("vitrine_session="));
+}
+
+/// Issue 10 item 3: behind a proxy every peer is the proxy. With the proxy in
+/// `trusted_proxies`, `X-Forwarded-For` names the client, so one client's
+/// failures pause only that client; from any other peer the header is
+/// ignored, so a forged one does not escape a pause.
+#[tokio::test]
+async fn the_client_address_comes_from_forwarding_headers_only_behind_a_trusted_proxy() {
+    let test = TestApp::empty().await;
+    account(&test, "pat@example.org").await;
+    let mut app = test.app.clone();
+    app.settings.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
+    let attacker = [("x-forwarded-for", "198.51.100.66")];
+    for _ in 0..5 {
+        let wrong = sign_in_from(&app, "127.0.0.1", "pat@example.org", "wrong", &attacker).await;
+        assert_eq!(wrong.status, 401);
+    }
+    let paused = sign_in_from(&app, "127.0.0.1", "pat@example.org", PASSWORD, &attacker).await;
+    assert_eq!(paused.status, 429);
+    let staff = [("x-forwarded-for", "203.0.113.20")];
+    let other = sign_in_from(&app, "127.0.0.1", "pat@example.org", PASSWORD, &staff).await;
+    assert_eq!(other.status, 303, "another client behind the same proxy");
+
+    // Not through the proxy: a forged header changes nothing.
+    for _ in 0..5 {
+        let wrong = sign_in_from(&app, "198.51.100.77", "pat@example.org", "wrong", &[]).await;
+        assert_eq!(wrong.status, 401);
+    }
+    let forged = [("x-forwarded-for", "203.0.113.99")];
+    let spoof = sign_in_from(&app, "198.51.100.77", "pat@example.org", PASSWORD, &forged).await;
+    assert_eq!(spoof.status, 429);
+}
+
+/// Issue 10 item 3: past ten failures an address waits 1, 2, 4 … seconds
+/// between tries (up to a minute), and after twenty it is paused until the
+/// window ends; waiting out a delay lets the next try through.
+#[tokio::test]
+async fn failed_sign_ins_from_one_address_wait_longer_each_time() {
+    use vitrine::app::auth::{SignInError, sign_in_at};
+    let test = TestApp::empty().await;
+    let from = Some("198.51.100.5".parse().expect("ip"));
+    let mut now = vitrine_store::now_ms();
+    let mut waits = Vec::new();
+    for i in 0..20 {
+        let email = format!("guess{i}@example.org");
+        let mut waited = 0;
+        loop {
+            match sign_in_at(&test.app, &email, "wrong", from, now).await {
+                Err(SignInError::Invalid) => break,
+                Err(SignInError::LockedOut { retry_after, .. }) if waited == 0 => {
+                    waited = i64::try_from(retry_after.as_millis()).expect("ms");
+                    now += waited;
+                }
+                other => panic!("failure {i} after waiting {waited} ms: {other:?}"),
+            }
+        }
+        waits.push(waited / 1000);
+    }
+    assert_eq!(&waits[..11], &[0; 11], "ten free failures: {waits:?}");
+    assert_eq!(&waits[11..], &[1, 2, 4, 8, 16, 32, 60, 60, 60], "{waits:?}");
+    match sign_in_at(&test.app, "guess@example.org", "wrong", from, now).await {
+        Err(e @ SignInError::LockedOut { retry_after, .. }) => {
+            assert!(retry_after.as_secs() > 10 * 60, "{retry_after:?}");
+            assert!(e.to_string().contains("(UTC)"), "{e}");
+        }
+        other => panic!("twenty failures lock the address: {other:?}"),
+    }
+}
+
+/// Issue 10 item 3: a lockout is recorded in the audit log, and `vitrine admin
+/// unlock` lifts it (audited too); it says what is wrong with an address that
+/// is not one.
+#[tokio::test]
+async fn lockouts_are_audited_and_vitrine_admin_unlock_lifts_them() {
+    let test = TestApp::empty().await;
+    account(&test, "pat@example.org").await;
+    for _ in 0..5 {
+        let wrong = sign_in_from(&test.app, "198.51.100.8", "pat@example.org", "wrong", &[]).await;
+        assert_eq!(wrong.status, 401);
+    }
+    let locked = sign_in_from(&test.app, "198.51.100.8", "pat@example.org", PASSWORD, &[]).await;
+    assert_eq!(locked.status, 429);
+    let log = test.app.store.audit_log(None, 20).await.expect("audit log");
+    assert!(
+        log.iter().any(|r| r.action == "sign_in.lockout"
+            && r.subject.contains("pat@example.org")
+            && r.subject.contains("198.51.100.8")),
+        "{log:?}"
+    );
+
+    let run = |args: &[&str]| {
+        common::vitrine_command(&test.app.settings, args)
+            .output()
+            .expect("vitrine runs")
+    };
+    let bad = run(&["admin", "unlock", "--address", "not-an-address"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not an IP address"));
+    assert_eq!(
+        run(&["admin", "unlock"]).status.code(),
+        Some(2),
+        "names nothing"
+    );
+    let unlock = run(&["admin", "unlock", "--email", "Pat@example.org"]);
+    assert_eq!(
+        unlock.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&unlock.stderr)
+    );
+    assert!(String::from_utf8_lossy(&unlock.stdout).contains("Lifted 1"));
+    let after = sign_in_from(&test.app, "198.51.100.8", "pat@example.org", PASSWORD, &[]).await;
+    assert_eq!(after.status, 303);
+    let log = test.app.store.audit_log(None, 20).await.expect("audit log");
+    assert!(
+        log.iter()
+            .any(|r| r.action == "sign_in.unlock" && r.actor == "command line")
+    );
+}
