@@ -123,6 +123,40 @@ async fn concurrent_wrong_passwords_check_at_most_the_limit() {
     );
 }
 
+/// Issue 10 item 1, across instances: the claim is one atomic statement, so
+/// 60 concurrent claims on one row through two instances' connection pools
+/// are granted exactly the limit, on SQLite and PostgreSQL alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_claims_from_two_instances_grant_exactly_the_limit() {
+    let test = TestApp::empty().await;
+    let second = App::open(test.app.settings.clone())
+        .await
+        .expect("second instance");
+    let now = vitrine_store::now_ms();
+    let tasks: Vec<_> = (0..60)
+        .map(|i| {
+            let store = if i % 2 == 0 {
+                test.app.store.clone()
+            } else {
+                second.store.clone()
+            };
+            tokio::spawn(async move {
+                let key = vitrine_store::ThrottleKey {
+                    account: "pat@example.org",
+                    address: "203.0.113.9",
+                };
+                store.claim_sign_in(key, 5, 15 * 60 * 1000, now).await
+            })
+        })
+        .collect();
+    let mut granted = 0;
+    for task in tasks {
+        let claim = task.await.expect("task").expect("claim");
+        granted += usize::from(matches!(claim, vitrine_store::Claim::Granted { .. }));
+    }
+    assert_eq!(granted, 5);
+}
+
 /// Issue 10 item 3: twenty wrong passwords from one address (five of them
 /// for a member of staff) pause that address, but the right password from an
 /// address that has not failed still signs them in at once.

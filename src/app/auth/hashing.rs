@@ -1,22 +1,28 @@
-//! argon2id off the async runtime, a few at a time.
+//! argon2id off the async runtime, a few at a time, and a cap on sign-ins in
+//! progress.
 //!
 //! One hash takes tens of milliseconds of CPU and 19 MiB of memory. Run inside
 //! a handler it stalls the runtime thread, so a burst of sign-ins delayed
 //! every public page and `/healthz` by seconds and grew the process by
 //! hundreds of megabytes. Here each hash runs on Tokio's blocking pool while
-//! holding one of [`AT_ONCE`] permits; up to [`WAITING`] sign-ins wait for a
-//! permit and any beyond are told at once that sign-in is busy, so a flood
-//! costs a bounded amount of CPU and memory and never the runtime.
+//! holding one of [`AT_ONCE`] permits. And since each sign-in also uses a
+//! database connection, which public pages need too, at most
+//! [`SIGN_INS_AT_ONCE`] sign-ins are worked on at once; up to [`WAITING`] more
+//! wait their turn and any beyond are told at once that sign-in is busy. So a
+//! flood costs a bounded amount of CPU, memory and connections, and never
+//! the runtime.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Password hashes computed at once (each ~19 MiB while it runs).
 pub const AT_ONCE: usize = 2;
-/// Sign-ins that may wait for a hashing permit; more are refused as busy.
+/// Sign-ins worked on at once (throttle, account lookup, hash).
+pub const SIGN_INS_AT_ONCE: usize = 4;
+/// Sign-ins that may wait for their turn; more are refused as busy.
 pub const WAITING: usize = 64;
 
 /// Too many password checks are already waiting.
@@ -26,15 +32,34 @@ pub struct Busy;
 
 struct Pool {
     permits: Arc<Semaphore>,
+    sign_ins: Arc<Semaphore>,
     waiting: AtomicUsize,
     running: AtomicUsize,
 }
 
 static POOL: LazyLock<Pool> = LazyLock::new(|| Pool {
     permits: Arc::new(Semaphore::new(AT_ONCE)),
+    sign_ins: Arc::new(Semaphore::new(SIGN_INS_AT_ONCE)),
     waiting: AtomicUsize::new(0),
     running: AtomicUsize::new(0),
 });
+
+/// A sign-in's turn; the next waiting one goes when it is dropped.
+pub struct Turn(#[expect(dead_code, reason = "held for its Drop")] OwnedSemaphorePermit);
+
+/// Waits for a sign-in's turn behind at most [`WAITING`] others; [`Busy`]
+/// at once when more are waiting.
+pub async fn admit() -> Result<Turn, Busy> {
+    let (_waiting, ahead) = Counted::new(&POOL.waiting);
+    if ahead >= WAITING {
+        return Err(Busy);
+    }
+    Arc::clone(&POOL.sign_ins)
+        .acquire_owned()
+        .await
+        .map(Turn)
+        .map_err(|_| Busy)
+}
 
 /// Decrements a counter when dropped, so a request that is abandoned while it
 /// waits (the client went away) leaves the counts right.
@@ -58,22 +83,12 @@ pub fn running() -> usize {
     POOL.running.load(Ordering::SeqCst)
 }
 
-/// Runs `work` on the blocking pool once a permit is free. With `bounded`,
-/// refuses with [`Busy`] instead of waiting behind [`WAITING`] others.
-async fn run<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
-    bounded: bool,
-) -> Result<T, Busy> {
-    let permit = {
-        let (_waiting, ahead) = Counted::new(&POOL.waiting);
-        if bounded && ahead >= WAITING {
-            return Err(Busy);
-        }
-        Arc::clone(&POOL.permits)
-            .acquire_owned()
-            .await
-            .map_err(|_| Busy)?
-    };
+/// Runs `work` on the blocking pool once a hashing permit is free.
+async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+    let permit = Arc::clone(&POOL.permits)
+        .acquire_owned()
+        .await
+        .map_err(|_| Busy)?;
     // The permit moves into the blocking task, so it is held until the hash
     // is really done even if this request is abandoned meanwhile.
     tokio::task::spawn_blocking(move || {
@@ -117,27 +132,24 @@ fn decoy_hash() -> &'static str {
     &DECOY
 }
 
-/// Hashes a password with argon2id and a random salt (PHC string). Account
-/// changes wait their turn however many sign-ins are queued.
+/// Hashes a password with argon2id and a random salt (PHC string).
 pub async fn hash_password(password: &str) -> anyhow::Result<String> {
     let password = password.to_owned();
-    run(move || hash_now(&password), false).await?
+    run(move || hash_now(&password)).await?
 }
 
 /// Whether `password` matches `hash`; with no hash (no such account), checks
-/// a decoy so the answer takes as long. [`Busy`] when too many are waiting.
+/// a decoy so the answer takes as long. [`Busy`] only if the hash could not
+/// run (the runtime is shutting down).
 pub async fn verify_password(password: &str, hash: Option<String>) -> Result<bool, Busy> {
     let password = password.to_owned();
-    run(
-        move || match hash {
-            Some(hash) => verify_now(&password, &hash),
-            None => {
-                verify_now(&password, decoy_hash());
-                false
-            }
-        },
-        true,
-    )
+    run(move || match hash {
+        Some(hash) => verify_now(&password, &hash),
+        None => {
+            verify_now(&password, decoy_hash());
+            false
+        }
+    })
     .await
 }
 

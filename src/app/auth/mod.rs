@@ -16,7 +16,9 @@ use std::net::IpAddr;
 use std::time::Duration;
 use vitrine_store::{Session, StoreError, User};
 
-pub use hashing::{AT_ONCE as HASHING_AT_ONCE, WAITING as HASHING_WAITING, hash_password};
+pub use hashing::{
+    AT_ONCE as HASHING_AT_ONCE, SIGN_INS_AT_ONCE, WAITING as SIGN_INS_WAITING, hash_password,
+};
 pub use throttle::{
     PER_ACCOUNT_AT_ADDRESS, PER_ADDRESS, Rule, WINDOW as THROTTLE_WINDOW, address_key,
 };
@@ -118,6 +120,10 @@ pub async fn sign_in_at(
     now: i64,
 ) -> Result<(String, Session), SignInError> {
     let email = normalise_email(email);
+    let Ok(_turn) = hashing::admit().await else {
+        tracing::warn!("sign-in refused: too many sign-ins waiting");
+        return Err(SignInError::Busy);
+    };
     let attempt = throttle::Attempt::new(&email, address);
     let claims = attempt.claim(app, now).await?;
     let found = match app.store.find_user_by_email(&email).await {
@@ -130,7 +136,7 @@ pub async fn sign_in_at(
     let (user, hash) = found.map_or((None, None), |(user, hash)| (Some(user), Some(hash)));
     let Ok(right) = hashing::verify_password(password, hash).await else {
         attempt.give_back(app, true).await?;
-        tracing::warn!("sign-in refused: password checks are busy");
+        tracing::warn!("sign-in refused: the password check could not run");
         return Err(SignInError::Busy);
     };
     let Some(user) = user.filter(|_| right) else {
