@@ -2,8 +2,6 @@
 //! binary of its own, because it watches the process-wide count of running
 //! hashes and must not see other tests' sign-ins.
 
-#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
-
 mod common;
 
 use common::TestApp;
