@@ -36,6 +36,9 @@ pub struct RawSettings {
     /// The file holding the key that encrypts participants' real names and
     /// contacts (kept outside the database, PRV-01).
     pub identity_key_file: Option<PathBuf>,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` /
+    /// `Forwarded` headers name the client a sign-in is counted against.
+    pub trusted_proxies: Option<Vec<String>>,
     /// Image limits.
     #[serde(default)]
     pub images: RawImageLimits,
@@ -98,6 +101,7 @@ impl RawSettings {
             blobs: over.blobs.or(self.blobs),
             purge_webhook: over.purge_webhook.or(self.purge_webhook),
             identity_key_file: over.identity_key_file.or(self.identity_key_file),
+            trusted_proxies: over.trusted_proxies.or(self.trusted_proxies),
             s3: RawS3 {
                 endpoint: over.s3.endpoint.or(self.s3.endpoint),
                 region: over.s3.region.or(self.s3.region),
@@ -130,6 +134,8 @@ pub struct Settings {
     pub purge_webhook: Option<String>,
     /// Identity key file; `None` means `identity.key` in the data folder.
     pub identity_key_file: Option<PathBuf>,
+    /// Proxies trusted to name the client (empty: the TCP peer is the client).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// S3 connection settings.
     pub s3: vitrine_store::S3Options,
     /// Image limits.
@@ -148,6 +154,7 @@ impl std::fmt::Debug for Settings {
             .field("blobs", &self.blobs_url())
             .field("purge_webhook", &self.purge_webhook)
             .field("identity_key_file", &self.identity_key_path())
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("s3.endpoint", &self.s3.endpoint)
             .field("s3.region", &self.s3.region)
             .field("s3.access_key_id", &self.s3.access_key_id)
@@ -220,6 +227,7 @@ impl Settings {
                 "purge_webhook: \"{url}\" must be an http:// or https:// URL"
             ));
         }
+        let trusted_proxies = trusted_proxies(raw.trusted_proxies.as_deref(), &mut problems);
         let s3 = vitrine_store::S3Options {
             endpoint: raw.s3.endpoint,
             region: raw.s3.region,
@@ -234,6 +242,7 @@ impl Settings {
                 blobs: raw.blobs,
                 purge_webhook: raw.purge_webhook,
                 identity_key_file: raw.identity_key_file,
+                trusted_proxies,
                 s3,
                 limits,
                 server,
@@ -252,6 +261,7 @@ impl Settings {
             blobs: None,
             purge_webhook: None,
             identity_key_file: None,
+            trusted_proxies: Vec::new(),
             s3: vitrine_store::S3Options::default(),
             limits: Limits::default(),
             server: ServerSettings::default(),
@@ -281,6 +291,26 @@ impl Settings {
             format!("file://{}", dir.display())
         })
     }
+}
+
+/// Parses `trusted_proxies`: addresses (`127.0.0.1`, `::1`) or networks
+/// (`10.0.0.0/8`).
+fn trusted_proxies(values: Option<&[String]>, problems: &mut Vec<String>) -> Vec<ipnet::IpNet> {
+    let mut nets = Vec::new();
+    for text in values.unwrap_or_default() {
+        let text = text.trim();
+        match text.parse::<ipnet::IpNet>() {
+            Ok(net) => nets.push(net),
+            Err(_) => match text.parse::<std::net::IpAddr>() {
+                Ok(ip) => nets.push(ipnet::IpNet::from(ip)),
+                Err(_) => problems.push(format!(
+                    "trusted_proxies: \"{text}\" is not an IP address or network such as \
+                     127.0.0.1, ::1 or 10.0.0.0/8"
+                )),
+            },
+        }
+    }
+    nets
 }
 
 fn positive(value: Option<f64>, name: &str, problems: &mut Vec<String>) -> Option<f64> {
@@ -377,6 +407,24 @@ mod tests {
             !printed.contains("pw1") && !printed.contains("pw2"),
             "{printed}"
         );
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks_and_nothing_else() {
+        let file = RawSettings::parse("trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\", \"::1\"]")
+            .unwrap();
+        let s = Settings::resolve(file, RawSettings::default()).unwrap();
+        let shown: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        let none = Settings::resolve(RawSettings::default(), RawSettings::default()).unwrap();
+        assert!(none.trusted_proxies.is_empty());
+        let flags = RawSettings {
+            trusted_proxies: Some(vec!["nginx".into(), "10.0.0.0/33".into()]),
+            ..Default::default()
+        };
+        let problems = Settings::resolve(RawSettings::default(), flags).unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems.iter().all(|p| p.starts_with("trusted_proxies:")));
     }
 
     #[test]

@@ -18,13 +18,32 @@ use vitrine::app::App;
 
 const PASSWORD: &str = "correct horse battery staple";
 
-/// Submits the sign-in form as a browser on `host` would.
+/// Opens the sign-in page and submits its form as a browser on `host` would
+/// (with the page's pre-session cookie and token).
 async fn sign_in(app: &App, host: &str, email: &str, password: &str) -> TestResponse {
-    let body =
-        serde_urlencoded::to_string([("email", email), ("password", password), ("next", "/admin")])
-            .expect("form");
+    let page = send(
+        app,
+        Request::get("/admin/login")
+            .header("host", host)
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    let token = tags(&page.text(), "input")
+        .iter()
+        .find(|t| t.contains("name=\"login\""))
+        .and_then(|t| common::attr(t, "value"))
+        .expect("the form carries a pre-session token");
+    let body = serde_urlencoded::to_string([
+        ("login", token.as_str()),
+        ("email", email),
+        ("password", password),
+        ("next", "/admin"),
+    ])
+    .expect("form");
     let request = Request::post("/admin/login")
         .header("host", host)
+        .header("cookie", cookie_pair(&page))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::from(body))
         .expect("request");
@@ -128,8 +147,8 @@ async fn the_sign_in_page_works_with_password_managers() {
 }
 
 /// A wrong password says so without saying which half was wrong; the sixth
-/// attempt after five failures is refused even with the right password, and
-/// the page says when to try again.
+/// attempt after five failures from the same address is refused there even
+/// with the right password, and the page says when to try again.
 #[tokio::test]
 async fn five_failures_lock_the_account_for_a_while() {
     let test = TestApp::empty().await;
@@ -167,6 +186,60 @@ async fn five_failures_lock_the_account_for_a_while() {
     account(&test, "sam@example.org").await;
     let other = sign_in(&test.app, "gallery.test", "sam@example.org", PASSWORD).await;
     assert_eq!(other.status, 303);
+}
+
+/// POSTs the sign-in form with the right password as another page could:
+/// with `origin`, `cookie` and form token `login` (each may be empty).
+async fn post_login(app: &App, origin: &str, cookie: &str, login: &str) -> TestResponse {
+    let body = serde_urlencoded::to_string([
+        ("login", login),
+        ("email", "pat@example.org"),
+        ("password", PASSWORD),
+    ])
+    .expect("form");
+    let mut request = Request::post("/admin/login")
+        .header("host", "gallery.test")
+        .header("content-type", "application/x-www-form-urlencoded");
+    for (name, value) in [("origin", origin), ("cookie", cookie)] {
+        if !value.is_empty() {
+            request = request.header(name, value);
+        }
+    }
+    send(app, request.body(Body::from(body)).expect("request")).await
+}
+
+/// Issue 10 item 6 (login CSRF): a page elsewhere that posts the sign-in form
+/// (to sign the browser in to an account of the attacker's) signs nobody in:
+/// its Origin names another site, or, with `Origin: null`, it lacks the
+/// pre-session cookie and token that only this workspace's page hands out.
+#[tokio::test]
+async fn a_sign_in_form_from_another_site_signs_nobody_in() {
+    let test = TestApp::empty().await;
+    account(&test, "pat@example.org").await;
+    let token = "ab".repeat(32);
+    let cookie = format!("vitrine_login={token}");
+    let other = "cd".repeat(32);
+    for (origin, cookie, login, why) in [
+        ("https://evil.example", "", "", "another site"),
+        (
+            "https://evil.example",
+            &*cookie,
+            &*token,
+            "another site, even with a token",
+        ),
+        ("null", "", "", "no pre-session cookie"),
+        ("", "", &*token, "a token but no cookie"),
+        ("", &*cookie, &*other, "a token that is not the cookie's"),
+    ] {
+        let response = post_login(&test.app, origin, cookie, login).await;
+        assert_eq!(response.status, 403, "{why}");
+        assert!(
+            !response.header("set-cookie").contains("vitrine_session="),
+            "{why}: signed in"
+        );
+    }
+    let same_site = sign_in(&test.app, "gallery.test", "pat@example.org", PASSWORD).await;
+    assert_eq!(same_site.status, 303, "the workspace's own form works");
 }
 
 /// Sessions live in the database: a second instance (or a restart) on the same

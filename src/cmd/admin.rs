@@ -1,4 +1,4 @@
-//! `vitrine admin` (accounts and teams) and `vitrine audit verify`.
+//! `vitrine admin` (accounts, teams, sign-in lockouts) and `vitrine audit verify`.
 //!
 //! There is no default password and no sign-up page: the first administrator is
 //! made here, on the server. Passwords are read from standard input (one line),
@@ -22,6 +22,22 @@ pub enum AdminCommand {
     ResetPassword(EmailArgs),
     /// Give an account a role in a study (owner, curator, reviewer, facilitator).
     Grant(GrantArgs),
+    /// Lift sign-in pauses and lockouts: an account's (at every address), an
+    /// address's (and of every account tried from it), or both; audited.
+    Unlock(UnlockArgs),
+}
+
+/// What to unlock.
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["email", "address"])))]
+pub struct UnlockArgs {
+    /// Sign-in e-mail address whose failures to forget, from every address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Client IP address whose failures to forget (an IPv6 address stands
+    /// for its /64 network).
+    #[arg(long)]
+    pub address: Option<String>,
 }
 
 /// An account to create.
@@ -116,6 +132,19 @@ pub async fn run(app: &App, command: AdminCommand) -> anyhow::Result<Outcome> {
         AdminCommand::Grant(args) => report(
             crate::app::team::grant(app, &args.email, &args.study, &args.role, "command line")
                 .await,
+        ),
+        AdminCommand::Unlock(args) => report(
+            auth::unlock(
+                app,
+                args.email.as_deref(),
+                args.address.as_deref(),
+                "command line",
+            )
+            .await
+            .map(|lifted| match lifted {
+                0 => "Nothing was paused or locked; nothing to lift.".to_owned(),
+                n => format!("Lifted {n} sign-in pause(s) or lockout(s)."),
+            }),
         ),
     }
 }

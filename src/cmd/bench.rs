@@ -32,6 +32,8 @@ enum BenchCommand {
     Publish(super::bench_publish::PublishBenchArgs),
     /// Send requests at a fixed rate to URLs and print latency percentiles.
     Serve(super::bench_serve::ServeBenchArgs),
+    /// Time a public page while N sign-ins arrive at once (bench/sign_in_flood.sh).
+    SignInFlood(super::bench_signin::SignInFloodArgs),
 }
 
 #[derive(Args, Debug)]
@@ -89,6 +91,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
         BenchCommand::Ingest(args) => ingest(&args),
         BenchCommand::Publish(args) => super::bench_publish::run(args).await,
         BenchCommand::Serve(args) => super::bench_serve::run(args).await,
+        BenchCommand::SignInFlood(args) => super::bench_signin::run(args).await,
     }
 }
 

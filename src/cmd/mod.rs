@@ -7,6 +7,7 @@ mod admin;
 mod bench;
 mod bench_publish;
 mod bench_serve;
+mod bench_signin;
 mod check;
 mod import;
 mod jobs;
@@ -61,8 +62,20 @@ struct GlobalArgs {
         value_name = "FILE"
     )]
     identity_key_file: Option<PathBuf>,
+    /// Reverse proxies whose X-Forwarded-For / Forwarded headers name the
+    /// client that sign-in attempts are counted against: addresses or
+    /// networks, comma-separated (e.g. 127.0.0.1,::1) [default: none; the
+    /// TCP peer is the client].
+    #[arg(
+        long,
+        global = true,
+        env = "VITRINE_TRUSTED_PROXIES",
+        value_name = "ADDRESSES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Option<Vec<String>>,
     /// A TOML settings file (keys: data, listen, database, blobs, purge_webhook,
-    /// identity_key_file, [images]
+    /// identity_key_file, trusted_proxies, [images]
     /// max_file_mb, max_megapixels, max_side, max_frames, [s3] endpoint,
     /// region, access_key_id, secret_access_key, [server] header_timeout_secs,
     /// body_timeout_secs, max_connections_per_address, connection_cap_exempt,
@@ -210,6 +223,7 @@ fn settings(
         blobs: global.blobs.clone(),
         purge_webhook: global.purge_webhook.clone(),
         identity_key_file: global.identity_key_file.clone(),
+        trusted_proxies: global.trusted_proxies.clone(),
         s3: crate::settings::RawS3::default(),
         images: RawImageLimits {
             max_file_mb: global.max_file_mb,

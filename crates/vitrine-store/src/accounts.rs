@@ -1,5 +1,5 @@
-//! Staff accounts, study memberships, server-side sessions and sign-in
-//! throttling. Everything here lives in the database so any instance can serve
+//! Staff accounts, study memberships and server-side sessions (sign-in
+//! throttling is in `throttle`). Everything here lives in the database so any instance can serve
 //! any request and a restart keeps everyone signed in (sessions can be revoked
 //! by deleting their rows).
 //!
@@ -110,8 +110,8 @@ impl Store {
                 .bind(id)
                 .execute(&mut **tx)
                 .await?;
-            sqlx::query("DELETE FROM login_failures WHERE subject = $1")
-                .bind(format!("account:{email}"))
+            sqlx::query("DELETE FROM sign_in_throttle WHERE account = $1")
+                .bind(email)
                 .execute(&mut **tx)
                 .await?;
             audited.record(event).await?;
@@ -281,42 +281,6 @@ impl Store {
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Records a failed sign-in against each of `subjects` ("account:…",
-    /// "address:…").
-    pub async fn record_login_failure(&self, subjects: &[String]) -> Result<()> {
-        let now = crate::now_ms();
-        for subject in subjects {
-            sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
-                .bind(subject)
-                .bind(now)
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// Failed sign-ins for `subject` since `since_ms`, and the time of the
-    /// oldest of them (so a lockout message can say when it ends).
-    pub async fn login_failures(&self, subject: &str, since_ms: i64) -> Result<(i64, Option<i64>)> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, MIN(at) AS first FROM login_failures WHERE subject = $1 AND at >= $2",
-        )
-        .bind(subject)
-        .bind(since_ms)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok((row.try_get("n")?, row.try_get("first")?))
-    }
-
-    /// Forgets failed sign-ins for `subject` (after a successful one).
-    pub async fn clear_login_failures(&self, subject: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE subject = $1")
-            .bind(subject)
             .execute(&self.pool)
             .await?;
         Ok(())

@@ -21,6 +21,7 @@ mod schema;
 mod signoff;
 #[doc(hidden)]
 pub mod testing;
+mod throttle;
 mod webp;
 mod withdraw;
 mod workspace;
@@ -40,6 +41,7 @@ pub use register::{ConsentRecord, NewConsent, ParticipantSummary};
 pub use releases::ReleaseSummary;
 pub use schema::LogicalSchema;
 pub use signoff::ReviewTimes;
+pub use throttle::{Claim, ThrottleKey};
 pub use withdraw::{PurgePaths, Withdrawal, WithdrawalPlan, WithdrawnRelease};
 
 /// Errors from the store. Messages are for operators; input problems are caught

@@ -95,7 +95,7 @@ pub fn cookie_token(headers: &axum::http::HeaderMap) -> Option<String> {
 }
 
 /// Whether two secrets are equal, in time independent of where they differ.
-fn same_secret(a: &str, b: &str) -> bool {
+pub(super) fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -107,7 +107,7 @@ fn same_secret(a: &str, b: &str) -> bool {
 /// `Origin: null` is not refused here: browsers send it for every form on a
 /// page whose Referrer-Policy is `no-referrer` (as all of ours are), so the
 /// form token alone decides those.
-fn cross_site(request: &Request) -> bool {
+pub(super) fn cross_site(request: &Request) -> bool {
     let headers = request.headers();
     let (Some(origin), Some(host)) = (
         headers.get(ORIGIN).and_then(|v| v.to_str().ok()),

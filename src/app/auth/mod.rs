@@ -1,27 +1,30 @@
 //! Staff sign-in: argon2id password hashes, server-side sessions and sign-in
-//! throttling per account and per address.
+//! throttling per account at an address and per address.
 //!
 //! A session is a random 256-bit token in an HttpOnly cookie; the database keeps
 //! only its SHA-256, with the session's anti-forgery (CSRF) token and expiry.
-//! Failed sign-ins are counted in the database too, so the limit holds across
-//! instances and restarts.
+//! Failed sign-ins are counted in the database too, so the limits hold across
+//! instances and restarts (`throttle`); passwords are hashed off the async
+//! runtime, a few at a time (`hashing`).
+
+mod hashing;
+mod throttle;
 
 use crate::app::App;
 use anyhow::Context;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use std::net::IpAddr;
 use std::time::Duration;
 use vitrine_store::{Session, StoreError, User};
 
+pub use hashing::{
+    AT_ONCE as HASHING_AT_ONCE, SIGN_INS_AT_ONCE, WAITING as SIGN_INS_WAITING, hash_password,
+};
+pub use throttle::{
+    PER_ACCOUNT_AT_ADDRESS, PER_ADDRESS, Rule, WINDOW as THROTTLE_WINDOW, address_key,
+};
+
 /// How long a session lasts.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
-/// The window in which failed sign-ins are counted.
-pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Failed sign-ins to one account, within the window, before it is locked.
-pub const MAX_ACCOUNT_FAILURES: i64 = 5;
-/// Failed sign-ins from one address, within the window, before it is refused.
-pub const MAX_ADDRESS_FAILURES: i64 = 20;
 /// The shortest password accepted. Length is what counts (NIST SP 800-63B);
 /// there are no composition rules, and paste and password managers work.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -32,55 +35,30 @@ pub enum SignInError {
     /// Wrong e-mail or password (deliberately not saying which).
     #[error("the e-mail address or password is not right")]
     Invalid,
-    /// Too many failures recently.
+    /// Too many failures recently, from this address or to this account from it.
     #[error(
-        "too many failed sign-ins for this {what}; try again after {until} (UTC), or ask an \
-         administrator to reset the password with `vitrine admin reset-password`"
+        "too many failed sign-ins {why}; try again {when}, or ask an administrator to lift \
+         the pause with `vitrine admin unlock`"
     )]
     LockedOut {
-        /// "account" or "address".
-        what: &'static str,
-        /// When the lock ends, "HH:MM".
-        until: String,
+        /// "from your address", or "to this account from your address".
+        why: &'static str,
+        /// "in 8 seconds", or "after 14:05 (UTC)".
+        when: String,
+        /// How long until trying again can work.
+        retry_after: Duration,
     },
+    /// Too many sign-ins are being checked at once; nothing was counted.
+    #[error("too many sign-ins are being checked right now; try again in a few seconds")]
+    Busy,
     /// The store failed.
     #[error(transparent)]
     Failed(#[from] anyhow::Error),
 }
 
-fn argon2() -> Argon2<'static> {
-    // OWASP's argon2id minimum: 19 MiB, 2 iterations, 1 lane.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
-/// Hashes a password with argon2id and a random salt (PHC string).
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let mut salt = [0_u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    Ok(argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?
-        .to_string())
-}
-
-/// Whether `password` matches the stored `hash`.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
-/// A hash of no real password, checked when the account does not exist so a
-/// wrong e-mail takes as long to refuse as a wrong password.
-fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        hash_password("decoy password that nobody has").unwrap_or_default()
-    });
-    &DECOY
+/// How many password hashes are running now (at most [`HASHING_AT_ONCE`]).
+pub fn password_hashes_running() -> usize {
+    hashing::running()
 }
 
 /// Checks a new password, saying what to change.
@@ -115,82 +93,60 @@ pub fn token_hash(token: &str) -> String {
     vitrine_media::sha256_hex(token.as_bytes())
 }
 
-fn ms(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
-
 fn clock(ms_since_epoch: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ms_since_epoch / 1000)
         .map(|t| format!("{:02}:{:02}", t.hour(), t.minute()))
         .unwrap_or_else(|_| "a few minutes".into())
 }
 
-/// Signs in: checks the throttle, then the password; on success returns the
-/// new session's cookie token and the session.
+/// Signs in from `address` (`None` when the server cannot tell): claims an
+/// attempt against the throttle, then checks the password; on success returns
+/// the new session's cookie token and the session.
 pub async fn sign_in(
     app: &App,
     email: &str,
     password: &str,
     address: Option<IpAddr>,
 ) -> Result<(String, Session), SignInError> {
+    sign_in_at(app, email, password, address, vitrine_store::now_ms()).await
+}
+
+/// [`sign_in`] at a given time (Unix ms), so tests can let time pass.
+pub async fn sign_in_at(
+    app: &App,
+    email: &str,
+    password: &str,
+    address: Option<IpAddr>,
+    now: i64,
+) -> Result<(String, Session), SignInError> {
     let email = normalise_email(email);
-    let now = vitrine_store::now_ms();
-    let since = now - ms(THROTTLE_WINDOW);
-    let account = format!("account:{email}");
-    let mut subjects = vec![account.clone()];
-    let checks: Vec<(String, &'static str, i64)> = {
-        let mut checks = vec![(account.clone(), "account", MAX_ACCOUNT_FAILURES)];
-        if let Some(ip) = address {
-            let subject = format!("address:{ip}");
-            subjects.push(subject.clone());
-            checks.push((subject, "address", MAX_ADDRESS_FAILURES));
-        }
-        checks
+    let Ok(_turn) = hashing::admit().await else {
+        tracing::warn!("sign-in refused: too many sign-ins waiting");
+        return Err(SignInError::Busy);
     };
-    for (subject, what, max) in &checks {
-        let (count, first) = app
-            .store
-            .login_failures(subject, since)
-            .await
-            .context("cannot read sign-in attempts")?;
-        if count >= *max {
-            let until = first.unwrap_or(now) + ms(THROTTLE_WINDOW);
-            return Err(SignInError::LockedOut {
-                what,
-                until: clock(until),
-            });
-        }
-    }
-    let found = app
-        .store
-        .find_user_by_email(&email)
-        .await
-        .context("cannot read accounts")?;
-    let user = match found {
-        Some((user, hash)) if verify_password(password, &hash) => user,
-        Some(_) => {
-            app.store
-                .record_login_failure(&subjects)
-                .await
-                .context("cannot record a failed sign-in")?;
-            return Err(SignInError::Invalid);
-        }
-        None => {
-            verify_password(password, decoy_hash());
-            app.store
-                .record_login_failure(&subjects)
-                .await
-                .context("cannot record a failed sign-in")?;
-            return Err(SignInError::Invalid);
+    let attempt = throttle::Attempt::new(&email, address);
+    let claims = attempt.claim(app, now).await?;
+    let found = match app.store.find_user_by_email(&email).await {
+        Ok(found) => found,
+        Err(e) => {
+            attempt.give_back(app, true).await?;
+            return Err(anyhow::Error::new(e).context("cannot read accounts").into());
         }
     };
-    app.store
-        .clear_login_failures(&account)
-        .await
-        .context("cannot clear sign-in attempts")?;
+    let (user, hash) = found.map_or((None, None), |(user, hash)| (Some(user), Some(hash)));
+    let Ok(right) = hashing::verify_password(password, hash).await else {
+        attempt.give_back(app, true).await?;
+        tracing::warn!("sign-in refused: the password check could not run");
+        return Err(SignInError::Busy);
+    };
+    let Some(user) = user.filter(|_| right) else {
+        attempt.failed(app, claims, now).await?;
+        return Err(SignInError::Invalid);
+    };
+    attempt.succeeded(app, now).await?;
     let token = random_token()?;
     let csrf = random_token()?;
-    let expires_at = now + ms(SESSION_LIFETIME);
+    let expires_at = now + throttle::ms(SESSION_LIFETIME);
     app.store
         .create_session(&token_hash(&token), user.id, &csrf, expires_at)
         .await
@@ -255,7 +211,7 @@ pub async fn create_account(
         return Err(AccountError::BadEmail(email));
     }
     check_new_password(password).map_err(AccountError::WeakPassword)?;
-    let hash = hash_password(password)?;
+    let hash = hash_password(password).await?;
     let name = if name.trim().is_empty() {
         email.clone()
     } else {
@@ -295,7 +251,7 @@ pub async fn reset_password(
 ) -> Result<(), AccountError> {
     let email = normalise_email(email);
     check_new_password(password).map_err(AccountError::WeakPassword)?;
-    let hash = hash_password(password)?;
+    let hash = hash_password(password).await?;
     let event = vitrine_store::AuditEvent {
         actor: actor.to_owned(),
         action: "account.reset_password".into(),
@@ -311,4 +267,46 @@ pub async fn reset_password(
         return Err(AccountError::Unknown(email));
     }
     Ok(())
+}
+
+/// Lifts sign-in pauses and lockouts: those of the account `email` at every
+/// address, and everything counted at `address` (the address's own and its
+/// accounts'); audited. Returns how many were lifted.
+pub async fn unlock(
+    app: &App,
+    email: Option<&str>,
+    address: Option<&str>,
+    actor: &str,
+) -> Result<u64, AccountError> {
+    let email = email.map(normalise_email);
+    let address = match address.map(str::trim) {
+        Some(text) => Some(address_key(Some(text.parse::<IpAddr>().map_err(|_| {
+            AccountError::Invalid(format!(
+                "\"{text}\" is not an IP address; give one such as 203.0.113.7 or 2001:db8::7"
+            ))
+        })?))),
+        None => None,
+    };
+    if email.is_none() && address.is_none() {
+        return Err(AccountError::Invalid(
+            "name an account (--email) or a client address (--address) to unlock".into(),
+        ));
+    }
+    let subject = match (&email, &address) {
+        (Some(e), Some(a)) => format!("sign-in to {e} and from {a}"),
+        (Some(e), None) => format!("sign-in to {e}"),
+        (None, Some(a)) => format!("sign-in from {a}"),
+        (None, None) => String::new(),
+    };
+    let event = vitrine_store::AuditEvent {
+        actor: actor.to_owned(),
+        action: "sign_in.unlock".into(),
+        subject,
+        ..Default::default()
+    };
+    Ok(app
+        .store
+        .lift_sign_in_limits(email.as_deref(), address.as_deref(), &event)
+        .await
+        .context("cannot lift sign-in limits")?)
 }

@@ -1,0 +1,181 @@
+//! argon2id off the async runtime, a few at a time, and a cap on sign-ins in
+//! progress.
+//!
+//! One hash takes tens of milliseconds of CPU and 19 MiB of memory. Run inside
+//! a handler it stalls the runtime thread, so a burst of sign-ins delayed
+//! every public page and `/healthz` by seconds and grew the process by
+//! hundreds of megabytes. Here each hash runs on Tokio's blocking pool while
+//! holding one of [`AT_ONCE`] permits. And since each sign-in also uses a
+//! database connection, which public pages need too, at most
+//! [`SIGN_INS_AT_ONCE`] sign-ins are worked on at once; up to [`WAITING`] more
+//! wait their turn and any beyond are told at once that sign-in is busy. So a
+//! flood costs a bounded amount of CPU, memory and connections, and never
+//! the runtime.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Password hashes computed at once (each ~19 MiB while it runs).
+pub const AT_ONCE: usize = 2;
+/// Sign-ins worked on at once (throttle, account lookup, hash).
+pub const SIGN_INS_AT_ONCE: usize = 4;
+/// Sign-ins that may wait for their turn; more are refused as busy.
+pub const WAITING: usize = 64;
+
+/// Too many password checks are already waiting.
+#[derive(Debug, thiserror::Error)]
+#[error("too many sign-ins are being checked at the moment")]
+pub struct Busy;
+
+struct Pool {
+    permits: Arc<Semaphore>,
+    sign_ins: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    running: AtomicUsize,
+}
+
+static POOL: LazyLock<Pool> = LazyLock::new(|| Pool {
+    permits: Arc::new(Semaphore::new(AT_ONCE)),
+    sign_ins: Arc::new(Semaphore::new(SIGN_INS_AT_ONCE)),
+    waiting: AtomicUsize::new(0),
+    running: AtomicUsize::new(0),
+});
+
+/// A sign-in's turn; the next waiting one goes when it is dropped.
+pub struct Turn(#[expect(dead_code, reason = "held for its Drop")] OwnedSemaphorePermit);
+
+/// Waits for a sign-in's turn behind at most [`WAITING`] others; [`Busy`]
+/// at once when more are waiting.
+pub async fn admit() -> Result<Turn, Busy> {
+    let (_waiting, ahead) = Counted::new(&POOL.waiting);
+    if ahead >= WAITING {
+        return Err(Busy);
+    }
+    Arc::clone(&POOL.sign_ins)
+        .acquire_owned()
+        .await
+        .map(Turn)
+        .map_err(|_| Busy)
+}
+
+/// Decrements a counter when dropped, so a request that is abandoned while it
+/// waits (the client went away) leaves the counts right.
+struct Counted(&'static AtomicUsize);
+
+impl Counted {
+    fn new(counter: &'static AtomicUsize) -> (Self, usize) {
+        let before = counter.fetch_add(1, Ordering::SeqCst);
+        (Self(counter), before)
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// How many password hashes are running now (never more than [`AT_ONCE`]).
+pub fn running() -> usize {
+    POOL.running.load(Ordering::SeqCst)
+}
+
+/// Runs `work` on the blocking pool once a hashing permit is free.
+async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+    let permit = Arc::clone(&POOL.permits)
+        .acquire_owned()
+        .await
+        .map_err(|_| Busy)?;
+    // The permit moves into the blocking task, so it is held until the hash
+    // is really done even if this request is abandoned meanwhile.
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let _running = Counted::new(&POOL.running).0;
+        work()
+    })
+    .await
+    .map_err(|_| Busy)
+}
+
+fn argon2() -> Argon2<'static> {
+    // OWASP's argon2id minimum: 19 MiB, 2 iterations, 1 lane.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+fn hash_now(password: &str) -> anyhow::Result<String> {
+    let mut salt = [0_u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    Ok(argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?
+        .to_string())
+}
+
+fn verify_now(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// A hash of no real password, checked when the account does not exist so a
+/// wrong e-mail takes as long to refuse as a wrong password.
+fn decoy_hash() -> &'static str {
+    static DECOY: LazyLock<String> =
+        LazyLock::new(|| hash_now("decoy password that nobody has").unwrap_or_default());
+    &DECOY
+}
+
+/// Hashes a password with argon2id and a random salt (PHC string).
+pub async fn hash_password(password: &str) -> anyhow::Result<String> {
+    let password = password.to_owned();
+    run(move || hash_now(&password)).await?
+}
+
+/// Whether `password` matches `hash`; with no hash (no such account), checks
+/// a decoy so the answer takes as long. [`Busy`] only if the hash could not
+/// run (the runtime is shutting down).
+pub async fn verify_password(password: &str, hash: Option<String>) -> Result<bool, Busy> {
+    let password = password.to_owned();
+    run(move || match hash {
+        Some(hash) => verify_now(&password, &hash),
+        None => {
+            verify_now(&password, decoy_hash());
+            false
+        }
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_only() {
+        let hash = hash_password("a long enough passphrase").await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(
+            verify_password("a long enough passphrase", Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("another passphrase", Some(hash))
+                .await
+                .unwrap()
+        );
+        assert!(!verify_password("anything", None).await.unwrap());
+        assert!(
+            !verify_password("x", Some("not a hash".into()))
+                .await
+                .unwrap()
+        );
+    }
+}
