@@ -166,6 +166,20 @@ fn session_cookie(token: &str, headers: &HeaderMap, max_age: u64) -> Option<Head
     cookie(COOKIE_NAME, token, "/admin", "Lax", headers, max_age)
 }
 
+/// The redirect after signing in: the session cookie set, the pre-session
+/// cookie cleared.
+fn signed_in(token: &str, next: &str, headers: &HeaderMap) -> Response {
+    let mut response = Redirect::to(next).into_response();
+    let cookies = [
+        session_cookie(token, headers, SESSION_LIFETIME.as_secs()),
+        cookie(LOGIN_COOKIE, "", "/admin/login", "Strict", headers, 0),
+    ];
+    for cookie in cookies.into_iter().flatten() {
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
+}
+
 /// `POST /admin/login`.
 pub async fn sign_in(State(app): State<App>, request: Request) -> Result<Response, AdminError> {
     if cross_site(&request) {
@@ -217,17 +231,7 @@ pub async fn sign_in(State(app): State<App>, request: Request) -> Result<Respons
         );
     }
     let problem = match auth::sign_in(&app, &email, &password, address).await {
-        Ok((token, _)) => {
-            let mut response = Redirect::to(&next).into_response();
-            let cookies = [
-                session_cookie(&token, &headers, SESSION_LIFETIME.as_secs()),
-                cookie(LOGIN_COOKIE, "", "/admin/login", "Strict", &headers, 0),
-            ];
-            for cookie in cookies.into_iter().flatten() {
-                response.headers_mut().append(SET_COOKIE, cookie);
-            }
-            return Ok(response);
-        }
+        Ok((token, _)) => return Ok(signed_in(&token, &next, &headers)),
         Err(SignInError::Failed(e)) => return Err(e.into()),
         Err(e @ SignInError::Invalid) => {
             return page(
@@ -237,6 +241,7 @@ pub async fn sign_in(State(app): State<App>, request: Request) -> Result<Respons
         }
         Err(e) => e,
     };
+    // Paused (429) or busy (503), saying when to try again.
     let (status, retry_after) = match &problem {
         SignInError::LockedOut { retry_after, .. } => (StatusCode::TOO_MANY_REQUESTS, *retry_after),
         _ => (StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(5)),
