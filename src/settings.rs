@@ -14,6 +14,12 @@ use vitrine_media::Limits;
 pub const DEFAULT_DATA: &str = "./vitrine-data";
 /// The default listen address: local only, so a demo is never exposed by accident.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// The default memory budget for image work, in MiB: with the server's own
+/// few tens of MB and the uploads being received, a default server stays
+/// under 1 GB.
+pub const DEFAULT_IMAGE_MEMORY_MB: u32 = 512;
+/// The smallest memory budget accepted, in MiB.
+pub const MIN_IMAGE_MEMORY_MB: u32 = 64;
 
 /// Settings as given by one layer; `None` means "not set here".
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -68,6 +74,8 @@ pub struct RawImageLimits {
     pub max_side: Option<u32>,
     /// Most frames accepted in an animated image.
     pub max_frames: Option<u32>,
+    /// Memory budget for all image work at once, in MiB.
+    pub memory_mb: Option<u32>,
 }
 
 impl RawSettings {
@@ -103,6 +111,7 @@ impl RawSettings {
                 max_megapixels: over.images.max_megapixels.or(self.images.max_megapixels),
                 max_side: over.images.max_side.or(self.images.max_side),
                 max_frames: over.images.max_frames.or(self.images.max_frames),
+                memory_mb: over.images.memory_mb.or(self.images.memory_mb),
             },
         }
     }
@@ -127,6 +136,8 @@ pub struct Settings {
     pub s3: vitrine_store::S3Options,
     /// Image limits.
     pub limits: Limits,
+    /// Memory budget for all image work at once, in MiB (`images.memory_mb`).
+    pub image_memory_mb: u32,
 }
 
 /// Settings are logged at start-up; the secret key and database password never are.
@@ -147,6 +158,7 @@ impl std::fmt::Debug for Settings {
                 &self.s3.secret_access_key.as_ref().map(|_| "***"),
             )
             .field("limits", &self.limits)
+            .field("image_memory_mb", &self.image_memory_mb)
             .finish()
     }
 }
@@ -178,6 +190,15 @@ impl Settings {
                 .unwrap_or(defaults.max_side),
             max_frames: nonzero(raw.images.max_frames, "images.max_frames", &mut problems)
                 .unwrap_or(defaults.max_frames),
+        };
+        let image_memory_mb = match raw.images.memory_mb {
+            Some(mb) if mb < MIN_IMAGE_MEMORY_MB => {
+                problems.push(format!(
+                    "images.memory_mb: must be at least {MIN_IMAGE_MEMORY_MB} (MiB), got {mb}"
+                ));
+                DEFAULT_IMAGE_MEMORY_MB
+            }
+            other => other.unwrap_or(DEFAULT_IMAGE_MEMORY_MB),
         };
         let data = raw.data.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA));
         if data.as_os_str().is_empty() {
@@ -225,6 +246,7 @@ impl Settings {
                 identity_key_file: raw.identity_key_file,
                 s3,
                 limits,
+                image_memory_mb,
             })
         } else {
             Err(problems)
@@ -242,6 +264,7 @@ impl Settings {
             identity_key_file: None,
             s3: vitrine_store::S3Options::default(),
             limits: Limits::default(),
+            image_memory_mb: DEFAULT_IMAGE_MEMORY_MB,
         }
     }
 
@@ -363,6 +386,26 @@ mod tests {
         assert!(
             !printed.contains("pw1") && !printed.contains("pw2"),
             "{printed}"
+        );
+    }
+
+    #[test]
+    fn the_image_memory_budget_defaults_under_a_gigabyte_and_refuses_too_little() {
+        let s = Settings::resolve(RawSettings::default(), RawSettings::default()).unwrap();
+        assert_eq!(s.image_memory_mb, DEFAULT_IMAGE_MEMORY_MB);
+        assert!(u64::from(s.image_memory_mb) * 1024 * 1024 < 1_000_000_000);
+        let file = RawSettings::parse("[images]\nmemory_mb = 2048").unwrap();
+        assert_eq!(
+            Settings::resolve(file, RawSettings::default())
+                .unwrap()
+                .image_memory_mb,
+            2048
+        );
+        let file = RawSettings::parse("[images]\nmemory_mb = 8").unwrap();
+        let problems = Settings::resolve(file, RawSettings::default()).unwrap_err();
+        assert_eq!(
+            problems,
+            ["images.memory_mb: must be at least 64 (MiB), got 8"]
         );
     }
 

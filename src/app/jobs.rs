@@ -174,13 +174,7 @@ pub async fn encode_pending_webp(app: &App, max: i64) -> anyhow::Result<usize> {
             // Gone (withdrawn meanwhile): nothing to make.
             None => Vec::new(),
             Some(bytes) => {
-                match crate::app::ingest::encode_webp(
-                    &app.blobs,
-                    app.settings.limits,
-                    bytes.to_vec(),
-                )
-                .await
-                {
+                match crate::app::ingest::encode_webp(app, bytes.to_vec()).await {
                     Ok(d) => d,
                     Err(crate::app::ingest::IngestError::Media(e)) => {
                         tracing::warn!(image = %image, error = %e, "no WebP versions for this image; it is served as JPEG");

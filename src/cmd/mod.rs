@@ -63,7 +63,7 @@ struct GlobalArgs {
     identity_key_file: Option<PathBuf>,
     /// A TOML settings file (keys: data, listen, database, blobs, purge_webhook,
     /// identity_key_file, [images]
-    /// max_file_mb, max_megapixels, max_side, max_frames, [s3] endpoint,
+    /// max_file_mb, max_megapixels, max_side, max_frames, memory_mb, [s3] endpoint,
     /// region, access_key_id, secret_access_key).
     #[arg(long, global = true, env = "VITRINE_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
@@ -73,6 +73,11 @@ struct GlobalArgs {
     /// Largest accepted image, in megapixels [default: 100].
     #[arg(long, global = true, env = "VITRINE_MAX_MEGAPIXELS", value_name = "MP")]
     max_megapixels: Option<f64>,
+    /// Memory for all image work at once (uploads, imports, WebP job), in
+    /// MiB; an upload that finds it full waits, then is refused as busy
+    /// [default: 512].
+    #[arg(long, global = true, env = "VITRINE_IMAGE_MEMORY_MB", value_name = "MIB")]
+    image_memory_mb: Option<u32>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -208,6 +213,7 @@ fn settings(global: &GlobalArgs, listen: Option<String>) -> anyhow::Result<Setti
         images: RawImageLimits {
             max_file_mb: global.max_file_mb,
             max_megapixels: global.max_megapixels,
+            memory_mb: global.image_memory_mb,
             ..RawImageLimits::default()
         },
     };

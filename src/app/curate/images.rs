@@ -32,6 +32,10 @@ pub enum ImageError {
          first if an image should be shown"
     )]
     Described,
+    /// The server's image memory budget stayed full while the upload waited
+    /// ([`UPLOAD_WAIT`]); nothing was kept, and trying again later works.
+    #[error("{0}")]
+    Busy(#[from] crate::app::image_budget::Busy),
     /// Storing failed; nothing was kept.
     #[error(
         "the image could not be stored because of a problem on the server; nothing was saved, \
@@ -52,6 +56,11 @@ impl ImageError {
         )
     }
 }
+
+/// How long an upload waits for room in the image memory budget before it is
+/// refused as busy: long enough to ride out a few large images ahead of it,
+/// short enough that the person is not left at a spinner.
+pub const UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The image's hash and, unless an identical image is stored already, the
 /// new image rows with the blobs written for them.
@@ -82,15 +91,7 @@ async fn store_image(app: &App, bytes: Vec<u8>) -> Result<Stored, ImageError> {
         });
     }
     let mut written = WrittenBlobs::default();
-    match ingest(
-        &app.blobs,
-        app.settings.limits,
-        bytes,
-        sha256.clone(),
-        &mut written,
-    )
-    .await
-    {
+    match ingest(app, bytes, sha256.clone(), &mut written, Some(UPLOAD_WAIT)).await {
         Ok(image) => Ok(Stored {
             sha256,
             new: Some(image),
@@ -100,6 +101,7 @@ async fn store_image(app: &App, bytes: Vec<u8>) -> Result<Stored, ImageError> {
             written.rollback(&app.blobs).await;
             Err(match e {
                 IngestError::Media(media) => ImageError::File(media.to_string()),
+                IngestError::Busy(busy) => ImageError::Busy(busy),
                 other => ImageError::Failed(other.into()),
             })
         }
