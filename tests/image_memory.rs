@@ -9,10 +9,12 @@
 
 mod common;
 
+use axum::http::StatusCode;
 use common::{DEMO, TestApp};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Stdio};
 use std::time::Duration;
+use vitrine::app::image_budget::ImageBudget;
 
 /// A `vitrine serve` process, killed when dropped.
 struct Server {
@@ -64,6 +66,27 @@ impl Server {
     }
 }
 
+/// The demo study's first prompt and participant, as the upload form sends them.
+async fn upload_choices(test: &TestApp) -> (String, String) {
+    let study = test
+        .app
+        .store
+        .find_study_by_slug(DEMO)
+        .await
+        .expect("read")
+        .expect("demo study");
+    let content = test
+        .app
+        .store
+        .load_study_content(study)
+        .await
+        .expect("read");
+    (
+        content.prompts[0].id.0.to_string(),
+        content.participants[0].id.0.to_string(),
+    )
+}
+
 /// A `side` × `side` 16-bit RGBA PNG of one colour, written row by row so
 /// the test never holds the 800 MB it decodes to; flat, so it compresses
 /// to under a megabyte.
@@ -92,21 +115,7 @@ async fn memory_stays_bounded_for_small_valid_uploads() {
     let curator = test
         .staff("curator@example.org", Some("curator"), false)
         .await;
-    let study = test
-        .app
-        .store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo study");
-    let content = test
-        .app
-        .store
-        .load_study_content(study)
-        .await
-        .expect("read");
-    let prompt = content.prompts[0].id.0.to_string();
-    let participant = content.participants[0].id.0.to_string();
+    let (prompt, participant) = upload_choices(&test).await;
     let pngs: Vec<Vec<u8>> = tokio::task::spawn_blocking(|| {
         (0..4u16)
             .map(|i| flat_16bit_png(10_000, [9_000 * i, 40_000, 65_535 - 9_000 * i, 65_535]))
@@ -169,4 +178,49 @@ async fn memory_stays_bounded_for_small_valid_uploads() {
         "the server peaked at {} MB resident, above 1 GB",
         peak / 1_000_000
     );
+}
+
+/// When other images fill the budget for longer than an upload may wait, the
+/// upload is answered 503 with a message saying so, and nothing of it is
+/// stored; once there is room again the same file is accepted.
+#[tokio::test]
+async fn an_upload_that_finds_the_image_budget_full_is_refused_as_busy_and_stores_nothing() {
+    let mut test = TestApp::own_demo().await;
+    test.app.image_budget = ImageBudget::new(64, 1).with_upload_wait(Duration::from_millis(200));
+    let curator = test
+        .staff("curator@example.org", Some("curator"), false)
+        .await;
+    let (prompt, participant) = upload_choices(&test).await;
+    let png = flat_16bit_png(64, [1_000, 2_000, 3_000, 65_535]);
+    let parts: Vec<common::Part<'_>> = vec![
+        ("prompt", None, prompt.into_bytes()),
+        ("participant", None, participant.into_bytes()),
+        ("provenance", None, b"O".to_vec()),
+        ("images", Some(("small.png", "image/png")), png),
+    ];
+    let path = format!("/admin/studies/{DEMO}/upload");
+    let originals = test.app.blobs.list_originals().await.expect("list");
+
+    let other_image = test
+        .app
+        .image_budget
+        .admit(64 * 1024 * 1024, None)
+        .await
+        .expect("room for the other image");
+    let busy = common::post_multipart(&test.app, &curator, &path, &parts).await;
+    let html = busy.text();
+    assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE, "{html}");
+    assert!(
+        html.contains("the server is busy processing other images; nothing was saved"),
+        "{html}"
+    );
+    assert_eq!(
+        test.app.blobs.list_originals().await.expect("list"),
+        originals,
+        "nothing stored"
+    );
+
+    drop(other_image);
+    let accepted = common::post_multipart(&test.app, &curator, &path, &parts).await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
 }

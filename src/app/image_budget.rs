@@ -16,12 +16,18 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 const MIB: u64 = 1024 * 1024;
 
+/// How long an upload waits for room before it is refused as busy: long
+/// enough to ride out a few large images ahead of it, short enough that the
+/// person is not left at a spinner.
+pub const UPLOAD_WAIT: Duration = Duration::from_secs(30);
+
 /// The process-wide budget, shared by every clone of [`crate::app::App`].
 #[derive(Clone, Debug)]
 pub struct ImageBudget {
     memory: Arc<Semaphore>,
     memory_mib: u32,
     slots: Arc<Semaphore>,
+    upload_wait: Duration,
 }
 
 /// Room for one image, given back when dropped.
@@ -48,7 +54,22 @@ impl ImageBudget {
             memory: Arc::new(Semaphore::new(memory_mib as usize)),
             memory_mib,
             slots: Arc::new(Semaphore::new(slots.max(1))),
+            upload_wait: UPLOAD_WAIT,
         }
+    }
+
+    /// The same budget with uploads waiting `wait` instead of
+    /// [`UPLOAD_WAIT`] (tests shorten it).
+    pub fn with_upload_wait(self, wait: Duration) -> Self {
+        Self {
+            upload_wait: wait,
+            ..self
+        }
+    }
+
+    /// How long an upload waits for room.
+    pub fn upload_wait(&self) -> Duration {
+        self.upload_wait
     }
 
     /// A budget of `memory_mib` MiB and one slot per CPU core.

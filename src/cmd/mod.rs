@@ -76,7 +76,12 @@ struct GlobalArgs {
     /// Memory for all image work at once (uploads, imports, WebP job), in
     /// MiB; an upload that finds it full waits, then is refused as busy
     /// [default: 512].
-    #[arg(long, global = true, env = "VITRINE_IMAGE_MEMORY_MB", value_name = "MIB")]
+    #[arg(
+        long,
+        global = true,
+        env = "VITRINE_IMAGE_MEMORY_MB",
+        value_name = "MIB"
+    )]
     image_memory_mb: Option<u32>,
 }
 

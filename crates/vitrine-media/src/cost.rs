@@ -34,7 +34,11 @@ const DECODED_BYTES_PER_PIXEL: u64 = 4;
 /// Everything [`probe`](crate::probe()) refuses, and a request with no
 /// usable size, so a file that would be refused is refused before any wait
 /// for memory.
-pub fn peak_memory(bytes: &[u8], limits: &Limits, request: &Request<'_>) -> Result<u64, MediaError> {
+pub fn peak_memory(
+    bytes: &[u8],
+    limits: &Limits,
+    request: &Request<'_>,
+) -> Result<u64, MediaError> {
     let header = probe(bytes, limits)?;
     let (w, h) = (header.width, header.height);
     let work = working_set(&header, request, (w, h))?.max(working_set(&header, request, (h, w))?);
@@ -92,8 +96,9 @@ fn working_set(
 /// Whether the first frame header says progressive (SOF2, SOF6, SOF10,
 /// SOF14); unreadable headers count as progressive, the costlier case.
 fn jpeg_is_progressive(bytes: &[u8]) -> bool {
-    find_jpeg_marker(bytes, is_start_of_frame)
-        .map_or(true, |(marker, _)| matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE))
+    find_jpeg_marker(bytes, is_start_of_frame).map_or(true, |(marker, _)| {
+        matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE)
+    })
 }
 
 /// The interlace method byte of IHDR; unreadable counts as interlaced.
@@ -118,14 +123,11 @@ mod tests {
     #[test]
     fn a_large_flat_png_costs_its_reduced_size_not_its_full_size() {
         let request = Request::jpeg_widths(&DEFAULT_WIDTHS);
-        let streamed = peak_memory(&png_header(10_000, 10_000, 0), &Limits::default(), &request)
-            .unwrap();
+        let streamed =
+            peak_memory(&png_header(10_000, 10_000, 0), &Limits::default(), &request).unwrap();
         // Full size at 16-bit RGBA would be 800 MB; reduced by 4 it is
         // 2500 × 2500 pixels.
-        assert!(
-            (50_000_000..250_000_000).contains(&streamed),
-            "{streamed}"
-        );
+        assert!((50_000_000..250_000_000).contains(&streamed), "{streamed}");
         let interlaced =
             peak_memory(&png_header(10_000, 10_000, 1), &Limits::default(), &request).unwrap();
         assert!(interlaced > streamed + 390_000_000, "{interlaced}");

@@ -51,10 +51,7 @@ pub(crate) fn decode(
     } else {
         (probe.width, probe.height)
     };
-    let factor = factor_for(
-        upright_width,
-        needed_width(upright_width, upright_height),
-    );
+    let factor = factor_for(upright_width, needed_width(upright_width, upright_height));
     let (colour, depth) = reader.output_color_type();
     if depth != BitDepth::Eight {
         return Err(MediaError::Internal(format!(
@@ -72,12 +69,15 @@ pub(crate) fn decode(
         reducer.push_row(&row8);
     };
     if interlaced {
-        let size = reader.output_buffer_size().ok_or_else(|| {
-            MediaError::Corrupt("the PNG's size does not fit in memory".into())
-        })?;
+        let size = reader
+            .output_buffer_size()
+            .ok_or_else(|| MediaError::Corrupt("the PNG's size does not fit in memory".into()))?;
         let mut frame = vec![0u8; size];
         let out = reader.next_frame(&mut frame).map_err(from_png_error)?;
-        for row in frame.chunks_exact(out.line_size.max(1)).take(out.height as usize) {
+        for row in frame
+            .chunks_exact(out.line_size.max(1))
+            .take(out.height as usize)
+        {
             push(row);
         }
     } else {
@@ -127,9 +127,9 @@ fn from_png_error(err: DecodingError) -> MediaError {
         }
         DecodingError::IoError(e) => MediaError::Corrupt(e.to_string()),
         DecodingError::Format(e) => MediaError::Corrupt(e.to_string()),
-        DecodingError::LimitsExceeded => MediaError::Corrupt(
-            "decoding needed more memory than the image's size allows".into(),
-        ),
+        DecodingError::LimitsExceeded => {
+            MediaError::Corrupt("decoding needed more memory than the image's size allows".into())
+        }
         DecodingError::Parameter(e) => MediaError::Internal(e.to_string()),
     }
 }

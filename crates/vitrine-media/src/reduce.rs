@@ -62,7 +62,8 @@ impl BoxReducer {
         if self.factor == 1 {
             let len = self.in_width * channels;
             self.out.extend_from_slice(&row[..len.min(row.len())]);
-            self.out.resize(self.out.len() + len.saturating_sub(row.len()), 0);
+            self.out
+                .resize(self.out.len() + len.saturating_sub(row.len()), 0);
             return;
         }
         for (x, px) in row.chunks_exact(channels).take(self.in_width).enumerate() {

@@ -33,7 +33,8 @@ pub enum ImageError {
     )]
     Described,
     /// The server's image memory budget stayed full while the upload waited
-    /// ([`UPLOAD_WAIT`]); nothing was kept, and trying again later works.
+    /// ([`ImageBudget::upload_wait`](crate::app::image_budget::ImageBudget::upload_wait));
+    /// nothing was kept, and trying again later works.
     #[error("{0}")]
     Busy(#[from] crate::app::image_budget::Busy),
     /// Storing failed; nothing was kept.
@@ -56,11 +57,6 @@ impl ImageError {
         )
     }
 }
-
-/// How long an upload waits for room in the image memory budget before it is
-/// refused as busy: long enough to ride out a few large images ahead of it,
-/// short enough that the person is not left at a spinner.
-pub const UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The image's hash and, unless an identical image is stored already, the
 /// new image rows with the blobs written for them.
@@ -91,7 +87,8 @@ async fn store_image(app: &App, bytes: Vec<u8>) -> Result<Stored, ImageError> {
         });
     }
     let mut written = WrittenBlobs::default();
-    match ingest(app, bytes, sha256.clone(), &mut written, Some(UPLOAD_WAIT)).await {
+    let wait = Some(app.image_budget.upload_wait());
+    match ingest(app, bytes, sha256.clone(), &mut written, wait).await {
         Ok(image) => Ok(Stored {
             sha256,
             new: Some(image),
