@@ -133,3 +133,58 @@ fn from_png_error(err: DecodingError) -> MediaError {
         DecodingError::Parameter(e) => MediaError::Internal(e.to_string()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Format;
+
+    /// A `width` × `height` PNG of one 16-bit colour, `channels` 3 or 4.
+    fn png16(width: u32, height: u32, colour: &[u16]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(if colour.len() == 4 {
+            ColorType::Rgba
+        } else {
+            ColorType::Rgb
+        });
+        encoder.set_depth(BitDepth::Sixteen);
+        let mut writer = encoder.write_header().unwrap();
+        let pixel: Vec<u8> = colour.iter().flat_map(|c| c.to_be_bytes()).collect();
+        writer
+            .write_image_data(&pixel.repeat((width * height) as usize))
+            .unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    fn probe(width: u32, height: u32) -> Probe {
+        Probe {
+            format: Format::Png,
+            width,
+            height,
+            frames: 1,
+        }
+    }
+
+    #[test]
+    fn sixteen_bit_rows_become_8_bit_at_the_reduced_size() {
+        let bytes = png16(100, 30, &[0xFFFF, 0x8000, 0x0000, 0x8080]);
+        // 24 px wide is needed: reduced by 4 to 25 × 8.
+        let decoded = decode(&bytes, &probe(100, 30), |_, _| 24).unwrap();
+        let p = decoded.pixels;
+        assert_eq!((p.width, p.height, p.samples), (25, 8, Samples::Rgba));
+        assert_eq!(&p.data[..4], &[0xFF, 0x80, 0x00, 0x80]);
+        assert_eq!(p.data.len(), 25 * 8 * 4);
+    }
+
+    #[test]
+    fn a_png_whose_rows_stop_early_is_corrupt() {
+        let bytes = png16(64, 64, &[1, 2, 3]);
+        let cut = &bytes[..bytes.len() / 2];
+        assert!(matches!(
+            decode(cut, &probe(64, 64), |w, _| w),
+            Err(MediaError::Corrupt(_))
+        ));
+    }
+}

@@ -8,7 +8,9 @@
 //! same way: the factor is the largest that still leaves the widest output
 //! covered, and the Lanczos resize that follows does the rest. Transparent
 //! pixels are averaged with their colour weighted by alpha, so colour hidden
-//! under transparency does not bleed into visible edges.
+//! under transparency does not bleed into visible edges. An RGBA picture
+//! that turns out fully opaque (common in PNGs) comes out as RGB: a quarter
+//! less memory, and the resize then needs no premultiplied copy of it.
 
 use crate::pixels::{Pixels, Samples};
 
@@ -35,6 +37,8 @@ pub(crate) struct BoxReducer {
     sums: Vec<u64>,
     rows: usize,
     out: Vec<u8>,
+    /// No pixel seen so far had alpha below 255.
+    opaque: bool,
 }
 
 impl BoxReducer {
@@ -52,6 +56,7 @@ impl BoxReducer {
             sums: vec![0; out_width as usize * channels],
             rows: 0,
             out: Vec::with_capacity(out_width as usize * out_height as usize * channels),
+            opaque: true,
         }
     }
 
@@ -59,6 +64,9 @@ impl BoxReducer {
     /// nothing, a longer one cut).
     pub fn push_row(&mut self, row: &[u8]) {
         let channels = channels(self.samples);
+        if channels == 4 && self.opaque {
+            self.opaque = row.chunks_exact(4).all(|px| px[3] == u8::MAX);
+        }
         if self.factor == 1 {
             let len = self.in_width * channels;
             self.out.extend_from_slice(&row[..len.min(row.len())]);
@@ -119,6 +127,17 @@ impl BoxReducer {
     pub fn finish(mut self) -> Pixels {
         if self.rows > 0 {
             self.emit();
+        }
+        if self.samples == Samples::Rgba && self.opaque {
+            // In place, front to back: pixel i's three bytes move to 3i, at
+            // or before where they were.
+            let pixels = self.out.len() / 4;
+            for i in 0..pixels {
+                self.out.copy_within(i * 4..i * 4 + 3, i * 3);
+            }
+            self.out.truncate(pixels * 3);
+            self.out.shrink_to_fit();
+            self.samples = Samples::Rgb;
         }
         Pixels {
             width: u32::try_from(self.out_width).unwrap_or(u32::MAX),
@@ -190,6 +209,26 @@ mod tests {
         assert_eq!(
             out.data,
             [[50, 50, 50], [8, 8, 8], [60, 60, 60], [1, 2, 3]].concat()
+        );
+    }
+
+    #[test]
+    fn opaque_rgba_comes_out_as_rgb() {
+        let data = [[10, 20, 30, 255], [50, 60, 70, 255]].concat();
+        let rgba = |factor| {
+            let mut reducer = BoxReducer::new(2, 1, Samples::Rgba, factor);
+            reducer.push_row(&data);
+            reducer.finish()
+        };
+        let kept = rgba(1);
+        assert_eq!(
+            (kept.samples, kept.data),
+            (Samples::Rgb, vec![10, 20, 30, 50, 60, 70])
+        );
+        let halved = rgba(2);
+        assert_eq!(
+            (halved.samples, halved.data),
+            (Samples::Rgb, vec![30, 40, 50])
         );
     }
 
