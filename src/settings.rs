@@ -17,6 +17,12 @@ pub use server::{RawServer, ServerSettings};
 pub const DEFAULT_DATA: &str = "./vitrine-data";
 /// The default listen address: local only, so a demo is never exposed by accident.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// The default memory budget for image work, in MiB: with the server's own
+/// few tens of MB and the uploads being received, a default server stays
+/// under 1 GB.
+pub const DEFAULT_IMAGE_MEMORY_MB: u32 = 512;
+/// The smallest memory budget accepted, in MiB.
+pub const MIN_IMAGE_MEMORY_MB: u32 = 64;
 
 /// Settings as given by one layer; `None` means "not set here".
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -77,6 +83,8 @@ pub struct RawImageLimits {
     pub max_side: Option<u32>,
     /// Most frames accepted in an animated image.
     pub max_frames: Option<u32>,
+    /// Memory budget for all image work at once, in MiB.
+    pub memory_mb: Option<u32>,
 }
 
 impl RawSettings {
@@ -113,6 +121,7 @@ impl RawSettings {
                 max_megapixels: over.images.max_megapixels.or(self.images.max_megapixels),
                 max_side: over.images.max_side.or(self.images.max_side),
                 max_frames: over.images.max_frames.or(self.images.max_frames),
+                memory_mb: over.images.memory_mb.or(self.images.memory_mb),
             },
             server: self.server.overlay(over.server),
         }
@@ -142,6 +151,8 @@ pub struct Settings {
     pub limits: Limits,
     /// HTTP server limits and the metrics listener.
     pub server: ServerSettings,
+    /// Memory budget for all image work at once, in MiB (`images.memory_mb`).
+    pub image_memory_mb: u32,
 }
 
 /// Settings are logged at start-up; the secret key and database password never are.
@@ -164,6 +175,7 @@ impl std::fmt::Debug for Settings {
             )
             .field("limits", &self.limits)
             .field("server", &self.server)
+            .field("image_memory_mb", &self.image_memory_mb)
             .finish()
     }
 }
@@ -196,6 +208,15 @@ impl Settings {
                 .unwrap_or(defaults.max_side),
             max_frames: nonzero(raw.images.max_frames, "images.max_frames", &mut problems)
                 .unwrap_or(defaults.max_frames),
+        };
+        let image_memory_mb = match raw.images.memory_mb {
+            Some(mb) if mb < MIN_IMAGE_MEMORY_MB => {
+                problems.push(format!(
+                    "images.memory_mb: must be at least {MIN_IMAGE_MEMORY_MB} (MiB), got {mb}"
+                ));
+                DEFAULT_IMAGE_MEMORY_MB
+            }
+            other => other.unwrap_or(DEFAULT_IMAGE_MEMORY_MB),
         };
         let data = raw.data.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA));
         if data.as_os_str().is_empty() {
@@ -246,6 +267,7 @@ impl Settings {
                 s3,
                 limits,
                 server,
+                image_memory_mb,
             })
         } else {
             Err(problems)
@@ -265,6 +287,7 @@ impl Settings {
             s3: vitrine_store::S3Options::default(),
             limits: Limits::default(),
             server: ServerSettings::default(),
+            image_memory_mb: DEFAULT_IMAGE_MEMORY_MB,
         }
     }
 
@@ -425,6 +448,26 @@ mod tests {
         let problems = Settings::resolve(RawSettings::default(), flags).unwrap_err();
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems.iter().all(|p| p.starts_with("trusted_proxies:")));
+    }
+
+    #[test]
+    fn the_image_memory_budget_defaults_under_a_gigabyte_and_refuses_too_little() {
+        let s = Settings::resolve(RawSettings::default(), RawSettings::default()).unwrap();
+        assert_eq!(s.image_memory_mb, DEFAULT_IMAGE_MEMORY_MB);
+        assert!(u64::from(s.image_memory_mb) * 1024 * 1024 < 1_000_000_000);
+        let file = RawSettings::parse("[images]\nmemory_mb = 2048").unwrap();
+        assert_eq!(
+            Settings::resolve(file, RawSettings::default())
+                .unwrap()
+                .image_memory_mb,
+            2048
+        );
+        let file = RawSettings::parse("[images]\nmemory_mb = 8").unwrap();
+        let problems = Settings::resolve(file, RawSettings::default()).unwrap_err();
+        assert_eq!(
+            problems,
+            ["images.memory_mb: must be at least 64 (MiB), got 8"]
+        );
     }
 
     #[test]

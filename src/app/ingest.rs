@@ -5,8 +5,14 @@
 //! Blobs are written first and rows last (by the caller, in its transaction).
 //! Every blob this ingest writes is recorded in a [`WrittenBlobs`] so that, if
 //! anything later fails, the caller can remove them and leave no orphans.
+//!
+//! Processing is admitted against the process's [`ImageBudget`] for the
+//! peak its header predicts, before anything is decoded.
 
-use vitrine_media::{Limits, MediaError};
+use crate::app::App;
+use crate::app::image_budget::{Busy, ImageBudget};
+use std::time::Duration;
+use vitrine_media::{Limits, MediaError, Processed, Request};
 use vitrine_store::{BlobKey, Blobs, NewDerivative, NewImage};
 
 /// Blobs written during one import or upload, removed again on failure.
@@ -45,6 +51,9 @@ pub enum IngestError {
     /// Writing to the blob store failed.
     #[error("could not store the image: {0}")]
     Store(#[from] vitrine_store::StoreError),
+    /// The memory budget stayed full for as long as the caller would wait.
+    #[error("{0}")]
+    Busy(#[from] Busy),
     /// The processing task failed to run.
     #[error("image processing stopped unexpectedly: {0}")]
     Task(String),
@@ -58,29 +67,53 @@ pub fn derivative_key(bytes: &[u8], extension: &str) -> String {
     format!("{}.{extension}", &hash[..32])
 }
 
-/// Processes `bytes` (off the async runtime), stores the original in the vault
-/// and each derivative in the public area, and describes the result for the
-/// store. `sha256` is the hash of `bytes`, computed by the caller.
-pub async fn ingest(
-    blobs: &Blobs,
+/// Runs [`vitrine_media::process_request`] on a blocking thread once the
+/// budget has room for its estimated peak, waiting at most `wait` (if given).
+/// A file the limits refuse is refused at once, without waiting. Hands the
+/// bytes back with the result.
+async fn process(
+    budget: &ImageBudget,
     limits: Limits,
     bytes: Vec<u8>,
-    sha256: String,
-    written: &mut WrittenBlobs,
-) -> Result<NewImage, IngestError> {
+    widths: fn(&'static [u32]) -> Request<'static>,
+    wait: Option<Duration>,
+) -> Result<(Vec<u8>, Processed), IngestError> {
+    let request = widths(&vitrine_media::DEFAULT_WIDTHS);
+    let peak = vitrine_media::peak_memory(&bytes, &limits, &request)?;
+    let admitted = budget.admit(peak, wait).await?;
     let (bytes, processed) = tokio::task::spawn_blocking(move || {
-        // JPEGs only: the WebP versions are made afterwards by a background
-        // job (`webp_derivatives`), so nobody waits for the slower encoder.
-        let processed = vitrine_media::process_request(
-            &bytes,
-            &limits,
-            &vitrine_media::Request::jpeg_widths(&vitrine_media::DEFAULT_WIDTHS),
-        );
+        let processed = vitrine_media::process_request(&bytes, &limits, &request);
+        // The room is given back only when the pixels are gone.
+        drop(admitted);
         (bytes, processed)
     })
     .await
     .map_err(|e| IngestError::Task(e.to_string()))?;
-    let processed = processed?;
+    Ok((bytes, processed?))
+}
+
+/// Processes `bytes` (off the async runtime, within the image budget, waiting
+/// at most `wait` for room), stores the original in the vault and each
+/// derivative in the public area, and describes the result for the store.
+/// `sha256` is the hash of `bytes`, computed by the caller.
+pub async fn ingest(
+    app: &App,
+    bytes: Vec<u8>,
+    sha256: String,
+    written: &mut WrittenBlobs,
+    wait: Option<Duration>,
+) -> Result<NewImage, IngestError> {
+    // JPEGs only: the WebP versions are made afterwards by a background job
+    // (`webp_derivatives`), so nobody waits for the slower encoder.
+    let (bytes, processed) = process(
+        &app.image_budget,
+        app.settings.limits,
+        bytes,
+        Request::jpeg_widths,
+        wait,
+    )
+    .await?;
+    let blobs = &app.blobs;
     let media_type = processed.source_format.media_type().to_owned();
     let byte_size = bytes.len() as u64;
 
@@ -115,23 +148,20 @@ pub async fn ingest(
 }
 
 /// Makes the WebP versions of a stored original (the background job's part of
-/// ingest) and writes them to the public area; returns them for the store.
+/// ingest, waiting for room in the image budget as long as it takes) and
+/// writes them to the public area; returns them for the store.
 /// Blobs written before a failure are left for the orphan sweep: they are
 /// content-addressed, so another instance may be storing the very same files.
-pub async fn encode_webp(
-    blobs: &Blobs,
-    limits: Limits,
-    original: Vec<u8>,
-) -> Result<Vec<NewDerivative>, IngestError> {
-    let processed = tokio::task::spawn_blocking(move || {
-        vitrine_media::process_request(
-            &original,
-            &limits,
-            &vitrine_media::Request::webp_widths(&vitrine_media::DEFAULT_WIDTHS),
-        )
-    })
-    .await
-    .map_err(|e| IngestError::Task(e.to_string()))??;
+pub async fn encode_webp(app: &App, original: Vec<u8>) -> Result<Vec<NewDerivative>, IngestError> {
+    let (_, processed) = process(
+        &app.image_budget,
+        app.settings.limits,
+        original,
+        Request::webp_widths,
+        None,
+    )
+    .await?;
+    let blobs: &Blobs = &app.blobs;
     let mut derivatives = Vec::with_capacity(processed.variants.len());
     for variant in processed.variants {
         let key = derivative_key(&variant.bytes, variant.format.extension());

@@ -173,24 +173,16 @@ pub async fn encode_pending_webp(app: &App, max: i64) -> anyhow::Result<usize> {
         let derivatives = match original {
             // Gone (withdrawn meanwhile): nothing to make.
             None => Vec::new(),
-            Some(bytes) => {
-                match crate::app::ingest::encode_webp(
-                    &app.blobs,
-                    app.settings.limits,
-                    bytes.to_vec(),
-                )
-                .await
-                {
-                    Ok(d) => d,
-                    Err(crate::app::ingest::IngestError::Media(e)) => {
-                        tracing::warn!(image = %image, error = %e, "no WebP versions for this image; it is served as JPEG");
-                        Vec::new()
-                    }
-                    Err(e) => {
-                        return Err(anyhow::Error::new(e).context("cannot make WebP versions"));
-                    }
+            Some(bytes) => match crate::app::ingest::encode_webp(app, bytes.to_vec()).await {
+                Ok(d) => d,
+                Err(crate::app::ingest::IngestError::Media(e)) => {
+                    tracing::warn!(image = %image, error = %e, "no WebP versions for this image; it is served as JPEG");
+                    Vec::new()
                 }
-            }
+                Err(e) => {
+                    return Err(anyhow::Error::new(e).context("cannot make WebP versions"));
+                }
+            },
         };
         app.store
             .add_webp_variants(*image, &derivatives)

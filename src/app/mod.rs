@@ -17,6 +17,8 @@ pub struct App {
     pub releases: cache::ReleaseCache,
     /// Public pages rendered from those Releases, by Release id and revision.
     pub pages: cache::PageCache,
+    /// The memory budget every decode is admitted against (one per process).
+    pub image_budget: image_budget::ImageBudget,
 }
 
 pub mod auth;
@@ -27,6 +29,7 @@ pub mod curate;
 pub mod demo;
 pub mod gc;
 pub mod identity;
+pub mod image_budget;
 pub mod import;
 pub mod ingest;
 pub mod jobs;
@@ -54,9 +57,11 @@ impl App {
         })?;
         let blobs = Blobs::open(&settings.blobs_url(), &settings.s3)
             .with_context(|| format!("cannot open the blob store {}", settings.blobs_url()))?;
+        let image_budget = image_budget::ImageBudget::for_this_machine(settings.image_memory_mb);
         Ok(Self {
             store,
             blobs,
+            image_budget,
             settings,
             releases: cache::ReleaseCache::default(),
             pages: cache::PageCache::default(),

@@ -76,7 +76,7 @@ struct GlobalArgs {
     trusted_proxies: Option<Vec<String>>,
     /// A TOML settings file (keys: data, listen, database, blobs, purge_webhook,
     /// identity_key_file, trusted_proxies, [images]
-    /// max_file_mb, max_megapixels, max_side, max_frames, [s3] endpoint,
+    /// max_file_mb, max_megapixels, max_side, max_frames, memory_mb, [s3] endpoint,
     /// region, access_key_id, secret_access_key, [server] header_timeout_secs,
     /// body_timeout_secs, max_connections_per_address, connection_cap_exempt,
     /// metrics_listen, metrics_allow).
@@ -88,6 +88,16 @@ struct GlobalArgs {
     /// Largest accepted image, in megapixels [default: 100].
     #[arg(long, global = true, env = "VITRINE_MAX_MEGAPIXELS", value_name = "MP")]
     max_megapixels: Option<f64>,
+    /// Memory for all image work at once (uploads, imports, WebP job), in
+    /// MiB; an upload that finds it full waits, then is refused as busy
+    /// [default: 512].
+    #[arg(
+        long,
+        global = true,
+        env = "VITRINE_IMAGE_MEMORY_MB",
+        value_name = "MIB"
+    )]
+    image_memory_mb: Option<u32>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -228,6 +238,7 @@ fn settings(
         images: RawImageLimits {
             max_file_mb: global.max_file_mb,
             max_megapixels: global.max_megapixels,
+            memory_mb: global.image_memory_mb,
             ..RawImageLimits::default()
         },
         server,

@@ -378,15 +378,8 @@ pub async fn send(app: &App, request: Request<Body>) -> TestResponse {
 /// One multipart part: field name, (file name, content type) for files, bytes.
 pub type Part<'a> = (&'a str, Option<(&'a str, &'a str)>, Vec<u8>);
 
-/// POSTs a multipart body as `staff`, with the CSRF token in the query string as
-/// the upload forms send it. Each part: field name, file name (for files),
-/// content type (for files), bytes.
-pub async fn post_multipart(
-    app: &App,
-    staff: &StaffLogin,
-    path: &str,
-    parts: &[Part<'_>],
-) -> TestResponse {
+/// A `multipart/form-data` body of `parts` and its `Content-Type` header value.
+pub fn multipart_body(parts: &[Part<'_>]) -> (String, Vec<u8>) {
     let boundary = "vitrine-test-boundary-7d1f";
     let mut body = Vec::new();
     for (name, file, bytes) in parts {
@@ -403,12 +396,22 @@ pub async fn post_multipart(
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// POSTs a multipart body as `staff`, with the CSRF token in the query string as
+/// the upload forms send it. Each part: field name, file name (for files),
+/// content type (for files), bytes.
+pub async fn post_multipart(
+    app: &App,
+    staff: &StaffLogin,
+    path: &str,
+    parts: &[Part<'_>],
+) -> TestResponse {
+    let (content_type, body) = multipart_body(parts);
     let request = Request::post(format!("{path}?csrf={}", staff.csrf))
         .header("host", "gallery.test")
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header("content-type", content_type)
         .header("cookie", &staff.cookie)
         .body(Body::from(body))
         .expect("request");

@@ -1,6 +1,8 @@
 //! Turns accepted bytes into 8-bit pixels. JPEGs take the DCT-scaled fast
-//! path in [`crate::jpeg`] when it can read them; everything else goes to
-//! the reference decoder (the `image` crate). Decoders are fenced in twice:
+//! path in [`crate::jpeg`] when it can read them; PNGs are read row by row
+//! at 8 bits ([`crate::png_decode`]); everything else goes to the reference
+//! decoder (the `image` crate), whose picture is then reduced by the same
+//! whole factor ([`crate::reduce`]) before the resize. Decoders are fenced in twice:
 //! the header was already checked by [`crate::probe`], and each decoder
 //! refuses data whose size disagrees with that header (the reference one
 //! also gets an `image::Limits` sized from it), so a file cannot make a
@@ -17,7 +19,8 @@ use crate::format::Format;
 use crate::orient::swaps_sides;
 use crate::pixels::{Pixels, Samples};
 use crate::probe::{Probe, find_jpeg_marker};
-use crate::{baseline, jpeg};
+use crate::reduce::{factor_for, reduce};
+use crate::{baseline, jpeg, png_decode};
 
 /// Head-room for decoder bookkeeping (Huffman tables, row buffers, zlib
 /// windows) on top of the pixel buffer itself.
@@ -64,15 +67,35 @@ pub(crate) fn decode(
 ) -> Result<Decoded, MediaError> {
     if probe.format == Format::Jpeg {
         check_jpeg_complete(bytes)?;
-        if let Some(decoded) = decode_jpeg_fast(bytes, probe, needed_width, jpeg_only) {
+        if let Some(decoded) = decode_jpeg_fast(bytes, probe, &needed_width, jpeg_only) {
             return Ok(decoded);
         }
     }
-    std::panic::catch_unwind(|| decode_reference(bytes, probe)).unwrap_or_else(|_| {
+    // `needed_width` only computes sizes: nothing it holds can be left
+    // half-changed by a panic in a decoder.
+    let needed_width = std::panic::AssertUnwindSafe(needed_width);
+    std::panic::catch_unwind(|| match probe.format {
+        Format::Png => png_decode::decode(bytes, probe, |w, h| needed_width(w, h)),
+        _ => decode_reference(bytes, probe)
+            .map(|decoded| reduced(decoded, probe, |w, h| needed_width(w, h))),
+    })
+    .unwrap_or_else(|_| {
         Err(MediaError::Corrupt(
             "the decoder could not make sense of the image data".into(),
         ))
     })
+}
+
+/// A full-size decoded picture reduced by the largest whole factor whose
+/// upright width still reaches the widest output, so the resize that follows
+/// (and its premultiplied copy of the source) works on the smaller picture.
+fn reduced(decoded: Decoded, probe: &Probe, needed_width: impl Fn(u32, u32) -> u32) -> Decoded {
+    let (width, height) = decoded.upright_size(probe);
+    let factor = factor_for(width, needed_width(width, height));
+    Decoded {
+        pixels: reduce(decoded.pixels, factor),
+        ..decoded
+    }
 }
 
 /// The JPEG fast path; `None` hands the file to the reference decoder.

@@ -7,12 +7,14 @@
 //! XMP, IPTC, comments, ICC profiles, embedded thumbnails and trailing data
 //! cannot leak.
 //!
-//! Entry points: [`probe()`] to vet an upload cheaply, [`process()`] to make
-//! the variants ([`process_request()`] to choose sizes and formats),
-//! [`sha256_hex`] to name content.
+//! Entry points: [`probe()`] to vet an upload cheaply, [`peak_memory()`] to
+//! know from the header how much memory processing it will take,
+//! [`process()`] to make the variants ([`process_request()`] to choose sizes
+//! and formats), [`sha256_hex`] to name content.
 
 mod baseline;
 mod colour;
+mod cost;
 mod decode;
 mod encode;
 mod error;
@@ -23,7 +25,9 @@ mod orient;
 mod pipeline;
 mod pixels;
 mod placeholder;
+mod png_decode;
 mod probe;
+mod reduce;
 mod resize;
 mod sniff;
 
@@ -31,6 +35,7 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
+pub use cost::peak_memory;
 pub use encode::{JPEG_QUALITY, WEBP_MAX_SIDE, WEBP_QUALITY};
 pub use error::{MediaError, Side};
 pub use format::{Format, OutputFormat};

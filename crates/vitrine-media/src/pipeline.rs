@@ -171,7 +171,11 @@ pub fn process_request(
 }
 
 /// The widths to publish for an upright `width` × `height` photo.
-fn planned_widths(request: &Request<'_>, width: u32, height: u32) -> Result<Vec<u32>, MediaError> {
+pub(crate) fn planned_widths(
+    request: &Request<'_>,
+    width: u32,
+    height: u32,
+) -> Result<Vec<u32>, MediaError> {
     match request.measure {
         Measure::Width => plan_widths(width, request.sizes),
         Measure::LongEdge if width >= height => plan_widths(width, request.sizes),

@@ -77,7 +77,7 @@ fn le24(b: &[u8], at: usize) -> Option<u32> {
 
 /// Start-of-frame markers carry the size. C4 (DHT), C8 (reserved) and CC
 /// (DAC) share the range but are not frames.
-fn is_start_of_frame(marker: u8) -> bool {
+pub(crate) fn is_start_of_frame(marker: u8) -> bool {
     matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC)
 }
 

@@ -32,6 +32,11 @@ pub enum ImageError {
          first if an image should be shown"
     )]
     Described,
+    /// The server's image memory budget stayed full while the upload waited
+    /// ([`ImageBudget::upload_wait`](crate::app::image_budget::ImageBudget::upload_wait));
+    /// nothing was kept, and trying again later works.
+    #[error("{0}")]
+    Busy(#[from] crate::app::image_budget::Busy),
     /// Storing failed; nothing was kept.
     #[error(
         "the image could not be stored because of a problem on the server; nothing was saved, \
@@ -82,15 +87,8 @@ async fn store_image(app: &App, bytes: Vec<u8>) -> Result<Stored, ImageError> {
         });
     }
     let mut written = WrittenBlobs::default();
-    match ingest(
-        &app.blobs,
-        app.settings.limits,
-        bytes,
-        sha256.clone(),
-        &mut written,
-    )
-    .await
-    {
+    let wait = Some(app.image_budget.upload_wait());
+    match ingest(app, bytes, sha256.clone(), &mut written, wait).await {
         Ok(image) => Ok(Stored {
             sha256,
             new: Some(image),
@@ -100,6 +98,7 @@ async fn store_image(app: &App, bytes: Vec<u8>) -> Result<Stored, ImageError> {
             written.rollback(&app.blobs).await;
             Err(match e {
                 IngestError::Media(media) => ImageError::File(media.to_string()),
+                IngestError::Busy(busy) => ImageError::Busy(busy),
                 other => ImageError::Failed(other.into()),
             })
         }

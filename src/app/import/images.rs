@@ -154,7 +154,9 @@ impl CheckedImages {
                 let mut written = WrittenBlobs::default();
                 let result = match files.read(&path) {
                     Ok(Some(bytes)) => {
-                        ingest(&app.blobs, app.settings.limits, bytes, sha, &mut written)
+                        // An import waits for room in the image budget as
+                        // long as it takes: nobody is left at a spinner.
+                        ingest(app, bytes, sha, &mut written, None)
                             .await
                             .map_err(|e| format!("{path}: {e}"))
                     }

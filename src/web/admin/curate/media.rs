@@ -107,7 +107,7 @@ pub async fn replace_image(
         Err(ImageError::NotFound) => Err(AdminError::NotFound),
         Err(ImageError::Withdrawn) => Err(withdrawn()),
         Err(ImageError::Failed(e)) => Err(e.into()),
-        Err(problem @ (ImageError::File(_) | ImageError::Described)) => {
+        Err(problem @ (ImageError::File(_) | ImageError::Described | ImageError::Busy(_))) => {
             let page = Page {
                 app: &app,
                 staff: &staff,
@@ -115,7 +115,12 @@ pub async fn replace_image(
                 content: &content,
                 id,
             };
-            page.render(None, None, Some(problem.to_string())).await
+            let busy = matches!(problem, ImageError::Busy(_));
+            let mut response = page.render(None, None, Some(problem.to_string())).await?;
+            if busy {
+                *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            }
+            Ok(response)
         }
     }
 }
@@ -223,7 +228,8 @@ pub async fn show_upload(
 
 /// `POST /admin/studies/{study}/upload`: each file becomes a draft entry, or
 /// says what is wrong with it. Answers with the per-file results (200 when
-/// at least one entry was made, else 422).
+/// at least one entry was made, else 503 when a file was turned away because
+/// the server was busy with other images, else 422).
 pub async fn upload(
     State(app): State<App>,
     Extension(staff): Extension<Staff>,
@@ -241,6 +247,7 @@ pub async fn upload(
     let mut target: Option<Result<UploadTarget, Vec<FieldProblem>>> = None;
     let mut results: Vec<FileResult> = Vec::new();
     let mut cut_short = None;
+    let mut busy = false;
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -310,7 +317,10 @@ pub async fn upload(
                 tracing::error!(error = %format!("{e:#}"), "an uploaded image could not be stored");
                 Err(ImageError::Failed(e).to_string())
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => {
+                busy |= matches!(e, ImageError::Busy(_));
+                Err(e.to_string())
+            }
         };
         let name_warning = !vitrine_core::name_mentions(
             &[("file name", &file_name.replace(['_', '-', '.'], " "))],
@@ -348,6 +358,8 @@ pub async fn upload(
     }
     let status = if page.created() > 0 {
         StatusCode::OK
+    } else if busy {
+        StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
