@@ -36,6 +36,7 @@ pub mod jobs;
 pub mod publish;
 pub mod signoff;
 pub mod team;
+#[cfg(any(test, feature = "test-support"))]
 #[doc(hidden)]
 pub mod testing;
 pub mod withdraw;

@@ -4,7 +4,9 @@
 //! folder. When `VITRINE_TEST_DATABASE_URL` names a PostgreSQL server (a URL
 //! whose user may create databases), each call creates a fresh database there;
 //! when `VITRINE_TEST_BLOBS_URL` names an S3 bucket, each call gets its own
-//! prefix in it. So the same tests prove both backends. Not for production use.
+//! prefix in it. So the same tests prove both backends. Not for production
+//! use: compiled only with the `test-support` feature, which the package's
+//! dev-dependency on itself turns on for test builds (see `tests/release_build.rs`).
 
 use crate::app::App;
 use crate::settings::Settings;

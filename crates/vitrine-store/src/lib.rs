@@ -19,6 +19,7 @@ mod register;
 mod releases;
 mod schema;
 mod signoff;
+#[cfg(any(test, feature = "test-support"))]
 #[doc(hidden)]
 pub mod testing;
 mod throttle;

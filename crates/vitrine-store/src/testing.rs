@@ -1,5 +1,7 @@
 //! Helpers for tests that must break things on purpose, such as the audit
-//! log's chain. Not part of the store's API: nothing outside tests calls them.
+//! log's chain. Not part of the store's API: compiled only for this crate's
+//! tests and with the `test-support` feature, which only other crates' test
+//! builds turn on, so no build of the binary can call them.
 
 use crate::{Result, Store};
 
