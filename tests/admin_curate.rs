@@ -413,6 +413,54 @@ async fn moving_a_prompt_reorders_the_public_release() {
     assert!(log.iter().any(|r| r.action == "prompt.move"));
 }
 
+/// Issue 10 item 5: the public contact e-mail and search-engine listing are
+/// study settings (owners and administrators, as the permission table says):
+/// a curator's settings form saves the texts and leaves those two alone, and
+/// the page shows them to a curator without a field to change them.
+#[tokio::test]
+async fn curators_cannot_change_the_public_contact_or_search_engine_listing() {
+    let test = TestApp::own_demo().await;
+    let curator = test
+        .staff("curator@example.org", Some("curator"), false)
+        .await;
+    let owner = test.staff("owner@example.org", Some("owner"), false).await;
+    let base = format!("/admin/studies/{DEMO}");
+    let info = content(&test).await.study.info;
+    let fields = |title: &'static str| {
+        vec![
+            ("title", title),
+            ("summary", "A summary."),
+            ("contact_name", "Someone"),
+            ("contact_email", "attacker@example.net"),
+            ("language", "en"),
+            ("allow_search_engines", "yes"),
+        ]
+    };
+    let page = test.get_as(&curator, &format!("{base}/settings")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text().contains("name=\"contact_email\""));
+    assert!(!page.text().contains("name=\"allow_search_engines\""));
+    let saved = test
+        .post_as(&curator, &format!("{base}/settings"), &fields("Curated"))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let stored = content(&test).await.study.info;
+    assert_eq!(stored.title, "Curated", "the texts are the curator's");
+    assert_eq!(stored.contact.email, info.contact.email);
+    assert_eq!(stored.allow_search_engines, info.allow_search_engines);
+    assert!(!info.allow_search_engines, "the demo starts unlisted");
+
+    let page = test.get_as(&owner, &format!("{base}/settings")).await;
+    assert!(page.text().contains("name=\"contact_email\""));
+    let saved = test
+        .post_as(&owner, &format!("{base}/settings"), &fields("Owned"))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let stored = content(&test).await.study.info;
+    assert_eq!(stored.contact.email, "attacker@example.net");
+    assert!(stored.allow_search_engines);
+}
+
 /// The study's public texts, prompts and themes are edited on the settings
 /// page; bad input is refused with 422 and nothing written.
 #[tokio::test]

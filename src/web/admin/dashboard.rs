@@ -245,9 +245,12 @@ pub async fn show_study(
         .count();
     let today = time::OffsetDateTime::now_utc().date();
     let horizon = today + time::Duration::days(30);
+    // Consent dates are for those who may see consent (the permission table).
+    let consent_visible = access.can(Permission::Consent);
     let mut expiring: Vec<Expiring> = content
         .participants
         .iter()
+        .filter(|_| consent_visible)
         .filter_map(|p| {
             let consent = content.consents.get(&p.id)?;
             let on = consent.expires_on?;

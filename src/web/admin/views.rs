@@ -66,7 +66,7 @@ impl AdminLayout {
             (
                 "Participants and consent",
                 "/participants",
-                Permission::View,
+                Permission::Consent,
             ),
             ("Upload", "/upload", Permission::Edit),
             ("Study settings", "/settings", Permission::Edit),
