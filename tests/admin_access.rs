@@ -278,7 +278,9 @@ async fn facilitators_and_administrators_off_the_team_cannot_see_consent() {
         .staff("facilitator@example.org", Some("facilitator"), false)
         .await;
     let admin = app.staff("admin@example.org", None, true).await;
-    let curator = app.staff("curator@example.org", Some("curator"), false).await;
+    let curator = app
+        .staff("curator@example.org", Some("curator"), false)
+        .await;
     let page = format!("/admin/studies/{DEMO}/participants");
     for login in [&facilitator, &admin] {
         let answer = app.get_as(login, &page).await;

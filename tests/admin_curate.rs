@@ -576,7 +576,11 @@ async fn upload_named(
 ) -> String {
     let before = content(test).await;
     let parts = vec![
-        ("prompt", None, before.prompts[0].id.0.to_string().into_bytes()),
+        (
+            "prompt",
+            None,
+            before.prompts[0].id.0.to_string().into_bytes(),
+        ),
         ("participant", None, participant.0.to_string().into_bytes()),
         ("provenance", None, b"O".to_vec()),
         ("images", Some(file), solid_png([20, 140, 90])),
@@ -633,12 +637,19 @@ async fn curators_cannot_confirm_a_guessed_real_name() {
     assert!(!page.contains("the real name of"), "{page}");
     assert!(page.contains(neutral), "{page}");
     let page = test.get_as(&owner, &entry_path(&e03)).await.text();
-    assert!(page.contains("the real name of one of this study"), "{page}");
+    assert!(
+        page.contains("the real name of one of this study"),
+        "{page}"
+    );
     assert!(!page.contains(neutral), "{page}");
 
     let participants = format!("/admin/studies/{DEMO}/participants");
     let added = test
-        .post_as(&curator, &participants, &[("pseudonym", "Quell"), ("role", "")])
+        .post_as(
+            &curator,
+            &participants,
+            &[("pseudonym", "Quell"), ("role", "")],
+        )
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
     let list = test.get_as(&curator, &participants).await.text();

@@ -279,7 +279,9 @@ async fn owners_cannot_tell_which_addresses_have_accounts() {
     let team = format!("/admin/studies/{DEMO}/team");
     let add = |email: &'static str| [("action", "grant"), ("email", email), ("role", "curator")];
     let known = test.post_as(&owner, &team, &add("pat@example.org")).await;
-    let unknown = test.post_as(&owner, &team, &add("nobody@example.org")).await;
+    let unknown = test
+        .post_as(&owner, &team, &add("nobody@example.org"))
+        .await;
     assert_eq!(known.status, 303, "{}", known.text());
     assert_eq!(unknown.status, known.status, "{}", unknown.text());
     assert_eq!(unknown.header("location"), known.header("location"));
@@ -302,14 +304,19 @@ async fn owners_cannot_tell_which_addresses_have_accounts() {
 
     test.staff("lee@example.org", None, false).await;
     let remove = |email: &'static str| [("action", "remove"), ("email", email)];
-    let known = test.post_as(&owner, &team, &remove("lee@example.org")).await;
-    let unknown = test.post_as(&owner, &team, &remove("nobody@example.org")).await;
+    let known = test
+        .post_as(&owner, &team, &remove("lee@example.org"))
+        .await;
+    let unknown = test
+        .post_as(&owner, &team, &remove("nobody@example.org"))
+        .await;
     assert_eq!(known.status, 422);
     assert_eq!(unknown.status, known.status);
     let masked = |text: String, address: &str| {
         let mut capital = address.to_owned();
         capital[..1].make_ascii_uppercase();
-        text.replace(address, "ADDRESS").replace(&capital, "ADDRESS")
+        text.replace(address, "ADDRESS")
+            .replace(&capital, "ADDRESS")
     };
     assert_eq!(
         masked(unknown.text(), "nobody@example.org"),

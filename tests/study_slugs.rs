@@ -3,8 +3,6 @@
 //! slug that names one of the server's own paths, or that import would refuse,
 //! is refused by the form and never served.
 
-#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
-
 mod common;
 
 use common::{DEMO, TestApp};

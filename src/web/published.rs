@@ -108,7 +108,10 @@ mod tests {
                     continue;
                 };
                 let first = path.split('/').next().unwrap_or_default();
-                if !first.is_empty() && !first.starts_with('{') && !found.contains(&first.to_owned()) {
+                if !first.is_empty()
+                    && !first.starts_with('{')
+                    && !found.contains(&first.to_owned())
+                {
                     found.push(first.to_owned());
                 }
             }
@@ -119,7 +122,14 @@ mod tests {
     #[test]
     fn every_top_level_path_is_a_reserved_study_slug() {
         let segments = top_level_segments();
-        for expected in ["admin", "healthz", "metrics", "static", "media", "robots.txt"] {
+        for expected in [
+            "admin",
+            "healthz",
+            "metrics",
+            "static",
+            "media",
+            "robots.txt",
+        ] {
             assert!(segments.contains(&expected.to_owned()), "{segments:?}");
         }
         for segment in &segments {

@@ -147,7 +147,17 @@ mod tests {
         for good in ["link-worker-retention", "study-2025", "a"] {
             assert_eq!(check_study_slug(good), Ok(()), "{good}");
         }
-        for bad in ["", "Caps", "прогулка", "café", "-a", "a-", "a--b", "a/b", "../vault"] {
+        for bad in [
+            "",
+            "Caps",
+            "прогулка",
+            "café",
+            "-a",
+            "a-",
+            "a--b",
+            "a/b",
+            "../vault",
+        ] {
             assert!(
                 matches!(check_study_slug(bad), Err(StudySlugError::Shape(_))),
                 "{bad}"

@@ -7,6 +7,7 @@ use super::{Fields, actor, parse_id};
 use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::entry::{EditError, EntryInput, save_entry as save};
+use crate::app::identity::names::NameCheck;
 use crate::web::admin::dashboard::{DoneQuery, entry_rows};
 use crate::web::admin::gate::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, AdminLayout, done, render};
@@ -15,7 +16,6 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use crate::app::identity::names::NameCheck;
 use vitrine_core::{Entry, EntryId, Permission, alt_text_warnings};
 use vitrine_store::StudyContent;
 

@@ -9,11 +9,11 @@ use super::{
     MAX_UPLOAD_FILES, Part, actor, base_name, parse_id, problem_for, read_part, read_text,
 };
 use crate::app::App;
-use crate::app::identity::names::NameCheck;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::images::{
     ImageError, UploadTarget, replace_image as replace, upload_image,
 };
+use crate::app::identity::names::NameCheck;
 use crate::web::admin::dashboard::DoneQuery;
 use crate::web::admin::gate::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, AdminLayout, render};
