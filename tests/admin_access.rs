@@ -16,8 +16,7 @@ use axum::body::Body;
 use axum::http::Request;
 use common::{DEMO, TestApp};
 use tower::ServiceExt;
-use vitrine::web::admin::{StudyAccess, route_table};
-use vitrine_core::{Permission, Role};
+use vitrine::web::admin::route_table;
 
 /// Real ids from the demo study, so every page has something to show.
 async fn fill(app: &TestApp, path: &str) -> String {
@@ -248,61 +247,48 @@ async fn forged_forms_are_refused_and_change_nothing() {
     assert_eq!(count().await, before + 2);
 }
 
-/// `docs/workspace.md`'s permission table is the one `Role::allows` and the
-/// gate enforce, cell by cell, so the documentation cannot drift.
+/// `docs/workspace.md`'s permission table is `vitrine_core::access::RULES`,
+/// the table `Role::allows`, the gate and this file's matrix read, so the
+/// documentation cannot drift: when they differ this fails and prints the
+/// table to paste between the markers.
 #[test]
 fn the_documented_permission_table_is_the_enforced_one() {
     let docs = include_str!("../docs/workspace.md");
-    let start = docs
-        .find("<!-- permission-matrix:start -->")
-        .expect("start marker");
+    let start_marker = "<!-- permission-matrix:start -->\n";
+    let start = docs.find(start_marker).expect("start marker") + start_marker.len();
     let end = docs
         .find("<!-- permission-matrix:end -->")
         .expect("end marker");
-    let rows: Vec<Vec<String>> = docs[start..end]
-        .lines()
-        .filter(|l| l.starts_with('|'))
-        .map(|l| {
-            l.trim()
-                .trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_owned())
-                .collect()
-        })
-        .collect();
-    let header = &rows[0];
-    let mut columns: Vec<&str> = Role::ALL.iter().map(|r| r.label()).collect();
-    columns.insert(0, "Permission");
-    columns.push("Administrator not on the team");
-    assert_eq!(header, &columns, "header row");
-    let info: vitrine_core::StudyInfo = serde_json::from_value(serde_json::json!({
-        "slug": "s", "title": "S", "language": "en", "summary": "",
-        "contact": { "name": "n", "email": "n@example.org" }, "allow_search_engines": false
-    }))
-    .expect("study info");
-    let admin = StudyAccess {
-        study: vitrine_core::Study {
-            id: vitrine_core::StudyId(1),
-            info,
-        },
-        role: None,
-        admin: true,
-    };
-    let body = &rows[2..];
-    assert_eq!(body.len(), Permission::ALL.len(), "one row per permission");
-    for (row, permission) in body.iter().zip(Permission::ALL) {
-        assert_eq!(
-            row[0],
-            permission.label(),
-            "row order follows Permission::ALL"
-        );
-        let mut want: Vec<bool> = Role::ALL.iter().map(|r| r.allows(permission)).collect();
-        want.push(admin.can(permission));
-        let got: Vec<bool> = row[1..].iter().map(|c| c == "yes").collect();
-        assert!(
-            row[1..].iter().all(|c| c == "yes" || c == "no"),
-            "cells are yes or no: {row:?}"
-        );
-        assert_eq!(got, want, "{}", permission.label());
+    let want = vitrine_core::access::markdown_table();
+    assert!(
+        docs[start..end] == want,
+        "docs/workspace.md's permission table differs from vitrine_core::access::RULES; \
+         paste this between the permission-matrix markers:\n\n{want}"
+    );
+}
+
+/// Issue 10 item 5, PRV-09: the participants page shows consent scopes, dates
+/// and expiry, so it needs the consent permission: facilitators and
+/// administrators not on the team are refused, and the dashboard does not
+/// show them when consents expire either.
+#[tokio::test]
+async fn facilitators_and_administrators_off_the_team_cannot_see_consent() {
+    let app = TestApp::own_demo().await;
+    let facilitator = app
+        .staff("facilitator@example.org", Some("facilitator"), false)
+        .await;
+    let admin = app.staff("admin@example.org", None, true).await;
+    let curator = app
+        .staff("curator@example.org", Some("curator"), false)
+        .await;
+    let page = format!("/admin/studies/{DEMO}/participants");
+    for login in [&facilitator, &admin] {
+        let answer = app.get_as(login, &page).await;
+        assert_eq!(answer.status, 403, "{}", answer.text());
+        assert!(!answer.text().contains("Form version"), "{}", answer.text());
+        let dashboard = app.get_as(login, &format!("/admin/studies/{DEMO}")).await;
+        assert_eq!(dashboard.status, 200);
+        assert!(!dashboard.text().contains("Participants and consent"));
     }
+    assert_eq!(app.get_as(&curator, &page).await.status, 200);
 }

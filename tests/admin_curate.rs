@@ -413,6 +413,54 @@ async fn moving_a_prompt_reorders_the_public_release() {
     assert!(log.iter().any(|r| r.action == "prompt.move"));
 }
 
+/// Issue 10 item 5: the public contact e-mail and search-engine listing are
+/// study settings (owners and administrators, as the permission table says):
+/// a curator's settings form saves the texts and leaves those two alone, and
+/// the page shows them to a curator without a field to change them.
+#[tokio::test]
+async fn curators_cannot_change_the_public_contact_or_search_engine_listing() {
+    let test = TestApp::own_demo().await;
+    let curator = test
+        .staff("curator@example.org", Some("curator"), false)
+        .await;
+    let owner = test.staff("owner@example.org", Some("owner"), false).await;
+    let base = format!("/admin/studies/{DEMO}");
+    let info = content(&test).await.study.info;
+    let fields = |title: &'static str| {
+        vec![
+            ("title", title),
+            ("summary", "A summary."),
+            ("contact_name", "Someone"),
+            ("contact_email", "attacker@example.net"),
+            ("language", "en"),
+            ("allow_search_engines", "yes"),
+        ]
+    };
+    let page = test.get_as(&curator, &format!("{base}/settings")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text().contains("name=\"contact_email\""));
+    assert!(!page.text().contains("name=\"allow_search_engines\""));
+    let saved = test
+        .post_as(&curator, &format!("{base}/settings"), &fields("Curated"))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let stored = content(&test).await.study.info;
+    assert_eq!(stored.title, "Curated", "the texts are the curator's");
+    assert_eq!(stored.contact.email, info.contact.email);
+    assert_eq!(stored.allow_search_engines, info.allow_search_engines);
+    assert!(!info.allow_search_engines, "the demo starts unlisted");
+
+    let page = test.get_as(&owner, &format!("{base}/settings")).await;
+    assert!(page.text().contains("name=\"contact_email\""));
+    let saved = test
+        .post_as(&owner, &format!("{base}/settings"), &fields("Owned"))
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let stored = content(&test).await.study.info;
+    assert_eq!(stored.contact.email, "attacker@example.net");
+    assert!(stored.allow_search_engines);
+}
+
 /// The study's public texts, prompts and themes are edited on the settings
 /// page; bad input is refused with 422 and nothing written.
 #[tokio::test]
@@ -502,15 +550,9 @@ async fn settings_prompts_and_themes_are_saved_and_checked() {
     assert!(note.contains("answered prompt 4 (Home)"), "{note}");
 }
 
-/// A file named after a participant's real name (e.g. "Harriet_Quell_1.png") is
-/// uploaded with a warning, and the name is stored nowhere (ETH-20, PRV-14).
-#[tokio::test]
-async fn an_upload_named_after_a_real_name_is_flagged() {
-    let test = TestApp::own_demo().await;
-    let curator = test
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
-    let before = content(&test).await;
+/// The real name the tests below hold for the demo's first participant.
+async fn hold_real_name(test: &TestApp) -> vitrine_core::ParticipantId {
+    let before = content(test).await;
     let participant = before.participants[0].id;
     vitrine::app::identity::set_identity(
         &test.app,
@@ -522,28 +564,96 @@ async fn an_upload_named_after_a_real_name_is_flagged() {
     )
     .await
     .expect("set identity");
-    let upload = |file: &'static str| {
-        let prompt = before.prompts[0].id.0.to_string();
-        let participant = participant.0.to_string();
-        vec![
-            ("prompt", None, prompt.into_bytes()),
-            ("participant", None, participant.into_bytes()),
-            ("provenance", None, b"O".to_vec()),
-            ("images", Some(file), solid_png([20, 140, 90])),
-        ]
-    };
+    participant
+}
+
+/// Uploads one image named `file` as `staff`; returns the results page.
+async fn upload_named(
+    test: &TestApp,
+    staff: &common::StaffLogin,
+    participant: vitrine_core::ParticipantId,
+    file: &'static str,
+) -> String {
+    let before = content(test).await;
+    let parts = vec![
+        (
+            "prompt",
+            None,
+            before.prompts[0].id.0.to_string().into_bytes(),
+        ),
+        ("participant", None, participant.0.to_string().into_bytes()),
+        ("provenance", None, b"O".to_vec()),
+        ("images", Some(file), solid_png([20, 140, 90])),
+    ];
     let path = format!("/admin/studies/{DEMO}/upload");
-    let flagged = post_multipart(&test, &curator, &path, &upload("Harriet_Quell_1.png"))
-        .await
-        .text();
+    post_multipart(test, staff, &path, &parts).await.text()
+}
+
+/// A file named after a participant's real name (e.g. "Harriet_Quell_1.png") is
+/// uploaded with a warning for those who may see identities, and the name is
+/// stored nowhere (ETH-20, PRV-14).
+#[tokio::test]
+async fn an_upload_named_after_a_real_name_is_flagged() {
+    let test = TestApp::own_demo().await;
+    let owner = test.staff("owner@example.org", Some("owner"), false).await;
+    let participant = hold_real_name(&test).await;
+    let flagged = upload_named(&test, &owner, participant, "Harriet_Quell_1.png").await;
     assert!(
         flagged.contains("the file name contains a participant's real name"),
         "{flagged}"
     );
-    let plain = post_multipart(&test, &curator, &path, &upload("IMG_0002.png"))
-        .await
-        .text();
+    let plain = upload_named(&test, &owner, participant, "IMG_0002.png").await;
     assert!(!plain.contains("real name"), "{plain}");
     let after = content(&test).await;
     assert!(!format!("{:?}", after.entries).contains("Harriet"));
+}
+
+/// Issue 10 item 7: a curator (no identity permission) could learn whether a
+/// guessed name is a participant's real name from the upload results, the
+/// entry page's warnings and the participants page. Now they get the same
+/// neutral note whatever they type; owners still get the warnings.
+#[tokio::test]
+async fn curators_cannot_confirm_a_guessed_real_name() {
+    let test = TestApp::own_demo().await;
+    let curator = test
+        .staff("curator@example.org", Some("curator"), false)
+        .await;
+    let owner = test.staff("owner@example.org", Some("owner"), false).await;
+    let participant = hold_real_name(&test).await;
+    let neutral = vitrine::app::identity::names::NEUTRAL_NOTE;
+
+    let right = upload_named(&test, &curator, participant, "Harriet_Quell_1.png").await;
+    let wrong = upload_named(&test, &curator, participant, "Agnes_Brill_1.png").await;
+    for page in [&right, &wrong] {
+        assert!(!page.contains("real name."), "{page}");
+        assert!(page.contains(neutral), "{page}");
+    }
+
+    let e03 = entry(&content(&test).await, "e03").clone();
+    let caption = [("caption", "Harriet at the allotment")];
+    let saved = post_form(&test, &curator, &entry_path(&e03), &form(&e03, &caption)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+    let page = test.get_as(&curator, &entry_path(&e03)).await.text();
+    assert!(!page.contains("the real name of"), "{page}");
+    assert!(page.contains(neutral), "{page}");
+    let page = test.get_as(&owner, &entry_path(&e03)).await.text();
+    assert!(
+        page.contains("the real name of one of this study"),
+        "{page}"
+    );
+    assert!(!page.contains(neutral), "{page}");
+
+    let participants = format!("/admin/studies/{DEMO}/participants");
+    let added = test
+        .post_as(
+            &curator,
+            &participants,
+            &[("pseudonym", "Quell"), ("role", "")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    let list = test.get_as(&curator, &participants).await.text();
+    assert!(!list.contains("matches a real name"), "{list}");
+    let list = test.get_as(&owner, &participants).await.text();
+    assert!(list.contains("A pseudonym matches a real name"), "{list}");
 }

@@ -41,7 +41,7 @@ async fn owners_manage_the_team_and_every_change_is_logged() {
     ];
     let response = test.post_as(&owner, &team, &add).await;
     assert_eq!(response.status, 303);
-    assert_eq!(response.header("location"), format!("{team}?done=member"));
+    assert_eq!(response.header("location"), format!("{team}?done=added"));
     assert_eq!(role_of(&test, "pat@example.org").await, Some(Role::Curator));
     let change = [
         ("action", "grant"),
@@ -99,14 +99,6 @@ async fn the_last_owner_stays() {
         assert_eq!(role_of(&test, "owner@example.org").await, Some(Role::Owner));
     }
     for (form, says) in [
-        (
-            vec![
-                ("action", "grant"),
-                ("email", "nobody@example.org"),
-                ("role", "curator"),
-            ],
-            "no account",
-        ),
         (
             vec![
                 ("action", "grant"),
@@ -274,4 +266,100 @@ async fn withdrawal_erases_details_and_the_log_still_verifies() {
     assert!(html.contains("Details erased by a withdrawal"));
     assert!(html.contains("The log verifies"), "{html}");
     assert!(html.contains("with details erased by a withdrawal, which is allowed"));
+}
+
+/// Issue 10 item 9: the team form told an owner whether an e-mail address had
+/// an account ("there is no account for …" against a saved role). Now adding
+/// or removing an unknown address answers exactly as for a known one.
+#[tokio::test]
+async fn owners_cannot_tell_which_addresses_have_accounts() {
+    let test = TestApp::own_demo().await;
+    let owner = test.staff("owner@example.org", Some("owner"), false).await;
+    test.staff("pat@example.org", None, false).await;
+    let team = format!("/admin/studies/{DEMO}/team");
+    let add = |email: &'static str| [("action", "grant"), ("email", email), ("role", "curator")];
+    let known = test.post_as(&owner, &team, &add("pat@example.org")).await;
+    let unknown = test
+        .post_as(&owner, &team, &add("nobody@example.org"))
+        .await;
+    assert_eq!(known.status, 303, "{}", known.text());
+    assert_eq!(unknown.status, known.status, "{}", unknown.text());
+    assert_eq!(unknown.header("location"), known.header("location"));
+    assert_eq!(unknown.text(), known.text());
+    assert_eq!(role_of(&test, "pat@example.org").await, Some(Role::Curator));
+    let store = &test.app.store;
+    assert!(
+        store
+            .find_user_by_email("nobody@example.org")
+            .await
+            .expect("read")
+            .is_none(),
+        "an owner does not create accounts"
+    );
+    let page = test
+        .get_as(&owner, &format!("{team}?done=added"))
+        .await
+        .text();
+    assert!(page.contains("If that address has an account"), "{page}");
+
+    test.staff("lee@example.org", None, false).await;
+    let remove = |email: &'static str| [("action", "remove"), ("email", email)];
+    let known = test
+        .post_as(&owner, &team, &remove("lee@example.org"))
+        .await;
+    let unknown = test
+        .post_as(&owner, &team, &remove("nobody@example.org"))
+        .await;
+    assert_eq!(known.status, 422);
+    assert_eq!(unknown.status, known.status);
+    let masked = |text: String, address: &str| {
+        let mut capital = address.to_owned();
+        capital[..1].make_ascii_uppercase();
+        text.replace(address, "ADDRESS")
+            .replace(&capital, "ADDRESS")
+    };
+    assert_eq!(
+        masked(unknown.text(), "nobody@example.org"),
+        masked(known.text(), "lee@example.org")
+    );
+}
+
+/// Issue 10 item 9: an instance administrator adding an address without an
+/// account invites them: the account is made, with the role, but no password
+/// anyone knows, until `vitrine admin reset-password` sets one.
+#[tokio::test]
+async fn administrators_invite_people_without_an_account() {
+    let test = TestApp::own_demo().await;
+    let admin = test.staff("admin@example.org", None, true).await;
+    let team = format!("/admin/studies/{DEMO}/team");
+    let form = [
+        ("action", "grant"),
+        ("email", "New.Person@example.org"),
+        ("role", "reviewer"),
+    ];
+    let answer = test.post_as(&admin, &team, &form).await;
+    assert_eq!(answer.status, 303, "{}", answer.text());
+    assert_eq!(answer.header("location"), format!("{team}?done=invited"));
+    assert_eq!(
+        role_of(&test, "new.person@example.org").await,
+        Some(Role::Reviewer)
+    );
+    let page = test
+        .get_as(&admin, &format!("{team}?done=invited"))
+        .await
+        .text();
+    assert!(page.contains("vitrine admin reset-password"), "{page}");
+    let password = "a long enough new password";
+    assert!(
+        vitrine::app::auth::sign_in(&test.app, "new.person@example.org", password, None)
+            .await
+            .is_err(),
+        "no password is known until one is set"
+    );
+    vitrine::app::auth::reset_password(&test.app, "new.person@example.org", password, "ops")
+        .await
+        .expect("reset password");
+    vitrine::app::auth::sign_in(&test.app, "new.person@example.org", password, None)
+        .await
+        .expect("signs in once the password is set");
 }

@@ -14,6 +14,7 @@
 //! was looked at, never its values, and [`Identity`]'s `Debug` prints nothing.
 
 mod key;
+pub mod names;
 
 pub use key::{IdentityKey, load_key};
 

@@ -3,6 +3,11 @@
 //! A study always keeps at least one owner: neither removing a member nor
 //! changing a role may take away the last one, so someone can always manage the
 //! team and see identities.
+//!
+//! The team page must not tell an owner which e-mail addresses have accounts
+//! ([`add_member`] answers the same either way); an instance administrator,
+//! who can see every account anyway, invites someone new by creating their
+//! account there.
 
 use crate::app::App;
 use crate::app::auth::{AccountError, normalise_email};
@@ -98,6 +103,48 @@ pub async fn grant(
     ))
 }
 
+/// What [`add_member`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Added {
+    /// Whatever happened, the answer for someone who may not create accounts:
+    /// the address's account now has the role if there is one, and nothing
+    /// changed if there is none; which of the two is not said.
+    Saved,
+    /// An instance administrator invited an address without an account: the
+    /// account now exists, with the role, but with a random password nobody
+    /// knows, so it cannot be used until one is set on the server
+    /// (`vitrine admin reset-password`).
+    Invited(String),
+}
+
+/// The team page's "add someone": [`grant`] for an existing account. For an
+/// address without one, an instance administrator (`may_invite`) creates the
+/// account first; anyone else gets [`Added::Saved`], the same answer as for
+/// an existing account, so the form cannot be used to find out who has one.
+pub async fn add_member(
+    app: &App,
+    email: &str,
+    slug: &str,
+    role: &str,
+    actor: &str,
+    may_invite: bool,
+) -> Result<Added, AccountError> {
+    let email = normalise_email(email);
+    match grant(app, &email, slug, role, actor).await {
+        Ok(_) => Ok(Added::Saved),
+        Err(AccountError::Unknown(_)) if may_invite => {
+            // A random password nobody is told: the account is usable only
+            // once its password is set with `vitrine admin reset-password`.
+            let unusable = crate::app::auth::random_token()?;
+            crate::app::auth::create_account(app, &email, &email, &unusable, false, actor).await?;
+            grant(app, &email, slug, role, actor).await?;
+            Ok(Added::Invited(email))
+        }
+        Err(AccountError::Unknown(_)) => Ok(Added::Saved),
+        Err(e) => Err(e),
+    }
+}
+
 /// Takes the account `email` off the study `slug`'s team; returns a
 /// confirmation sentence. Refuses to remove the study's only owner.
 pub async fn remove(
@@ -107,7 +154,13 @@ pub async fn remove(
     actor: &str,
 ) -> Result<String, AccountError> {
     let email = normalise_email(email);
-    let user = account(app, &email).await?;
+    let not_on_team = || AccountError::Invalid(format!("{email} is not on the team of {slug}"));
+    // An address without an account answers like one not on the team, so
+    // this cannot be used to find out who has an account either.
+    let user = match account(app, &email).await {
+        Err(AccountError::Unknown(_)) => return Err(not_on_team()),
+        other => other?,
+    };
     let study = study(app, slug).await?;
     let Some(role) = app
         .store
@@ -115,9 +168,7 @@ pub async fn remove(
         .await
         .context("cannot read the team")?
     else {
-        return Err(AccountError::Invalid(format!(
-            "{email} is not on the team of {slug}"
-        )));
+        return Err(not_on_team());
     };
     keep_an_owner(app, &study, &user, "remove them").await?;
     let event = vitrine_store::AuditEvent {

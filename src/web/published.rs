@@ -59,10 +59,14 @@ pub async fn latest_release(app: &App, slug: &str) -> Result<Arc<Release>, WebEr
     Ok(latest(app, slug).await?.release)
 }
 
-/// The latest Release of every published study, ordered by slug.
+/// The latest Release of every published study that can be served, ordered
+/// by slug.
 pub async fn all_latest_releases(app: &App) -> Result<Vec<Release>, WebError> {
     let mut releases = Vec::new();
-    for (_, id) in app.store.latest_release_ids().await? {
+    for (slug, id) in app.store.latest_release_ids().await? {
+        if !is_slug(&slug) {
+            continue;
+        }
         if let Some(release) = app.store.find_release(id).await? {
             releases.push(release);
         }
@@ -70,26 +74,69 @@ pub async fn all_latest_releases(app: &App) -> Result<Vec<Release>, WebError> {
     Ok(releases)
 }
 
-/// Whether `text` could be a slug (lower-case letters of any script, digits and
-/// hyphens, as `vitrine_core::slug` makes them), so junk never reaches the store.
+/// Whether `text` can name a study: the one rule
+/// (`vitrine_core::slug::check_study_slug`) that import and the new-study form
+/// apply, so a slug they would refuse is never served and junk never reaches
+/// the store.
 pub fn is_slug(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= 400
-        && text
-            .chars()
-            .all(|c| c == '-' || (c.is_alphanumeric() && !c.is_uppercase()))
+    vitrine_core::slug::is_study_slug(text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vitrine_core::slug::RESERVED_STUDY_SLUGS;
 
     #[test]
-    fn slugs_are_lower_case_words_and_hyphens() {
+    fn slugs_follow_the_study_slug_rule() {
         assert!(is_slug("link-worker-retention"));
-        assert!(is_slug("café-ñandú"));
+        assert!(!is_slug("café-ñandú"));
         assert!(!is_slug(""));
         assert!(!is_slug("../vault"));
         assert!(!is_slug("Caps"));
+        assert!(!is_slug("metrics"));
+    }
+
+    /// The first segment of every fixed route of the public router and the
+    /// workspace, read from their source, so a new top-level route cannot be
+    /// added without reserving it as a study slug.
+    fn top_level_segments() -> Vec<String> {
+        let mut found = Vec::new();
+        for source in [include_str!("mod.rs"), include_str!("admin/mod.rs")] {
+            for piece in source.split('"').skip(1).step_by(2) {
+                let Some(path) = piece.strip_prefix('/') else {
+                    continue;
+                };
+                let first = path.split('/').next().unwrap_or_default();
+                if !first.is_empty()
+                    && !first.starts_with('{')
+                    && !found.contains(&first.to_owned())
+                {
+                    found.push(first.to_owned());
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_top_level_path_is_a_reserved_study_slug() {
+        let segments = top_level_segments();
+        for expected in [
+            "admin",
+            "healthz",
+            "metrics",
+            "static",
+            "media",
+            "robots.txt",
+        ] {
+            assert!(segments.contains(&expected.to_owned()), "{segments:?}");
+        }
+        for segment in &segments {
+            assert!(
+                RESERVED_STUDY_SLUGS.contains(&segment.as_str()),
+                "/{segment} is served by the router but is not in RESERVED_STUDY_SLUGS"
+            );
+        }
     }
 }

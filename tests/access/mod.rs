@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
+use vitrine_core::{Permission, Role};
 
 /// Who may use a route, as this test expects it.
 #[derive(Debug, Clone, Copy)]
@@ -16,20 +17,20 @@ pub enum May {
     SignedIn,
     /// Instance administrators only.
     Admin,
-    /// The study's members whose role letter is listed (O owner, C curator,
-    /// R reviewer, F facilitator) and, with A, an instance administrator who is
-    /// not on the team.
-    Study(&'static str),
+    /// Whoever `vitrine_core::access::RULES` gives this permission in the
+    /// study: the roles of its row and, if the row says so, an instance
+    /// administrator who is not on the team.
+    Study(Permission),
 }
 
-/// Every staff route and who may use it. Written out by hand from the issue's
-/// roles: facilitators only look; curators prepare (edit, consent, checklist,
-/// withdraw); reviewers sign off, publish, withdraw and read the audit log;
-/// real identities and the team are the owner's; administrators not on a team
-/// may look at it and manage it.
+/// Every staff route and what it lets one do, written out by hand from what
+/// each page shows and changes (independently of the route table's own
+/// `need`). Who holds each permission comes from the one permission table,
+/// `vitrine_core::access::RULES`, which `docs/workspace.md` prints.
 #[rustfmt::skip]
 pub const EXPECTED: &[(&str, &str, May)] = {
     use May::{Admin, Anyone, SignedIn, Study};
+    use Permission::{Approve, Audit, Check, Consent, Edit, Identity, Manage, Publish, View, Withdraw};
     &[
         ("GET", "/admin/login", Anyone),
         ("POST", "/admin/login", Anyone),
@@ -39,36 +40,36 @@ pub const EXPECTED: &[(&str, &str, May)] = {
         ("POST", "/admin/accounts", Admin),
         ("POST", "/admin/studies", Admin),
         ("GET", "/admin/jobs", Admin),
-        ("GET", "/admin/studies/{study}", Study("OCRFA")),
-        ("GET", "/admin/studies/{study}/coverage", Study("OCRFA")),
-        ("GET", "/admin/studies/{study}/entries/{entry}", Study("OCRFA")),
-        ("POST", "/admin/studies/{study}/entries/{entry}", Study("OC")),
-        ("POST", "/admin/studies/{study}/entries/{entry}/image", Study("OC")),
-        ("GET", "/admin/studies/{study}/images/{image}/{width}", Study("OCRFA")),
-        ("GET", "/admin/studies/{study}/upload", Study("OC")),
-        ("POST", "/admin/studies/{study}/upload", Study("OC")),
-        ("GET", "/admin/studies/{study}/settings", Study("OC")),
-        ("POST", "/admin/studies/{study}/settings", Study("OC")),
-        ("POST", "/admin/studies/{study}/prompts", Study("OC")),
-        ("POST", "/admin/studies/{study}/prompts/{prompt}/move", Study("OC")),
-        ("POST", "/admin/studies/{study}/themes", Study("OC")),
-        ("GET", "/admin/studies/{study}/participants", Study("OCRFA")),
-        ("POST", "/admin/studies/{study}/participants", Study("OC")),
-        ("GET", "/admin/studies/{study}/participants/{participant}", Study("OCR")),
-        ("POST", "/admin/studies/{study}/participants/{participant}/consent", Study("OCR")),
-        ("POST", "/admin/studies/{study}/participants/{participant}/identity", Study("O")),
-        ("GET", "/admin/studies/{study}/entries/{entry}/checklist", Study("OCRFA")),
-        ("POST", "/admin/studies/{study}/entries/{entry}/checklist", Study("OC")),
-        ("POST", "/admin/studies/{study}/entries/{entry}/approve", Study("OR")),
-        ("GET", "/admin/studies/{study}/publish", Study("OR")),
-        ("POST", "/admin/studies/{study}/publish", Study("OR")),
-        ("GET", "/admin/studies/{study}/entries/{entry}/withdraw", Study("OCR")),
-        ("POST", "/admin/studies/{study}/entries/{entry}/withdraw", Study("OCR")),
-        ("GET", "/admin/studies/{study}/participants/{participant}/withdraw", Study("OCR")),
-        ("POST", "/admin/studies/{study}/participants/{participant}/withdraw", Study("OCR")),
-        ("GET", "/admin/studies/{study}/audit", Study("OR")),
-        ("GET", "/admin/studies/{study}/team", Study("OA")),
-        ("POST", "/admin/studies/{study}/team", Study("OA")),
+        ("GET", "/admin/studies/{study}", Study(View)),
+        ("GET", "/admin/studies/{study}/coverage", Study(View)),
+        ("GET", "/admin/studies/{study}/entries/{entry}", Study(View)),
+        ("POST", "/admin/studies/{study}/entries/{entry}", Study(Edit)),
+        ("POST", "/admin/studies/{study}/entries/{entry}/image", Study(Edit)),
+        ("GET", "/admin/studies/{study}/images/{image}/{width}", Study(View)),
+        ("GET", "/admin/studies/{study}/upload", Study(Edit)),
+        ("POST", "/admin/studies/{study}/upload", Study(Edit)),
+        ("GET", "/admin/studies/{study}/settings", Study(Edit)),
+        ("POST", "/admin/studies/{study}/settings", Study(Edit)),
+        ("POST", "/admin/studies/{study}/prompts", Study(Edit)),
+        ("POST", "/admin/studies/{study}/prompts/{prompt}/move", Study(Edit)),
+        ("POST", "/admin/studies/{study}/themes", Study(Edit)),
+        ("GET", "/admin/studies/{study}/participants", Study(Consent)),
+        ("POST", "/admin/studies/{study}/participants", Study(Edit)),
+        ("GET", "/admin/studies/{study}/participants/{participant}", Study(Consent)),
+        ("POST", "/admin/studies/{study}/participants/{participant}/consent", Study(Consent)),
+        ("POST", "/admin/studies/{study}/participants/{participant}/identity", Study(Identity)),
+        ("GET", "/admin/studies/{study}/entries/{entry}/checklist", Study(View)),
+        ("POST", "/admin/studies/{study}/entries/{entry}/checklist", Study(Check)),
+        ("POST", "/admin/studies/{study}/entries/{entry}/approve", Study(Approve)),
+        ("GET", "/admin/studies/{study}/publish", Study(Publish)),
+        ("POST", "/admin/studies/{study}/publish", Study(Publish)),
+        ("GET", "/admin/studies/{study}/entries/{entry}/withdraw", Study(Withdraw)),
+        ("POST", "/admin/studies/{study}/entries/{entry}/withdraw", Study(Withdraw)),
+        ("GET", "/admin/studies/{study}/participants/{participant}/withdraw", Study(Withdraw)),
+        ("POST", "/admin/studies/{study}/participants/{participant}/withdraw", Study(Withdraw)),
+        ("GET", "/admin/studies/{study}/audit", Study(Audit)),
+        ("GET", "/admin/studies/{study}/team", Study(Manage)),
+        ("POST", "/admin/studies/{study}/team", Study(Manage)),
     ]
 };
 
@@ -98,15 +99,18 @@ impl Who {
         Who::Nobody,
     ];
 
-    fn letter(self) -> Option<char> {
-        match self {
-            Who::Owner => Some('O'),
-            Who::Curator => Some('C'),
-            Who::Reviewer => Some('R'),
-            Who::Facilitator => Some('F'),
-            Who::Admin => Some('A'),
-            Who::Outsider | Who::Nobody => None,
-        }
+    /// Whether the permission table lets this person do `permission` in the
+    /// demo study.
+    fn may(self, permission: Permission) -> bool {
+        let role = match self {
+            Who::Owner => Role::Owner,
+            Who::Curator => Role::Curator,
+            Who::Reviewer => Role::Reviewer,
+            Who::Facilitator => Role::Facilitator,
+            Who::Admin => return permission.allows_admin_off_team(),
+            Who::Outsider | Who::Nobody => return false,
+        };
+        role.allows(permission)
     }
 }
 
@@ -224,8 +228,8 @@ pub fn judge(method: &str, may: May, who: Who, a: &Answer) -> Option<String> {
         (May::Study(_), Who::Outsider) => {
             (a.status != 404).then(|| format!("expected 404, got {}", a.status))
         }
-        (May::Study(letters), _) => {
-            let ok = who.letter().is_some_and(|l| letters.contains(l));
+        (May::Study(permission), _) => {
+            let ok = who.may(permission);
             if ok {
                 used(true)
             } else {

@@ -1,9 +1,10 @@
 //! Who may do what in the curator workspace (PRV-09 least privilege).
 //!
-//! One table, [`Role::allows`], decides every staff permission; the web layer
-//! names a [`Permission`] on each route and never re-implements the rule. The
-//! same table is written out in `docs/workspace.md` and checked route by route
-//! by the authorization test.
+//! One table, [`RULES`], decides every staff permission: [`Role::allows`] and
+//! the web gate read it, the web layer names a [`Permission`] on each route and
+//! never re-implements the rule, `docs/workspace.md` prints it
+//! ([`markdown_table`], checked by a test) and the authorization test takes
+//! from it who holds each permission.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -56,21 +57,9 @@ impl Role {
         }
     }
 
-    /// Whether this role grants `permission` in its study.
+    /// Whether this role grants `permission` in its study, as [`RULES`] says.
     pub fn allows(self, permission: Permission) -> bool {
-        use Permission as P;
-        match self {
-            Role::Owner => true,
-            Role::Curator => matches!(
-                permission,
-                P::View | P::Edit | P::Consent | P::Check | P::Withdraw
-            ),
-            Role::Reviewer => matches!(
-                permission,
-                P::View | P::Consent | P::Approve | P::Publish | P::Withdraw | P::Audit
-            ),
-            Role::Facilitator => matches!(permission, P::View),
-        }
+        permission.rule().roles.contains(&self)
     }
 }
 
@@ -105,6 +94,66 @@ pub enum Permission {
     Manage,
 }
 
+/// One row of the permission table: who may do `permission` in a study.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// What is allowed.
+    pub permission: Permission,
+    /// The roles on the study's team that may do it.
+    pub roles: &'static [Role],
+    /// Whether an instance administrator who is not on the team may do it.
+    pub admin_off_team: bool,
+}
+
+/// The permission table, one row per [`Permission`] in [`Permission::ALL`]
+/// order: the only place staff access is written down. [`Role::allows`], the
+/// web gate, the team page, `docs/workspace.md` (see [`markdown_table`]) and
+/// the authorization test all read it (PRV-09).
+pub const RULES: [Rule; 10] = {
+    use Permission as P;
+    use Role::{Curator as C, Facilitator as F, Owner as O, Reviewer as R};
+    const fn rule(permission: Permission, roles: &'static [Role], admin_off_team: bool) -> Rule {
+        Rule {
+            permission,
+            roles,
+            admin_off_team,
+        }
+    }
+    [
+        rule(P::View, &[O, C, R, F], true),
+        rule(P::Edit, &[O, C], false),
+        rule(P::Consent, &[O, C, R], false),
+        rule(P::Check, &[O, C], false),
+        rule(P::Approve, &[O, R], false),
+        rule(P::Publish, &[O, R], false),
+        rule(P::Withdraw, &[O, C, R], false),
+        rule(P::Audit, &[O, R], false),
+        rule(P::Identity, &[O], false),
+        rule(P::Manage, &[O], true),
+    ]
+};
+
+/// The heading of the table's last column.
+pub const ADMIN_OFF_TEAM: &str = "Administrator not on the team";
+
+/// [`RULES`] as the Markdown table `docs/workspace.md` prints between its
+/// `permission-matrix` markers.
+pub fn markdown_table() -> String {
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let mut head = vec!["Permission"];
+    head.extend(Role::ALL.iter().map(|r| r.label()));
+    head.push(ADMIN_OFF_TEAM);
+    let mut out = format!("| {} |\n", head.join(" | "));
+    out.push_str(&format!("|{}\n", " --- |".repeat(head.len())));
+    for rule in RULES {
+        let mut cells = vec![rule.permission.label()];
+        cells.extend(Role::ALL.iter().map(|r| yes(rule.roles.contains(r))));
+        cells.push(yes(rule.admin_off_team));
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out
+}
+
 impl Permission {
     /// Every permission, for tables and tests.
     pub const ALL: [Permission; 10] = [
@@ -119,6 +168,23 @@ impl Permission {
         Permission::Identity,
         Permission::Manage,
     ];
+
+    /// This permission's row of [`RULES`].
+    pub fn rule(self) -> Rule {
+        RULES
+            .into_iter()
+            .find(|r| r.permission == self)
+            .unwrap_or(Rule {
+                permission: self,
+                roles: &[],
+                admin_off_team: false,
+            })
+    }
+
+    /// Whether an instance administrator who is not on the team may do this.
+    pub fn allows_admin_off_team(self) -> bool {
+        self.rule().admin_off_team
+    }
 
     /// A short description for the permission table.
     pub fn label(self) -> &'static str {
@@ -140,6 +206,23 @@ impl Permission {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_has_one_row_per_permission_in_order() {
+        let order: Vec<Permission> = RULES.iter().map(|r| r.permission).collect();
+        assert_eq!(order, Permission::ALL.to_vec());
+    }
+
+    #[test]
+    fn administrators_off_the_team_only_look_and_manage() {
+        for permission in Permission::ALL {
+            assert_eq!(
+                permission.allows_admin_off_team(),
+                matches!(permission, Permission::View | Permission::Manage),
+                "{permission:?}"
+            );
+        }
+    }
 
     #[test]
     fn roles_round_trip_through_their_names() {

@@ -22,7 +22,7 @@ pub mod slug;
 pub mod study;
 pub mod text;
 
-pub use access::{Permission, Role};
+pub use access::{Permission, Role, Rule};
 pub use changelog::{Changes, changes};
 pub use consent::{Consent, ConsentScope};
 pub use coverage::{PromptCount, participation_note};

@@ -1,15 +1,77 @@
-//! URL slugs made from titles, never from ids.
+//! URL slugs made from titles, never from ids, and the one rule for a study's slug.
 //!
 //! Public URLs must not reveal internal ids or import keys, and should read well:
 //! "Christmas bags for families" becomes `christmas-bags-for-families`. Letters of
-//! any script are kept (lower-cased); accents on Latin letters are dropped so URLs
-//! stay easy to type.
+//! any script are kept (lower-cased) in entry and prompt slugs; accents on Latin
+//! letters are dropped so URLs stay easy to type.
+//!
+//! A study's slug is the first segment of every public URL of the study, so it
+//! has its own stricter rule, [`check_study_slug`]: ASCII letters, digits and
+//! hyphens, and never a name the site serves itself ([`RESERVED_STUDY_SLUGS`]).
+//! Import, the workspace's new-study form, the workspace gate and the public
+//! router all ask it.
 
 use std::collections::HashSet;
 use unicode_normalization::UnicodeNormalization;
 
 /// Longest slug we produce, in characters; longer titles are cut at a word boundary.
 const MAX_LEN: usize = 60;
+
+/// The longest study slug, in characters.
+pub const MAX_STUDY_SLUG: usize = 60;
+
+/// The first path segments the server answers itself, so no study can be
+/// served there: every top-level path of the public router (`src/web/mod.rs`,
+/// whose unit test checks this list against it) and the workspace.
+pub const RESERVED_STUDY_SLUGS: &[&str] = &[
+    "admin",
+    "favicon.ico",
+    "healthz",
+    "media",
+    "metrics",
+    "readyz",
+    "robots.txt",
+    "static",
+];
+
+/// Why a study slug was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StudySlugError {
+    /// Not lower-case ASCII letters, digits and single inner hyphens, or too long.
+    #[error(
+        "\"{0}\" must be lower-case letters a-z, digits and hyphens (not at the start or \
+         end), at most 60 characters, such as my-study-2025"
+    )]
+    Shape(String),
+    /// A name the server keeps for its own pages.
+    #[error("\"{0}\" is reserved for Vitrine's own pages; choose another")]
+    Reserved(String),
+}
+
+/// The one rule for a study's slug: what import, the new-study form, the
+/// workspace and the public site accept.
+pub fn check_study_slug(slug: &str) -> Result<(), StudySlugError> {
+    let shaped = !slug.is_empty()
+        && slug.len() <= MAX_STUDY_SLUG
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--");
+    if !shaped {
+        return Err(StudySlugError::Shape(slug.to_owned()));
+    }
+    if RESERVED_STUDY_SLUGS.contains(&slug) {
+        return Err(StudySlugError::Reserved(slug.to_owned()));
+    }
+    Ok(())
+}
+
+/// Whether [`check_study_slug`] accepts `slug`.
+pub fn is_study_slug(slug: &str) -> bool {
+    check_study_slug(slug).is_ok()
+}
 
 /// Makes a slug from a title. Returns `fallback` when nothing usable remains.
 pub fn slugify(title: &str, fallback: &str) -> String {
@@ -79,6 +141,36 @@ impl SlugSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn study_slugs_are_ascii_words_and_never_a_reserved_path() {
+        for good in ["link-worker-retention", "study-2025", "a"] {
+            assert_eq!(check_study_slug(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            "Caps",
+            "прогулка",
+            "café",
+            "-a",
+            "a-",
+            "a--b",
+            "a/b",
+            "../vault",
+        ] {
+            assert!(
+                matches!(check_study_slug(bad), Err(StudySlugError::Shape(_))),
+                "{bad}"
+            );
+        }
+        assert!(check_study_slug(&"a".repeat(61)).is_err());
+        for reserved in ["admin", "metrics", "healthz", "readyz", "media", "static"] {
+            assert!(
+                matches!(check_study_slug(reserved), Err(StudySlugError::Reserved(_))),
+                "{reserved}"
+            );
+        }
+    }
 
     #[test]
     fn slug_drops_punctuation_and_accents() {

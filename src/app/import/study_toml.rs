@@ -2,7 +2,6 @@
 
 use super::Problem;
 use serde::Deserialize;
-use vitrine_core::release::RESERVED_SLUGS;
 use vitrine_core::{Contact, Date, Funder, StudyInfo, text};
 
 const FILE: &str = "study.toml";
@@ -143,34 +142,11 @@ fn non_blank(value: &str, key: &str, problems: &mut Vec<Problem>) -> String {
     value
 }
 
+/// The one study-slug rule (`vitrine_core::slug::check_study_slug`), which
+/// the workspace and the public site use too.
 fn check_slug(slug: &str, problems: &mut Vec<Problem>) {
-    let shaped = !slug.is_empty()
-        && slug.len() <= 60
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-');
-    if !shaped {
-        problems.push(key_problem(
-            "slug",
-            format!("\"{slug}\" must be lower-case letters a-z, digits and hyphens, such as my-study-2025"),
-        ));
-    } else if RESERVED_SLUGS.contains(&slug)
-        || [
-            "admin",
-            "healthz",
-            "readyz",
-            "metrics",
-            "favicon.ico",
-            "robots.txt",
-        ]
-        .contains(&slug)
-    {
-        problems.push(key_problem(
-            "slug",
-            format!("\"{slug}\" is reserved for Vitrine's own pages; choose another"),
-        ));
+    if let Err(e) = vitrine_core::slug::check_study_slug(slug) {
+        problems.push(key_problem("slug", e.to_string()));
     }
 }
 

@@ -2,8 +2,8 @@
 //! PRV-01).
 //!
 //! The participants page lists everyone with their current consent and warns
-//! when a pseudonym is, or contains, a real name held in the identity store,
-//! without saying whose. Each participant's page (see [`participant`]) holds
+//! people who may see identities when a pseudonym is, or contains, a real name
+//! held in the identity store, without saying whose. Each participant's page (see [`participant`]) holds
 //! the consent history, the form for a new record and, for owners only, the
 //! identity.
 
@@ -18,6 +18,7 @@ use super::gate::{Staff, StudyAccess};
 use super::views::{AdminError, AdminLayout, done, render};
 use crate::app::App;
 use crate::app::consent::{FieldProblem, RegisterError, scopes_text};
+use crate::app::identity::names::NameCheck;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Query, State};
@@ -136,22 +137,16 @@ async fn participants_page(
         })
         .collect();
     expiring.sort_by_key(|e| e.on);
-    let (name_warnings, name_check_failed) = match crate::app::identity::real_names(
-        app,
-        access.study.id,
-    )
-    .await
-    {
-        Ok(names) => {
-            let pseudonyms: Vec<&str> = summaries.iter().map(|p| p.pseudonym.as_str()).collect();
-            let found = crate::app::identity::pseudonyms_matching(&pseudonyms, &names);
-            (found.into_iter().map(str::to_owned).collect(), false)
-        }
-        Err(e) => {
-            tracing::error!(error = %format!("{e:#}"), "the pseudonym check could not read the identity store");
-            (Vec::new(), true)
-        }
-    };
+    // Which pseudonyms are real names is said only to people who may see
+    // identities (issue 10 item 7).
+    let names = NameCheck::load(app, access.study.id, access.can(Permission::Identity)).await;
+    let pseudonyms: Vec<&str> = summaries.iter().map(|p| p.pseudonym.as_str()).collect();
+    let name_warnings = names
+        .matching_pseudonyms(&pseudonyms)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let name_check_failed = names.failed();
     let status = if problems.is_empty() {
         StatusCode::OK
     } else {

@@ -115,8 +115,20 @@ pub async fn create_study(
     if title.is_empty() {
         problems.push("Give the study a title.");
     }
-    if slug.is_empty() || vitrine_core::release::RESERVED_SLUGS.contains(&slug.as_str()) {
-        problems.push("Choose a web address name made of letters, digits and hyphens.");
+    // The one rule import and the public site use: a slug they refuse could
+    // never be served.
+    let slug_problem = vitrine_core::slug::check_study_slug(&slug).err().map(|e| {
+        format!(
+            "Web address name: {}.",
+            if slug.is_empty() {
+                "give one made of letters a-z, digits and hyphens".to_owned()
+            } else {
+                e.to_string()
+            }
+        )
+    });
+    if let Some(problem) = &slug_problem {
+        problems.push(problem.as_str());
     }
     if !form.contact_email.contains('@') {
         problems.push("Give a public contact e-mail address.");
@@ -245,9 +257,12 @@ pub async fn show_study(
         .count();
     let today = time::OffsetDateTime::now_utc().date();
     let horizon = today + time::Duration::days(30);
+    // Consent dates are for those who may see consent (the permission table).
+    let consent_visible = access.can(Permission::Consent);
     let mut expiring: Vec<Expiring> = content
         .participants
         .iter()
+        .filter(|_| consent_visible)
         .filter_map(|p| {
             let consent = content.consents.get(&p.id)?;
             let on = consent.expires_on?;

@@ -61,12 +61,12 @@ pub struct StudyAccess {
 }
 
 impl StudyAccess {
-    /// Whether they may do `permission` here. Instance admins who are not on
-    /// the team may look and manage the team, nothing else.
+    /// Whether they may do `permission` here, as `vitrine_core::access::RULES`
+    /// says for their role (or for an instance admin who is not on the team).
     pub fn can(&self, permission: Permission) -> bool {
         match self.role {
             Some(role) => role.allows(permission),
-            None => self.admin && matches!(permission, Permission::View | Permission::Manage),
+            None => self.admin && permission.allows_admin_off_team(),
         }
     }
 

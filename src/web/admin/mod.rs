@@ -204,7 +204,7 @@ fn routes(app: App) -> Routes {
         .add(
             M::GET,
             "/admin/studies/{study}/participants",
-            Study(P::View),
+            Study(P::Consent),
             consent::show_participants,
         )
         .add(

@@ -1,7 +1,8 @@
 //! Accounts, study teams and the audit log (PRV-09, PRV-11).
 //!
-//! The team page lets an owner give people roles and take them away; the
-//! accounts page (instance administrators) creates accounts; the audit page
+//! The team page lets an owner give people roles and take them away, without
+//! saying which addresses have accounts, and an instance administrator invite
+//! someone new; the accounts page (instance administrators) creates accounts; the audit page
 //! shows a study's log and whether the whole chain still verifies.
 
 mod accounts;
@@ -15,6 +16,7 @@ use super::gate::{Staff, StudyAccess};
 use super::views::{AdminError, AdminLayout, done, render};
 use crate::app::App;
 use crate::app::auth::AccountError;
+use crate::app::team::Added;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Query, State};
@@ -146,18 +148,29 @@ pub async fn save_member(
         ))
     } else {
         match form.action.as_str() {
-            "grant" => {
-                crate::app::team::grant(&app, email, access.slug(), &form.role, &staff.actor())
-                    .await
-            }
-            "remove" => crate::app::team::remove(&app, email, access.slug(), &staff.actor()).await,
+            "grant" => crate::app::team::add_member(
+                &app,
+                email,
+                access.slug(),
+                &form.role,
+                &staff.actor(),
+                staff.user.is_admin,
+            )
+            .await
+            .map(|added| match added {
+                Added::Saved => "added",
+                Added::Invited(_) => "invited",
+            }),
+            "remove" => crate::app::team::remove(&app, email, access.slug(), &staff.actor())
+                .await
+                .map(|_| "member"),
             _ => Err(AccountError::Invalid(
                 "choose whether to add someone or to remove them".into(),
             )),
         }
     };
     match result {
-        Ok(_) => Ok(done(&access.href("/team"), "member")),
+        Ok(code) => Ok(done(&access.href("/team"), code)),
         Err(AccountError::Failed(e)) => Err(e.into()),
         Err(e) => {
             let problem = Some(capitalise(&format!("{e}.")));

@@ -66,7 +66,7 @@ impl AdminLayout {
             (
                 "Participants and consent",
                 "/participants",
-                Permission::View,
+                Permission::Consent,
             ),
             ("Upload", "/upload", Permission::Edit),
             ("Study settings", "/settings", Permission::Edit),
@@ -111,6 +111,16 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "published" => "Published. The public gallery now shows the new Release.",
         "withdrawn" => "Withdrawn. Every public page and image of it now answers 404.",
         "member" => "Team updated.",
+        "added" => {
+            "Saved. If that address has an account, it now has the role shown in the table \
+             above; nobody is added for an address without an account (an instance \
+             administrator can invite them from this page)."
+        }
+        "invited" => {
+            "Invited: an account was made for that address, with the role, but with no \
+             password anyone knows. They can sign in once whoever runs the server sets one \
+             with `vitrine admin reset-password` (see the workspace guide)."
+        }
         "moved" => "Order changed.",
         "signed-out" => "You are signed out.",
         _ => return None,

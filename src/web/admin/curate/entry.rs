@@ -7,6 +7,7 @@ use super::{Fields, actor, parse_id};
 use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::entry::{EditError, EntryInput, save_entry as save};
+use crate::app::identity::names::NameCheck;
 use crate::web::admin::dashboard::{DoneQuery, entry_rows};
 use crate::web::admin::gate::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, AdminLayout, done, render};
@@ -15,7 +16,7 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use vitrine_core::{Entry, EntryId, Permission, alt_text_warnings, name_mentions};
+use vitrine_core::{Entry, EntryId, Permission, alt_text_warnings};
 use vitrine_store::StudyContent;
 
 /// The entry's image as the page shows it.
@@ -48,6 +49,8 @@ struct EntryPage {
     checklist_href: Option<String>,
     withdraw_href: Option<String>,
     warnings: Vec<String>,
+    /// The neutral real-name note, for people who may not see identities.
+    name_note: Option<&'static str>,
     form: Option<EntryForm>,
 }
 
@@ -159,7 +162,7 @@ impl Page<'_> {
             edit_form(self, entry, &href, input, problems, image_problem)
         });
         let prompt = content.prompts.iter().find(|p| p.id == entry.prompt);
-        let warnings = self.warnings(entry).await;
+        let (warnings, name_note) = self.warnings(entry).await;
         let page = EntryPage {
             layout: AdminLayout::study(&row.label, self.staff, access, "/entries")
                 .with_notice(done_code),
@@ -193,6 +196,7 @@ impl Page<'_> {
             withdraw_href: (access.can(Permission::Withdraw) && !entry.withdrawn)
                 .then(|| format!("{href}/withdraw")),
             warnings,
+            name_note,
             form,
         };
         let mut response = render(&page)?;
@@ -202,8 +206,10 @@ impl Page<'_> {
         Ok(response)
     }
 
-    /// Advice on the stored words: alt text (ACC-02) and real names (ETH-20).
-    async fn warnings(&self, entry: &Entry) -> Vec<String> {
+    /// Advice on the stored words: alt text (ACC-02) and real names (ETH-20,
+    /// named only to people who may see identities), plus the neutral note
+    /// everyone else gets instead.
+    async fn warnings(&self, entry: &Entry) -> (Vec<String>, Option<&'static str>) {
         let mut warnings = Vec::new();
         if entry.provenance.has_image() {
             let alt = entry.alt.as_deref().unwrap_or_default();
@@ -213,36 +219,18 @@ impl Page<'_> {
                     .map(|w| capitalise(&w.to_string())),
             );
         }
-        match crate::app::identity::real_names(self.app, self.access.study.id).await {
-            Ok(names) if !names.is_empty() => {
-                let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                let fields = fields_of(entry);
-                let show_name = self.access.can(Permission::Identity);
-                for (field, name) in name_mentions(&fields, &names) {
-                    warnings.push(if show_name {
-                        format!(
-                            "The {field} mentions \"{name}\", the real name of one of this \
-                             study's participants. Use their pseudonym instead."
-                        )
-                    } else {
-                        format!(
-                            "The {field} mentions the real name of one of this study's \
-                             participants. Use their pseudonym instead."
-                        )
-                    });
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(error = %format!("{e:#}"), "the real-name check could not run");
-                warnings.push(
-                    "The check for participants' real names could not run, so read the texts \
-                     for names yourself. Tell whoever runs this Vitrine."
-                        .to_owned(),
-                );
-            }
+        let names = NameCheck::load(
+            self.app,
+            self.access.study.id,
+            self.access.can(Permission::Identity),
+        )
+        .await;
+        warnings.extend(names.warnings(&fields_of(entry)));
+        if names.failed() {
+            warnings.extend(names.note().map(str::to_owned));
+            return (warnings, None);
         }
-        warnings
+        (warnings, names.note())
     }
 }
 

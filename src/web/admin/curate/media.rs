@@ -13,6 +13,7 @@ use crate::app::curate::FieldProblem;
 use crate::app::curate::images::{
     ImageError, UploadTarget, replace_image as replace, upload_image,
 };
+use crate::app::identity::names::NameCheck;
 use crate::web::admin::dashboard::DoneQuery;
 use crate::web::admin::gate::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, AdminLayout, render};
@@ -22,7 +23,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use vitrine_core::{EntryId, ImageId};
+use vitrine_core::{EntryId, ImageId, Permission};
 use vitrine_store::{BlobKey, StudyContent};
 
 /// `GET /admin/studies/{study}/images/{image}/{width}`: a stored public
@@ -147,6 +148,8 @@ struct UploadPage {
     results: Vec<FileResult>,
     max_files: usize,
     max_size: String,
+    /// The neutral real-name note, or that the check could not run.
+    name_note: Option<&'static str>,
 }
 
 impl UploadPage {
@@ -201,6 +204,7 @@ fn upload_page(
         problems: Vec::new(),
         results: Vec::new(),
         max_files: MAX_UPLOAD_FILES,
+        name_note: None,
         max_size: vitrine_media::MediaError::FileTooLarge {
             size: 0,
             limit: app.settings.limits.max_bytes,
@@ -239,9 +243,8 @@ pub async fn upload(
     let content = app.store.load_study_content(access.study.clone()).await?;
     // A file name like "Jane_Smith_1.jpg" is a warning sign (ETH-20, PRV-14): the
     // name is never stored, but the photo or its caption may name her too.
-    let real_names = crate::app::identity::real_names(&app, access.study.id)
-        .await
-        .unwrap_or_default();
+    // Only people who may see identities are told (issue 10 item 7).
+    let names = NameCheck::load(&app, access.study.id, access.can(Permission::Identity)).await;
     let limit = app.settings.limits.max_bytes;
     let mut chosen = [String::new(), String::new(), String::new()];
     let mut target: Option<Result<UploadTarget, Vec<FieldProblem>>> = None;
@@ -322,11 +325,7 @@ pub async fn upload(
                 Err(e.to_string())
             }
         };
-        let name_warning = !vitrine_core::name_mentions(
-            &[("file name", &file_name.replace(['_', '-', '.'], " "))],
-            &real_names.iter().map(String::as_str).collect::<Vec<_>>(),
-        )
-        .is_empty();
+        let name_warning = names.file_name_warning(&file_name);
         results.push(FileResult {
             name: file_name,
             outcome,
@@ -353,6 +352,7 @@ pub async fn upload(
         ));
     }
     page.results = results;
+    page.name_note = names.note();
     if !page.results.is_empty() {
         page.layout = page.layout.with_notice(Some("uploaded"));
     }

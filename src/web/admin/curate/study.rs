@@ -1,5 +1,7 @@
 //! The study settings page: the public texts, the prompts in gallery order
-//! (with add and move up/down), and the analytic themes (with add).
+//! (with add and move up/down), and the analytic themes (with add). The
+//! public contact e-mail and search-engine indexing change only for those who
+//! may manage the study (owners; the permission table in `vitrine_core::access`).
 
 use super::{Fields, actor, parse_id, problem_for};
 use crate::app::App;
@@ -16,7 +18,7 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use vitrine_core::PromptId;
+use vitrine_core::{Permission, PromptId};
 
 /// A prompt in the list.
 struct PromptRow {
@@ -50,6 +52,9 @@ struct SettingsPage {
     theme_action: String,
     theme_input: ThemeInput,
     theme_problems: Vec<FieldProblem>,
+    /// Whether they may change the public contact e-mail and search-engine
+    /// indexing (the study settings of `Permission::Manage`).
+    can_manage: bool,
 }
 
 impl SettingsPage {
@@ -118,6 +123,7 @@ async fn settings_page(
         theme_action: access.href("/themes"),
         theme_input,
         theme_problems,
+        can_manage: access.can(Permission::Manage),
     };
     let mut response = render(&page)?;
     if invalid {
@@ -151,7 +157,7 @@ pub async fn save_settings(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AdminError> {
     let f = Fields(fields);
-    let input = SettingsInput {
+    let mut input = SettingsInput {
         title: f.get("title"),
         subtitle: f.get("subtitle"),
         summary: f.get("summary"),
@@ -169,6 +175,14 @@ pub async fn save_settings(
         language: f.get("language"),
         allow_search_engines: f.ticked("allow_search_engines"),
     };
+    // The public contact address and search-engine indexing are study
+    // settings (`Permission::Manage`: owners and administrators); the other
+    // texts are content anyone who may edit may change.
+    if !access.can(Permission::Manage) {
+        let current = &access.study.info;
+        input.contact_email = current.contact.email.clone();
+        input.allow_search_engines = current.allow_search_engines;
+    }
     match save(&app, &access.study, &input, actor(&staff)).await {
         Ok(_) => Ok(done(&access.href("/settings"), "saved")),
         Err(FormError::Invalid(problems)) => {
