@@ -261,7 +261,10 @@ mod tests {
         let (info, problems) = parsed(text);
         assert!(info.is_none());
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("study.toml: line 2:"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("study.toml: line 2:"),
+            "{problems:?}"
+        );
     }
 
     #[test]
