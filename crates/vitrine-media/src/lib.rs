@@ -17,6 +17,9 @@ mod decode;
 mod encode;
 mod error;
 mod format;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod jpeg;
 mod limits;
 mod orient;
