@@ -19,6 +19,9 @@ mod decode;
 mod encode;
 mod error;
 mod format;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod jpeg;
 mod limits;
 mod orient;

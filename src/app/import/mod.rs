@@ -160,6 +160,17 @@ pub async fn import_folder(
     }
 }
 
+/// Parses and cross-checks the folder's text files (study.toml and the CSV
+/// tables) without reading an image or touching the store, and returns every
+/// problem found, sorted as an import reports them. The pure first step of
+/// [`import_folder`], on its own for the study-folder fuzz target (fuzz/).
+pub fn check_texts(files: &dyn StudyFiles) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    parse_folder(files, &mut problems);
+    problems.sort_by(|a, b| (&a.file, a.row).cmp(&(&b.file, b.row)));
+    problems
+}
+
 /// Everything parsed from the folder's text files.
 struct ParsedFolder {
     /// `None` when study.toml has problems (they are recorded).
@@ -266,5 +277,71 @@ fn parse_folder(files: &dyn StudyFiles, problems: &mut Vec<Problem>) -> ParsedFo
         participants,
         entries,
         image_refs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use files::EmbeddedFolder;
+
+    #[test]
+    fn checking_the_texts_alone_needs_no_image_and_lists_every_problem() {
+        let texts: &'static [(&str, &[u8])] = &[
+            (
+                "study.toml",
+                include_bytes!("../../../examples/small-study/study.toml"),
+            ),
+            (
+                "prompts.csv",
+                include_bytes!("../../../examples/small-study/prompts.csv"),
+            ),
+            (
+                "participants.csv",
+                include_bytes!("../../../examples/small-study/participants.csv"),
+            ),
+            (
+                "consent.csv",
+                include_bytes!("../../../examples/small-study/consent.csv"),
+            ),
+            (
+                "themes.csv",
+                include_bytes!("../../../examples/small-study/themes.csv"),
+            ),
+            (
+                "entries.csv",
+                include_bytes!("../../../examples/small-study/entries.csv"),
+            ),
+        ];
+        let clean = EmbeddedFolder {
+            name: "examples/small-study",
+            files: texts,
+        };
+        assert_eq!(check_texts(&clean), Vec::new());
+
+        let broken = EmbeddedFolder {
+            name: "broken",
+            files: &[
+                ("study.toml", b"slug = \"s\"\ntitle = \n"),
+                ("entries.csv", b"entry_id,colour\n1,red\n"),
+            ],
+        };
+        let problems: Vec<String> = check_texts(&broken)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let files: Vec<&str> = problems
+            .iter()
+            .filter_map(|p| p.split([' ', ':', ',']).next())
+            .collect();
+        for file in [
+            "consent.csv",
+            "entries.csv",
+            "participants.csv",
+            "prompts.csv",
+            "study.toml",
+        ] {
+            assert!(files.contains(&file), "{file} not in {problems:?}");
+        }
     }
 }

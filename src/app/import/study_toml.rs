@@ -49,7 +49,9 @@ pub fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<StudyInfo> {
         problems.push(Problem::file(FILE, "is not UTF-8 text"));
         return None;
     };
-    let raw: StudyToml = match toml::from_str(text.strip_prefix('\u{feff}').unwrap_or(text)) {
+    // Strip the BOM before parsing so error offsets index the same text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raw: StudyToml = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
             problems.push(toml_problem(text, &e));
@@ -122,7 +124,8 @@ pub fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<StudyInfo> {
 fn toml_problem(text: &str, error: &toml::de::Error) -> Problem {
     let line = error
         .span()
-        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        .and_then(|span| text.get(..span.start))
+        .map(|before| before.matches('\n').count() + 1);
     let message = error.message().trim().replace('\n', " ");
     match line {
         Some(line) => Problem::file(FILE, format!("line {line}: {message}")),
@@ -223,6 +226,20 @@ mod tests {
             problems
                 .iter()
                 .any(|p| p.starts_with("study.toml, key contact.email:"))
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_after_a_byte_order_mark_names_its_line_without_panicking() {
+        // The error's offset is into the text without the BOM; read against
+        // the text with it, it fell inside "é" and slicing panicked.
+        let text = "\u{feff}slug = \"s\"\ntitle = \"ééé\" x\n";
+        let (info, problems) = parsed(text);
+        assert!(info.is_none());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("study.toml: line 2:"),
+            "{problems:?}"
         );
     }
 
