@@ -75,9 +75,8 @@ pub(crate) fn decode(
     // half-changed by a panic in a decoder.
     let needed_width = std::panic::AssertUnwindSafe(needed_width);
     std::panic::catch_unwind(|| match probe.format {
-        Format::Png => png_decode::decode(bytes, probe, |w, h| needed_width(w, h)),
-        _ => decode_reference(bytes, probe)
-            .map(|decoded| reduced(decoded, probe, |w, h| needed_width(w, h))),
+        Format::Png => png_decode::decode(bytes, probe, &*needed_width),
+        _ => decode_reference(bytes, probe).map(|decoded| reduced(decoded, probe, &*needed_width)),
     })
     .unwrap_or_else(|_| {
         Err(MediaError::Corrupt(
