@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# A short fuzzing pass for CI (called from .ci/run; docs/security.md has the
-# long runs). Builds every target with cargo-fuzz (libFuzzer; the stable
-# toolchain with RUSTC_BOOTSTRAP=1, because cargo-fuzz passes -Z flags),
+# A short fuzzing pass with libFuzzer, by hand or on a schedule (its build is too
+# slow for .ci/run, which replays the corpus in tests/fuzz_corpus.rs instead;
+# docs/security.md has the long runs). Builds every target with cargo-fuzz
+# (libFuzzer; the stable toolchain with RUSTC_BOOTSTRAP=1, because cargo-fuzz
+# passes -Z flags),
 # replays the committed corpus (the minimised inputs of the long runs and every
 # input that once crashed), then fuzzes each target for FUZZ_SECONDS (default
 # 30; 0 replays only) from that corpus. New inputs go to a temporary folder, so

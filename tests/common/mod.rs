@@ -313,6 +313,9 @@ fn demo_template() -> (&'static Path, &'static Settings) {
                 vitrine::app::demo::ensure_demo(&app)
                     .await
                     .expect("demo imports and publishes");
+                // Tests copy this folder: close the pool first, so SQLite is not
+                // checkpointing and deleting its WAL file while a copy reads it.
+                app.store.close().await;
                 (data, settings)
             })
         })

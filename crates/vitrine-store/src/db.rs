@@ -147,6 +147,13 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    /// Closes every connection and waits until they are closed, so a SQLite
+    /// database has checkpointed its write-ahead log into the file when this
+    /// returns (a copy of the folder made afterwards is complete).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
 }
 
 /// Creates a missing SQLite file readable by this user only (0600), whatever
