@@ -83,13 +83,19 @@ impl StudyAccess {
 
 /// The session token from the request's cookie header.
 pub fn cookie_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    token_cookie(headers, COOKIE_NAME)
+}
+
+/// The value of the cookie `name`, if it looks like one of our 256-bit tokens
+/// (64 hex digits); anything else is as good as no cookie.
+pub fn token_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(cookie, _)| *cookie == name)
         .map(|(_, value)| value.to_owned())
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }

@@ -8,13 +8,15 @@
 
 mod client;
 
-use super::gate::{COOKIE_NAME, Staff, cookie_token, cross_site, form_urlencoded, same_secret};
+use super::gate::{
+    COOKIE_NAME, Staff, cookie_token, cross_site, form_urlencoded, same_secret, token_cookie,
+};
 use super::views::{AdminError, AdminLayout, render};
 use crate::app::App;
 use crate::app::auth::{self, SESSION_LIFETIME, SignInError};
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, Request, State};
-use axum::http::header::{COOKIE, HOST, RETRY_AFTER, SET_COOKIE};
+use axum::http::header::{HOST, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -53,15 +55,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 /// The pre-session token from the request's cookie, if it looks like one.
 fn login_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LOGIN_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+    token_cookie(headers, LOGIN_COOKIE)
 }
 
 /// The sign-in page with `problem`, answering `status`, with the pre-session
