@@ -4,19 +4,24 @@
 //! One hash takes tens of milliseconds of CPU and 19 MiB of memory. Run inside
 //! a handler it stalls the runtime thread, so a burst of sign-ins delayed
 //! every public page and `/healthz` by seconds and grew the process by
-//! hundreds of megabytes. Here each hash runs on Tokio's blocking pool while
-//! holding one of [`AT_ONCE`] permits. And since each sign-in also uses a
+//! hundreds of megabytes. Here each hash runs on one of [`AT_ONCE`] hashing
+//! threads of its own, which keep their 19 MiB of argon2 memory from one hash
+//! to the next: allocated afresh on ever-changing blocking-pool threads, that
+//! memory stayed with the allocator, and a flood of 70 checked sign-ins left
+//! the server at 1.2 GB. And since each sign-in also uses a
 //! database connection, which public pages need too, at most
 //! [`SIGN_INS_AT_ONCE`] sign-ins are worked on at once; up to [`WAITING`] more
 //! wait their turn and any beyond are told at once that sign-in is busy. So a
 //! flood costs a bounded amount of CPU, memory and connections, and never
 //! the runtime.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, LazyLock, Mutex};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// Password hashes computed at once (each ~19 MiB while it runs).
 pub const AT_ONCE: usize = 2;
@@ -83,21 +88,65 @@ pub fn running() -> usize {
     POOL.running.load(Ordering::SeqCst)
 }
 
-/// Runs `work` on the blocking pool once a hashing permit is free.
+/// A piece of hashing work for the hashing threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The queue of the [`AT_ONCE`] hashing threads, started on first use. They
+/// live as long as the process, so each keeps its argon2 memory ([`MEMORY`]).
+static HASHERS: LazyLock<Mutex<Sender<Job>>> = LazyLock::new(|| {
+    let (sender, receiver) = channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for n in 0..AT_ONCE {
+        let receiver = Arc::clone(&receiver);
+        let started = std::thread::Builder::new()
+            .name(format!("vitrine-hash-{n}"))
+            .spawn(move || hash_jobs(&receiver));
+        if let Err(error) = started {
+            tracing::error!(%error, "cannot start a password hashing thread");
+        }
+    }
+    Mutex::new(sender)
+});
+
+/// A hashing thread's loop: the next job, until the queue is gone.
+fn hash_jobs(receiver: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = match receiver.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        match job {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
+    }
+}
+
+/// Runs `work` on a hashing thread once a hashing permit is free.
 async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
     let permit = Arc::clone(&POOL.permits)
         .acquire_owned()
         .await
         .map_err(|_| Busy)?;
-    // The permit moves into the blocking task, so it is held until the hash
-    // is really done even if this request is abandoned meanwhile.
-    tokio::task::spawn_blocking(move || {
+    let (done, result) = oneshot::channel();
+    // The permit moves into the job, so it is held until the hash is really
+    // done even if this request is abandoned meanwhile.
+    let job: Job = Box::new(move || {
         let _permit = permit;
         let _running = Counted::new(&POOL.running).0;
-        work()
-    })
-    .await
-    .map_err(|_| Busy)
+        let _ = done.send(work());
+    });
+    HASHERS
+        .lock()
+        .map_err(|_| Busy)?
+        .send(job)
+        .map_err(|_| Busy)?;
+    result.await.map_err(|_| Busy)
+}
+
+thread_local! {
+    /// A hashing thread's argon2 memory, reused by every hash it runs.
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
 }
 
 fn argon2() -> Argon2<'static> {
@@ -116,12 +165,38 @@ fn hash_now(password: &str) -> anyhow::Result<String> {
         .to_string())
 }
 
+/// Whether `password` matches the PHC string `hash`, computed in this
+/// thread's reused [`MEMORY`] (what argon2's own `verify_password` does, but
+/// without allocating 19 MiB afresh each time).
 fn verify_now(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let Ok(version) = parsed.version.map(Version::try_from).transpose() else {
+        return false;
+    };
+    let mut salt_bytes = [0_u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), params);
+    let mut out = vec![0_u8; expected.len()];
+    let hashed = MEMORY.with_borrow_mut(|memory| {
+        memory.resize(blocks, Block::default());
+        argon2.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..])
+    });
+    // `Output`'s equality is constant-time.
+    hashed.is_ok() && Output::new(&out).is_ok_and(|out| out == expected)
 }
 
 /// A hash of no real password, checked when the account does not exist so a
