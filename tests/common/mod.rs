@@ -351,12 +351,7 @@ pub async fn get_on(router: &axum::Router, path: &str) -> TestResponse {
         .header("host", "gallery.test")
         .body(Body::empty())
         .expect("request");
-    let response = router
-        .clone()
-        .oneshot(request)
-        .await
-        .expect("router answers");
-    into_test_response(response).await
+    send_on(router, request).await
 }
 
 /// Sends `request` through an existing router.
