@@ -134,6 +134,16 @@ mod tests {
     }
 
     #[test]
+    fn a_tall_narrow_strip_costs_little_because_its_variants_are_capped_in_height() {
+        // Issue 10: 100 megapixels as a 3334 × 29 990 strip planned
+        // variants up to 2400 × 21 588 and cost about 700 MB.
+        let request = Request::jpeg_widths(&DEFAULT_WIDTHS);
+        let strip =
+            peak_memory(&png_header(3334, 29_990, 0), &Limits::default(), &request).unwrap();
+        assert!(strip < 150_000_000, "{strip}");
+    }
+
+    #[test]
     fn files_that_would_be_refused_are_refused_before_costing() {
         let request = Request::jpeg_widths(&DEFAULT_WIDTHS);
         assert!(matches!(

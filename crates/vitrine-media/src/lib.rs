@@ -44,7 +44,8 @@ pub use error::{MediaError, Side};
 pub use format::{Format, OutputFormat};
 pub use limits::Limits;
 pub use pipeline::{
-    DEFAULT_WIDTHS, Measure, Processed, Request, Variant, process, process_request,
+    DEFAULT_WIDTHS, MAX_HEIGHT_PER_SIZE, Measure, Processed, Request, Variant, process,
+    process_request,
 };
 pub use placeholder::Placeholder;
 pub use probe::{Probe, probe};

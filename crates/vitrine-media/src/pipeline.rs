@@ -112,7 +112,8 @@ impl<'a> Request<'a> {
 /// widest variant); convert an embedded ICC profile's colours to sRGB;
 /// resize to each width of `widths` that is below the upright source width,
 /// plus one variant at the source width if any requested width reaches it
-/// (never upscaling); apply the EXIF orientation (all eight values); encode
+/// (never upscaling), each narrowed if needed so that no variant is taller
+/// than [`MAX_HEIGHT_PER_SIZE`] times the largest width; apply the EXIF orientation (all eight values); encode
 /// each as baseline JPEG (quality 80, fitted Huffman tables, transparency on white) and lossy
 /// WebP (quality 78). A variant is resized from the smallest larger variant
 /// that is at least twice its width, else from the decoded source, so that
@@ -170,25 +171,50 @@ pub fn process_request(
     })
 }
 
+/// How many times the largest requested size a variant may be tall.
+///
+/// A photo up to twice as tall as it is wide (every camera's portrait
+/// format) keeps the widths asked for; a taller one, such as a 1000 × 100 000
+/// strip, gets narrower variants, so that no variant is taller than twice the
+/// largest size (4800 px with the default widths). Without this cap such a
+/// strip's 1000 px variant would be 100 megapixels: useless on any screen,
+/// and hundreds of megabytes to make.
+pub const MAX_HEIGHT_PER_SIZE: u32 = 2;
+
 /// The widths to publish for an upright `width` × `height` photo.
 pub(crate) fn planned_widths(
     request: &Request<'_>,
     width: u32,
     height: u32,
 ) -> Result<Vec<u32>, MediaError> {
-    match request.measure {
-        Measure::Width => plan_widths(width, request.sizes),
-        Measure::LongEdge if width >= height => plan_widths(width, request.sizes),
-        Measure::LongEdge => {
-            let widths: Vec<u32> = request
-                .sizes
-                .iter()
-                .filter(|&&edge| edge > 0)
-                .map(|&edge| height_for(height, width, edge))
-                .collect();
-            plan_widths(width, &widths)
-        }
-    }
+    let sizes: Vec<u32> = match request.measure {
+        Measure::Width => request.sizes.to_vec(),
+        Measure::LongEdge if width >= height => request.sizes.to_vec(),
+        Measure::LongEdge => request
+            .sizes
+            .iter()
+            .filter(|&&edge| edge > 0)
+            .map(|&edge| height_for(height, width, edge))
+            .collect(),
+    };
+    let tallest = request
+        .sizes
+        .iter()
+        .max()
+        .copied()
+        .unwrap_or(0)
+        .saturating_mul(MAX_HEIGHT_PER_SIZE);
+    // The widest variant whose height stays within `tallest`.
+    let widest = if height > tallest && tallest > 0 {
+        height_for(height, width, tallest).max(1)
+    } else {
+        u32::MAX
+    };
+    let capped: Vec<u32> = sizes
+        .into_iter()
+        .map(|w| if w > 0 { w.min(widest) } else { w })
+        .collect();
+    plan_widths(width, &capped)
 }
 
 /// Upright images at each of `widths` (ascending), made from the largest

@@ -5,7 +5,9 @@
 //! collapse into one variant at the source width. So a 1000 px photo with
 //! the default widths yields 320, 640 and 1000; a 200 px photo yields only
 //! 200. Nothing is ever upscaled, and a large screen still gets the full
-//! resolution the researcher uploaded.
+//! resolution the researcher uploaded. Before this rule applies, the
+//! pipeline narrows every width whose variant would be taller than
+//! [`crate::MAX_HEIGHT_PER_SIZE`] times the largest requested size.
 
 use std::cell::RefCell;
 

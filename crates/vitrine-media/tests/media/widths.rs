@@ -76,3 +76,18 @@ fn placeholder_describes_the_picture() {
         "a 3:1 photo must have a wide placeholder, got {ratio}"
     );
 }
+
+#[test]
+fn a_strip_far_taller_than_wide_gets_no_variant_taller_than_twice_the_largest_width() {
+    // Issue 10: a tall narrow 100-megapixel upload made 100-megapixel
+    // variants (819 MB to process). Variants now stay within twice the
+    // largest requested width in height: here 400 px, so 20 px wide.
+    let input = png::encode(&Picture::gradient(300, 6000));
+    assert_eq!(jpeg_widths(&input, &[100, 200]), [(20, 400)]);
+    // A portrait photo up to 1:2 keeps every width asked for.
+    let portrait = png::encode(&Picture::gradient(300, 400));
+    assert_eq!(
+        jpeg_widths(&portrait, &[100, 200]),
+        [(100, 133), (200, 267)]
+    );
+}
