@@ -50,6 +50,8 @@ pub const EXPECTED: &[(&str, &str, May)] = {
         ("POST", "/admin/studies/{study}/upload", Study(Edit)),
         ("GET", "/admin/studies/{study}/settings", Study(Edit)),
         ("POST", "/admin/studies/{study}/settings", Study(Edit)),
+        ("GET", "/admin/studies/{study}/listing", Study(Manage)),
+        ("POST", "/admin/studies/{study}/listing", Study(Manage)),
         ("POST", "/admin/studies/{study}/prompts", Study(Edit)),
         ("POST", "/admin/studies/{study}/prompts/{prompt}/move", Study(Edit)),
         ("POST", "/admin/studies/{study}/themes", Study(Edit)),

@@ -200,6 +200,44 @@ pub async fn save_settings(
     Ok(true)
 }
 
+/// The listing form as sent: the study settings that only those who may
+/// manage the study change (`Permission::Manage`: owners, and instance
+/// administrators whether or not they are on the team).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListingInput {
+    /// Public contact e-mail.
+    pub contact_email: String,
+    /// Whether search engines may index the gallery.
+    pub allow_search_engines: bool,
+}
+
+impl ListingInput {
+    /// The form filled in with what is stored.
+    pub fn from_info(info: &StudyInfo) -> Self {
+        Self {
+            contact_email: info.contact.email.clone(),
+            allow_search_engines: info.allow_search_engines,
+        }
+    }
+}
+
+/// Saves the public contact e-mail and search-engine listing, checked as the
+/// settings form checks them, leaving the texts as they are. Returns whether
+/// anything changed; the change is audited as a settings change.
+pub async fn save_listing(
+    app: &App,
+    study: &Study,
+    input: &ListingInput,
+    actor: Actor<'_>,
+) -> Result<bool, FormError> {
+    let settings = SettingsInput {
+        contact_email: input.contact_email.clone(),
+        allow_search_engines: input.allow_search_engines,
+        ..SettingsInput::from_info(&study.info)
+    };
+    save_settings(app, study, &settings, actor).await
+}
+
 /// The add-a-prompt form as sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PromptInput {

@@ -184,6 +184,18 @@ fn routes(app: App) -> Routes {
             curate::save_settings,
         )
         .add(
+            M::GET,
+            "/admin/studies/{study}/listing",
+            Study(P::Manage),
+            curate::show_listing,
+        )
+        .add(
+            M::POST,
+            "/admin/studies/{study}/listing",
+            Study(P::Manage),
+            curate::save_listing,
+        )
+        .add(
             M::POST,
             "/admin/studies/{study}/prompts",
             Study(P::Edit),

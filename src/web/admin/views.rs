@@ -60,7 +60,7 @@ impl AdminLayout {
             &format!("{title} – {}", access.study.info.title),
             Some(staff),
         );
-        let sections: [(&str, &str, Permission); 8] = [
+        let sections: [(&str, &str, Permission); 9] = [
             ("Dashboard", "", Permission::View),
             ("Coverage", "/coverage", Permission::View),
             (
@@ -73,6 +73,7 @@ impl AdminLayout {
             ("Publish", "/publish", Permission::Publish),
             ("Audit log", "/audit", Permission::Audit),
             ("Team", "/team", Permission::Manage),
+            ("Contact and search engines", "/listing", Permission::Manage),
         ];
         layout.study = Some(StudyMenu {
             title: access.study.info.title.clone(),

@@ -6,11 +6,13 @@
 mod coverage;
 mod entry;
 mod entry_form;
+mod listing;
 mod media;
 mod study;
 
 pub use coverage::show_coverage;
 pub use entry::{save_entry, show_entry};
+pub use listing::{save_listing, show_listing};
 pub use media::{replace_image, show_image, show_upload, upload};
 pub use study::{add_prompt, add_theme, move_prompt, save_settings, show_settings};
 

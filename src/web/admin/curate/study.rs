@@ -1,7 +1,8 @@
 //! The study settings page: the public texts, the prompts in gallery order
 //! (with add and move up/down), and the analytic themes (with add). The
-//! public contact e-mail and search-engine indexing change only for those who
-//! may manage the study (owners; the permission table in `vitrine_core::access`).
+//! public contact e-mail and search-engine indexing are shown here but
+//! changed on the listing page ([`super::listing`]), by those who may manage
+//! the study (the permission table in `vitrine_core::access`).
 
 use super::{Fields, actor, parse_id, problem_for};
 use crate::app::App;
@@ -52,9 +53,9 @@ struct SettingsPage {
     theme_action: String,
     theme_input: ThemeInput,
     theme_problems: Vec<FieldProblem>,
-    /// Whether they may change the public contact e-mail and search-engine
-    /// indexing (the study settings of `Permission::Manage`).
-    can_manage: bool,
+    /// Where they change the public contact e-mail and search-engine
+    /// indexing, if they may (the study settings of `Permission::Manage`).
+    listing_action: Option<String>,
 }
 
 impl SettingsPage {
@@ -123,7 +124,9 @@ async fn settings_page(
         theme_action: access.href("/themes"),
         theme_input,
         theme_problems,
-        can_manage: access.can(Permission::Manage),
+        listing_action: access
+            .can(Permission::Manage)
+            .then(|| access.href("/listing")),
     };
     let mut response = render(&page)?;
     if invalid {
@@ -176,13 +179,11 @@ pub async fn save_settings(
         allow_search_engines: f.ticked("allow_search_engines"),
     };
     // The public contact address and search-engine indexing are study
-    // settings (`Permission::Manage`: owners and administrators); the other
-    // texts are content anyone who may edit may change.
-    if !access.can(Permission::Manage) {
-        let current = &access.study.info;
-        input.contact_email = current.contact.email.clone();
-        input.allow_search_engines = current.allow_search_engines;
-    }
+    // settings, changed on the listing page (`Permission::Manage`); this form
+    // is the texts anyone who may edit may change.
+    let current = &access.study.info;
+    input.contact_email = current.contact.email.clone();
+    input.allow_search_engines = current.allow_search_engines;
     match save(&app, &access.study, &input, actor(&staff)).await {
         Ok(_) => Ok(done(&access.href("/settings"), "saved")),
         Err(FormError::Invalid(problems)) => {
