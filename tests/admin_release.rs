@@ -75,6 +75,11 @@ async fn approve(test: &TestApp, who: &StaffLogin, id: EntryId) -> (StatusCode, 
 /// Changes the entry's texts as `email` would in the workspace; `caption`
 /// replaces the caption when given (which voids a sign-off).
 async fn edit(test: &TestApp, email: &str, id: EntryId, caption: Option<&str>) {
+    edit_texts(test, email, id, caption, "A new quote.").await;
+}
+
+/// [`edit`], with the quote (which does not void a sign-off) given.
+async fn edit_texts(test: &TestApp, email: &str, id: EntryId, caption: Option<&str>, quote: &str) {
     let study = demo_study(test).await;
     let content = test
         .app
@@ -95,7 +100,7 @@ async fn edit(test: &TestApp, email: &str, id: EntryId, caption: Option<&str>) {
         title: e.title.clone(),
         provenance: e.provenance,
         caption: caption.map_or_else(|| e.caption.clone(), str::to_owned),
-        quote: Some("A new quote.".into()),
+        quote: Some(quote.into()),
         alt: e.alt.clone(),
         long_description: e.long_description.clone(),
         description: e.description.clone(),
@@ -280,6 +285,107 @@ async fn the_publish_preview_lists_left_out_entries_and_publishing_writes_the_ne
     );
     let releases = test.get(&format!("/{DEMO}/releases")).await.text();
     assert!(releases.contains("Release 2") && releases.contains("1 entry withdrawn"));
+}
+
+/// Issue 10 item 7, "the check still blocks publication": a participant's
+/// full real name in a public text keeps the entry out of the Release (and
+/// `vitrine check` says why), while a first name alone does not.
+#[tokio::test]
+async fn a_full_real_name_in_a_public_text_keeps_the_entry_out_of_the_release() {
+    let test = TestApp::own_demo().await;
+    let reviewer = test
+        .staff("reviewer@example.org", Some("reviewer"), false)
+        .await;
+    test.staff("owner@example.org", Some("owner"), false).await;
+    let study = demo_study(&test).await;
+    let named = entry_id(&test, "e01").await;
+    let content = test
+        .app
+        .store
+        .load_study_content(study.clone())
+        .await
+        .expect("content");
+    let participant = content
+        .entries
+        .iter()
+        .find(|e| e.id == named)
+        .expect("e01")
+        .participant;
+    vitrine::app::identity::set_identity(
+        &test.app,
+        study.id,
+        participant,
+        "Harriet  Quell",
+        "hq@example.org",
+        "test",
+    )
+    .await
+    .expect("set identity");
+    let first_name_only = entry_id(&test, "e03").await;
+    edit_texts(
+        &test,
+        "owner@example.org",
+        named,
+        None,
+        "As HARRIET quell said.",
+    )
+    .await;
+    edit_texts(
+        &test,
+        "owner@example.org",
+        first_name_only,
+        None,
+        "Harriet said.",
+    )
+    .await;
+    assert_eq!(
+        state(&test, named).await,
+        SignOffState::Approved,
+        "quote edits keep approval"
+    );
+
+    let report = vitrine::app::check::check(&test.app, DEMO)
+        .await
+        .expect("check");
+    let blocked: Vec<_> = report
+        .blocked
+        .iter()
+        .filter(|(_, reasons)| reasons.contains(&vitrine_core::Blocker::RealNameInTexts))
+        .map(|(label, _)| label.clone())
+        .collect();
+    assert_eq!(blocked.len(), 1, "{blocked:?}");
+    assert!(blocked[0].starts_with("e01"), "{blocked:?}");
+    let page = test
+        .get_as(&reviewer, &format!("/admin/studies/{DEMO}/publish"))
+        .await
+        .text();
+    assert!(page.contains("full real name"), "{page}");
+    assert!(!page.contains("Harriet"), "the page names nobody: {page}");
+
+    let path = format!("/admin/studies/{DEMO}/publish");
+    let published = test.post_as(&reviewer, &path, &[("version", "2")]).await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.text()
+    );
+    let (_, latest) = test
+        .app
+        .store
+        .latest_release(DEMO)
+        .await
+        .expect("read")
+        .expect("latest");
+    let json = serde_json::to_string(&latest).expect("json");
+    assert!(
+        !json.to_lowercase().contains("quell"),
+        "the name is not published"
+    );
+    assert!(
+        json.contains("Harriet said."),
+        "a first name alone is published"
+    );
 }
 
 /// A small pseudo-random sequence, seeded from the clock.

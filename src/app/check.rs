@@ -2,8 +2,8 @@
 //! publishing anything.
 
 use crate::app::App;
-use crate::app::publish::{PublishError, entry_label, load};
-use vitrine_core::{Blocker, build_release};
+use crate::app::publish::{PublishError, entry_label, load, real_names};
+use vitrine_core::{Blocker, ReleaseInput, build_release};
 
 /// The outcome of a check.
 #[derive(Debug, Clone)]
@@ -17,8 +17,12 @@ pub struct CheckReport {
 /// Checks the study `slug` as a publish today would.
 pub async fn check(app: &App, slug: &str) -> Result<CheckReport, PublishError> {
     let content = load(app, slug).await?;
-    let (release, left_out) =
-        build_release(&content.release_input(), 0, time::OffsetDateTime::now_utc());
+    let real_names = real_names(app, &content).await?;
+    let input = ReleaseInput {
+        real_names: &real_names,
+        ..content.release_input()
+    };
+    let (release, left_out) = build_release(&input, 0, time::OffsetDateTime::now_utc());
     Ok(CheckReport {
         publishable: release.entry_count(),
         blocked: left_out

@@ -75,6 +75,18 @@ pub async fn load(app: &App, slug: &str) -> Result<vitrine_store::StudyContent, 
         .context("cannot read the study's entries")?)
 }
 
+/// The study's participants' real names, for the publication blocker on
+/// real names in texts (ETH-20). Publishing fails closed: if they cannot be
+/// read (the identity key is missing), nothing is published.
+pub async fn real_names(
+    app: &App,
+    content: &vitrine_store::StudyContent,
+) -> Result<Vec<String>, PublishError> {
+    Ok(crate::app::identity::real_names(app, content.study.id)
+        .await
+        .context("cannot read the participants' real names to check the texts for them")?)
+}
+
 /// A staff-facing name for an entry: its import key and title.
 pub fn entry_label(content: &vitrine_store::StudyContent, id: EntryId) -> String {
     let key = content.entry_keys.get(&id).map_or("?", String::as_str);
@@ -122,11 +134,12 @@ pub async fn preview(app: &App, slug: &str) -> Result<Preview, PublishError> {
         .await
         .context("cannot read the latest Release")?
         .map(|(_, release)| release);
-    let built = build_release_mapped(
-        &content.release_input(),
-        version,
-        time::OffsetDateTime::now_utc(),
-    );
+    let real_names = real_names(app, &content).await?;
+    let input = vitrine_core::ReleaseInput {
+        real_names: &real_names,
+        ..content.release_input()
+    };
+    let built = build_release_mapped(&input, version, time::OffsetDateTime::now_utc());
     let mut release = built.release;
     let changes = changes(previous.as_ref(), &release);
     release.changelog = changes.public_lines(&release);

@@ -190,6 +190,7 @@ mod tests {
                 consents: &consents,
                 entries: &entries,
                 images: &images,
+                real_names: &[],
             };
             let (release, _) = build_release(&input, 1, at);
             assert_eq!(

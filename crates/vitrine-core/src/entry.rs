@@ -61,3 +61,22 @@ pub struct Entry {
     #[serde(default)]
     pub sign_off: SignOffState,
 }
+
+impl Entry {
+    /// Every text of the entry that a Release shows visitors.
+    pub fn public_texts(&self) -> Vec<&str> {
+        let optional = [
+            &self.title,
+            &self.quote,
+            &self.alt,
+            &self.long_description,
+            &self.description,
+            &self.provenance_note,
+            &self.creator,
+            &self.content_note,
+        ];
+        std::iter::once(self.caption.as_str())
+            .chain(optional.into_iter().filter_map(|t| t.as_deref()))
+            .collect()
+    }
+}

@@ -29,7 +29,7 @@ pub use coverage::{PromptCount, participation_note};
 pub use entry::{Entry, ImageRef};
 pub use ids::{EntryId, ImageId, ParticipantId, PromptId, ReleaseId, StudyId, ThemeId, UserId};
 pub use licence::Licence;
-pub use lint::{AltWarning, alt_text_warnings, name_mentions};
+pub use lint::{AltWarning, alt_text_warnings, mentions_full_name, name_mentions};
 pub use provenance::Provenance;
 pub use publish::{Blocker, blockers};
 pub use release::{

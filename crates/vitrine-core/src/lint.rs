@@ -155,6 +155,24 @@ pub fn name_mentions<'a>(
     found
 }
 
+/// Whether any of `texts` contains one of `real_names` whole (all its parts,
+/// in order, as whole words, ignoring case, accents and spacing). This is the
+/// publication blocker (ETH-20): a first or family name alone is only a
+/// warning for those who may see identities, since "Rose" or "May" is often
+/// not the participant, but a full name in public text never is anything
+/// else.
+pub fn mentions_full_name(texts: &[&str], real_names: &[String]) -> bool {
+    let names: Vec<String> = real_names
+        .iter()
+        .map(|n| fold(&n.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .filter(|n| !n.is_empty())
+        .collect();
+    texts.iter().any(|text| {
+        let text = fold(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+        names.iter().any(|name| contains_word(&text, name))
+    })
+}
+
 /// Whether `word` occurs in `text` with no letter or digit either side.
 fn contains_word(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(i, _)| {
@@ -167,6 +185,16 @@ fn contains_word(text: &str, word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_whole_real_name_blocks_publication() {
+        let names = vec!["Rose Mbeki".to_owned(), "Zoë".to_owned()];
+        assert!(mentions_full_name(&["Photo by rose  MBEKI."], &names));
+        assert!(mentions_full_name(&["", "zoe at home"], &names), "accents");
+        assert!(!mentions_full_name(&["A rose in the garden."], &names));
+        assert!(!mentions_full_name(&["Mbeki's kettle", "Zoëtrope"], &names));
+        assert!(!mentions_full_name(&["Rose Mbeki"], &[]));
+    }
 
     #[test]
     fn good_alt_text_has_no_warnings() {

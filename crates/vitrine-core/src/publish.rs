@@ -41,6 +41,10 @@ pub enum Blocker {
     MissingLicence,
     /// An O or O-edited entry whose de-identification is not approved.
     NotSignedOff(SignOffState),
+    /// A public text holds a participant's whole real name (ETH-20). Which
+    /// name and where is told only to those who may see identities, on the
+    /// entry page.
+    RealNameInTexts,
 }
 
 impl fmt::Display for Blocker {
@@ -73,6 +77,11 @@ impl fmt::Display for Blocker {
                 f,
                 "de-identification is not signed off: {state}; complete the checklist and ask a \
                  reviewer who did not last edit the entry to approve it"
+            ),
+            Self::RealNameInTexts => f.write_str(
+                "a public text of the entry holds a participant's full real name: an owner of the study \
+                 (who may see identities) is told which on the entry page; write the pseudonym \
+                 instead",
             ),
         }
     }

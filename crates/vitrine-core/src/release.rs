@@ -11,7 +11,7 @@ use crate::ids::{EntryId, ImageId, ParticipantId, ThemeId};
 use crate::publish::{Blocker, blockers};
 use crate::slug::SlugSet;
 use crate::study::{Participant, Prompt, Study, StudyInfo, Theme};
-use crate::{Consent, Date, Entry, Licence, Provenance, text};
+use crate::{Consent, Date, Entry, Licence, Provenance, mentions_full_name, text};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -147,6 +147,10 @@ pub struct ReleaseInput<'a> {
     pub entries: &'a [Entry],
     /// Public derivatives by image.
     pub images: &'a HashMap<ImageId, ReleaseImage>,
+    /// The participants' real names, so that an entry whose public texts
+    /// hold one whole is left out ([`Blocker::RealNameInTexts`]). Empty when
+    /// the caller has none to give (previews that publish nothing).
+    pub real_names: &'a [String],
 }
 
 /// Builds the snapshot of everything publishable on `today`, and lists every
@@ -217,6 +221,9 @@ pub fn build_release_mapped(
             let image = entry.image.as_ref().and_then(|i| input.images.get(&i.id));
             if entry.provenance.has_image() && entry.image.is_some() && image.is_none() {
                 reasons.push(Blocker::MissingImage);
+            }
+            if !entry.withdrawn && mentions_full_name(&entry.public_texts(), input.real_names) {
+                reasons.push(Blocker::RealNameInTexts);
             }
             let Some(participant) = participants.get(&entry.participant) else {
                 continue;

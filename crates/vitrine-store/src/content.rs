@@ -55,6 +55,7 @@ impl StudyContent {
             consents: &self.consents,
             entries: &self.entries,
             images: &self.images,
+            real_names: &[],
         }
     }
 }
