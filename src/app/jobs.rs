@@ -272,26 +272,20 @@ pub fn gone_paths(
     let kept_entries: std::collections::HashSet<&str> =
         after.entries().map(|e| e.slug.as_str()).collect();
     let kept_media: std::collections::HashSet<&str> = after.media_keys().collect();
-    let mut paths = vec![
-        "/".to_owned(),
-        format!("/{slug}/"),
-        format!("/{slug}/about"),
-        format!("/{slug}/releases"),
-    ];
-    paths.extend(
-        before
-            .entries()
-            .filter(|e| !kept_entries.contains(e.slug.as_str()))
-            .map(|e| format!("/{slug}/entries/{}", e.slug)),
-    );
     let mut media: Vec<&str> = before
         .media_keys()
         .filter(|k| !kept_media.contains(k))
         .collect();
     media.sort_unstable();
     media.dedup();
-    paths.extend(media.into_iter().map(|k| format!("/media/{k}")));
-    paths
+    vitrine_core::paths::purge_paths(
+        slug,
+        before
+            .entries()
+            .filter(|e| !kept_entries.contains(e.slug.as_str()))
+            .map(|e| e.slug.as_str()),
+        media,
+    )
 }
 
 /// Queues a CDN purge of what `after` took down, when a webhook is set.

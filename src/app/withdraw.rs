@@ -190,20 +190,11 @@ async fn delete_blobs(app: &App, report: &mut WithdrawReport) {
 /// removed: the study's pages that list entries, every address the entries
 /// had, and every image file they showed.
 pub fn purge_paths(done: &Withdrawal) -> Vec<String> {
-    let slug = &done.slug;
-    let mut paths = vec![
-        "/".to_owned(),
-        format!("/{slug}/"),
-        format!("/{slug}/about"),
-        format!("/{slug}/releases"),
-    ];
-    paths.extend(
-        done.entry_slugs
-            .iter()
-            .map(|e| format!("/{slug}/entries/{e}")),
-    );
-    paths.extend(done.media_keys.iter().map(|k| format!("/media/{k}")));
-    paths
+    vitrine_core::paths::purge_paths(
+        &done.slug,
+        done.entry_slugs.iter().map(String::as_str),
+        done.media_keys.iter().map(String::as_str),
+    )
 }
 
 /// A message the researcher can send to the participant: what was done, and

@@ -2,7 +2,7 @@
 //! (404 or 500) and never any internals; the cause is logged once, here.
 
 use super::page::{html_response, no_index};
-use super::views::Layout;
+use crate::site::views::Layout;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

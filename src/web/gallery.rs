@@ -1,35 +1,14 @@
 //! `GET /{study}/`: a study's gallery, grouped by prompt in order.
 
 use super::error::WebError;
-use super::page;
+use super::page::{self, origin};
 use super::published::{latest, latest_release};
-use super::views::{Current, EntryCard, Layout, Prose, gallery_href};
 use crate::app::App;
-use askama::Template;
+use crate::site::gallery::GalleryPage;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use vitrine_core::{Release, ReleasePrompt};
-
-/// The gallery page.
-#[derive(Template)]
-#[template(path = "gallery.html", whitespace = "minimize")]
-pub struct GalleryPage<'a> {
-    layout: Layout,
-    release: &'a Release,
-    summary: Prose,
-    notice: Option<Prose>,
-    participation_note: Option<Prose>,
-    about_href: String,
-    prompts: Vec<PromptSection<'a>>,
-}
-
-/// One prompt and its entry cards.
-pub struct PromptSection<'a> {
-    prompt: &'a ReleasePrompt,
-    note: Option<Prose>,
-    cards: Vec<EntryCard<'a>>,
-}
+use vitrine_core::paths::Links;
 
 /// Shows the gallery of the study's latest Release.
 pub async fn show_gallery(
@@ -38,40 +17,10 @@ pub async fn show_gallery(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let latest = latest(&app, &study).await?;
-    let release = &latest.release;
-    let build = || {
-        let slug = &release.study.slug;
-        let mut shown = 0;
-        let prompts = release
-            .prompts
-            .iter()
-            .map(|prompt| {
-                let cards = prompt
-                    .entries
-                    .iter()
-                    .map(|entry| {
-                        shown += 1;
-                        EntryCard::new(slug, entry, shown - 1)
-                    })
-                    .collect();
-                PromptSection {
-                    prompt,
-                    note: Prose::optional(prompt.note.as_ref()),
-                    cards,
-                }
-            })
-            .collect();
-        Ok(GalleryPage {
-            layout: Layout::study(release, None, Current::Gallery),
-            release,
-            summary: Prose::new(&release.study.summary),
-            notice: Prose::optional(release.study.notice.as_ref()),
-            participation_note: Prose::optional(release.study.participation_note.as_ref()),
-            about_href: format!("/{slug}/about"),
-            prompts,
-        })
-    };
-    page::render_cached(&app, &latest, "gallery", &headers, build)
+    let origin = origin(&headers);
+    page::render_cached(&app, &latest, "gallery", &headers, || {
+        Ok(GalleryPage::new(&latest.release, origin.served()))
+    })
 }
 
 /// `GET /{study}`: sends visitors to the gallery's canonical URL, ending in `/`.
@@ -80,10 +29,10 @@ pub async fn redirect_to_gallery(
     Path(study): Path<String>,
 ) -> Result<Response, WebError> {
     let release = latest_release(&app, &study).await?;
-    Ok(
-        Redirect::permanent(&percent_encode_path(&gallery_href(&release.study.slug)))
-            .into_response(),
-    )
+    Ok(Redirect::permanent(&percent_encode_path(
+        &Links::Served.gallery(&release.study.slug),
+    ))
+    .into_response())
 }
 
 /// Percent-encodes everything but unreserved characters and `/`, so a slug in

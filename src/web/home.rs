@@ -3,12 +3,13 @@
 use super::error::WebError;
 use super::page;
 use super::published::all_latest_releases;
-use super::views::{Layout, gallery_href};
 use crate::app::App;
+use crate::site::views::Layout;
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use vitrine_core::paths::Links;
 
 /// The home page.
 #[derive(Template)]
@@ -38,7 +39,7 @@ pub async fn show_home(State(app): State<App>, headers: HeaderMap) -> Result<Res
         .into_iter()
         .map(|release| StudyCard {
             entries: release.entry_count(),
-            href: gallery_href(&release.study.slug),
+            href: Links::Served.gallery(&release.study.slug),
             title: release.study.title,
             subtitle: release.study.subtitle,
             institution: release.study.institution,

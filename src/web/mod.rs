@@ -23,7 +23,6 @@ pub(crate) mod published;
 mod releases;
 mod robots;
 pub mod server;
-mod views;
 
 use crate::app::App;
 use axum::Router;

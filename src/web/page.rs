@@ -9,12 +9,11 @@
 
 use super::error::WebError;
 use super::published::Latest;
-use super::views::site_url;
 use crate::app::App;
 use crate::app::cache::RenderedPage;
 use askama::Template;
 use axum::body::{Body, Bytes};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, HOST, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -113,6 +112,52 @@ pub fn matches_etag(request: &HeaderMap, etag: &str) -> bool {
         .any(|tag| tag == etag || tag == "*")
 }
 
+/// The scheme and host of this request's site, from its `Host` header: what
+/// public pages put before a path in their "how to cite" blocks.
+pub struct RequestOrigin(String);
+
+impl RequestOrigin {
+    /// As a page's origin.
+    pub fn served(&self) -> crate::site::Origin<'_> {
+        crate::site::Origin::Served(&self.0)
+    }
+}
+
+/// The origin of the site `headers` were sent to ([`site_url`] of nothing).
+pub fn origin(headers: &HeaderMap) -> RequestOrigin {
+    RequestOrigin(site_url(headers, ""))
+}
+
+/// The absolute URL of `path` on this site, for "how to cite" blocks, built from
+/// the request's `Host` (validated, so a forged header cannot inject markup or
+/// odd text). Without a usable host the path alone is given. Local hosts get
+/// `http`, others `https` unless a proxy says otherwise.
+pub fn site_url(headers: &HeaderMap, path: &str) -> String {
+    let Some(host) = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| is_host(h))
+    else {
+        return path.to_owned();
+    };
+    let forwarded = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|p| *p == "http" || *p == "https");
+    let local =
+        host.starts_with("localhost") || host.starts_with("127.") || host.starts_with("[::1]");
+    let scheme = forwarded.unwrap_or(if local { "http" } else { "https" });
+    format!("{scheme}://{host}{path}")
+}
+
+fn is_host(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 255
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +174,17 @@ mod tests {
         assert!(matches_etag(&with("*"), "\"b\""));
         assert!(!matches_etag(&with("\"a\""), "\"b\""));
         assert!(!matches_etag(&HeaderMap::new(), "\"b\""));
+    }
+
+    #[test]
+    fn site_urls_trust_only_host_shaped_headers() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(site_url(&headers, "/a/"), "/a/");
+        headers.insert(HOST, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(site_url(&headers, "/a/"), "http://127.0.0.1:8080/a/");
+        headers.insert(HOST, "gallery.example.org".parse().unwrap());
+        assert_eq!(site_url(&headers, "/a/"), "https://gallery.example.org/a/");
+        headers.insert(HOST, "x\"><b>".parse().unwrap());
+        assert_eq!(site_url(&headers, "/a/"), "/a/");
     }
 }

@@ -14,6 +14,7 @@ pub mod entry;
 pub mod ids;
 pub mod licence;
 pub mod lint;
+pub mod paths;
 pub mod provenance;
 pub mod publish;
 pub mod release;

@@ -2,7 +2,7 @@
 //! shares. Templates live in `templates/admin/`.
 
 use super::gate::{Staff, StudyAccess};
-use crate::web::assets::{AssetUrls, urls};
+use crate::site::assets::{AssetUrls, urls};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};

@@ -4,8 +4,7 @@
 //! escaping (no `|safe` on anything that came from a study).
 
 use super::assets::{AssetUrls, urls};
-use axum::http::HeaderMap;
-use axum::http::header::HOST;
+use vitrine_core::paths::Links;
 use vitrine_core::{Date, Release, ReleaseEntry, ReleaseImage, text};
 
 /// What every page's frame needs.
@@ -19,7 +18,7 @@ pub struct Layout {
     /// Whether to ask search engines not to index the page.
     pub noindex: bool,
     /// Fingerprinted stylesheet, script and icon URLs.
-    pub assets: &'static AssetUrls,
+    pub assets: AssetUrls,
     /// The study the page belongs to, for the header and footer.
     pub study: Option<StudyNav>,
     /// Which study page this is, for `aria-current`.
@@ -62,7 +61,7 @@ impl Layout {
             title: format!("{title} – Vitrine"),
             description: "Research image galleries published with Vitrine.".to_owned(),
             noindex: true,
-            assets: urls(),
+            assets: urls().clone(),
             study: None,
             current: Current::Other,
         }
@@ -78,8 +77,13 @@ impl Layout {
         self.current == Current::About
     }
 
-    /// A page of a study, in the study's language.
-    pub fn study(release: &Release, page_title: Option<&str>, current: Current) -> Self {
+    /// A page of a study, in the study's language, linking as `links` says.
+    pub fn study(
+        release: &Release,
+        links: Links,
+        page_title: Option<&str>,
+        current: Current,
+    ) -> Self {
         let study = &release.study;
         let title = match page_title {
             Some(page) => format!("{page} – {}", study.title),
@@ -90,27 +94,17 @@ impl Layout {
             title,
             description: text::first_words(&study.summary, DESCRIPTION_WORDS),
             noindex: !study.allow_search_engines,
-            assets: urls(),
+            assets: AssetUrls::new(links),
             study: Some(StudyNav {
                 title: study.title.clone(),
-                gallery: gallery_href(&study.slug),
-                about: format!("/{}/about", study.slug),
+                gallery: links.gallery(&study.slug),
+                about: links.about(&study.slug),
                 contact_name: study.contact.name.clone(),
                 contact_email: study.contact.email.clone(),
             }),
             current,
         }
     }
-}
-
-/// The gallery URL of a study.
-pub fn gallery_href(study: &str) -> String {
-    format!("/{study}/")
-}
-
-/// The URL of an entry page.
-pub fn entry_href(study: &str, entry: &str) -> String {
-    format!("/{study}/entries/{entry}")
 }
 
 /// Plain text as paragraphs (split at blank lines) of lines (split at single
@@ -164,23 +158,23 @@ const FALLBACK_WIDTH: u32 = 1024;
 
 impl Picture {
     /// The picture of `entry`, or `None` for entries with no image (R).
-    pub fn of(entry: &ReleaseEntry, sizes: &'static str, lazy: bool) -> Option<Self> {
+    pub fn of(entry: &ReleaseEntry, links: Links, sizes: &'static str, lazy: bool) -> Option<Self> {
         let image = entry.image.as_ref()?;
         let alt = entry
             .alt
             .as_deref()
             .filter(|a| !a.trim().is_empty())
             .unwrap_or(&entry.title);
-        Some(Self::new(image, alt, sizes, lazy))
+        Some(Self::new(image, links, alt, sizes, lazy))
     }
 
-    fn new(image: &ReleaseImage, alt: &str, sizes: &'static str, lazy: bool) -> Self {
+    fn new(image: &ReleaseImage, links: Links, alt: &str, sizes: &'static str, lazy: bool) -> Self {
         let srcset = |media_type: &str| {
             image
                 .variants
                 .iter()
                 .filter(|v| v.media_type == media_type)
-                .map(|v| format!("/media/{} {}w", v.key, v.width))
+                .map(|v| format!("{} {}w", links.media(&v.key), v.width))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -194,7 +188,7 @@ impl Picture {
             .rfind(|v| v.width <= FALLBACK_WIDTH)
             .or_else(|| jpegs().next())
             .or_else(|| image.variants.first())
-            .map(|v| format!("/media/{}", v.key))
+            .map(|v| links.media(&v.key))
             .unwrap_or_default();
         let color = image.color.clone();
         let valid_color = color.len() == 7
@@ -236,45 +230,15 @@ const EAGER_IMAGES: usize = 3;
 
 impl<'a> EntryCard<'a> {
     /// The card for `entry`; `shown_before` counts the cards above it on the page.
-    pub fn new(study: &str, entry: &'a ReleaseEntry, shown_before: usize) -> Self {
+    pub fn new(study: &str, links: Links, entry: &'a ReleaseEntry, shown_before: usize) -> Self {
         Self {
             entry,
-            href: entry_href(study, &entry.slug),
-            picture: Picture::of(entry, CARD_SIZES, shown_before >= EAGER_IMAGES),
+            href: links.entry(study, &entry.slug),
+            picture: Picture::of(entry, links, CARD_SIZES, shown_before >= EAGER_IMAGES),
             caption: Prose::new(&entry.caption),
             description: Prose::optional(entry.description.as_ref()),
         }
     }
-}
-
-/// The absolute URL of `path` on this site, for "how to cite" blocks, built from
-/// the request's `Host` (validated, so a forged header cannot inject markup or
-/// odd text). Without a usable host the path alone is given. Local hosts get
-/// `http`, others `https` unless a proxy says otherwise.
-pub fn site_url(headers: &HeaderMap, path: &str) -> String {
-    let Some(host) = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| is_host(h))
-    else {
-        return path.to_owned();
-    };
-    let forwarded = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .filter(|p| *p == "http" || *p == "https");
-    let local =
-        host.starts_with("localhost") || host.starts_with("127.") || host.starts_with("[::1]");
-    let scheme = forwarded.unwrap_or(if local { "http" } else { "https" });
-    format!("{scheme}://{host}{path}")
-}
-
-fn is_host(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= 255
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
 }
 
 /// A date as "8 March 2021".
@@ -303,18 +267,6 @@ mod tests {
                 vec!["three".to_owned()]
             ]
         );
-    }
-
-    #[test]
-    fn site_urls_trust_only_host_shaped_headers() {
-        let mut headers = HeaderMap::new();
-        assert_eq!(site_url(&headers, "/a/"), "/a/");
-        headers.insert(HOST, "127.0.0.1:8080".parse().unwrap());
-        assert_eq!(site_url(&headers, "/a/"), "http://127.0.0.1:8080/a/");
-        headers.insert(HOST, "gallery.example.org".parse().unwrap());
-        assert_eq!(site_url(&headers, "/a/"), "https://gallery.example.org/a/");
-        headers.insert(HOST, "x\"><b>".parse().unwrap());
-        assert_eq!(site_url(&headers, "/a/"), "/a/");
     }
 
     #[test]

@@ -1,0 +1,166 @@
+//! The public URL scheme, written once: the links every public page prints, the
+//! files of a static export, and the addresses a CDN purge names all come from
+//! here, so a new public page cannot be linked one way and purged another.
+//!
+//! | page          | served by `vitrine serve`    | file in a static export |
+//! |---------------|------------------------------|-------------------------|
+//! | gallery       | `/{study}/`                  | `index.html`            |
+//! | about         | `/{study}/about`             | `about.html`            |
+//! | Releases      | `/{study}/releases`          | `releases.html`         |
+//! | entry         | `/{study}/entries/{entry}`   | `entries/{entry}.html`  |
+//! | image         | `/media/{key}`               | `media/{key}`           |
+//! | stylesheet, script, icon | `/static/{name}`  | `static/{name}`         |
+//!
+//! A static export holds one study, so its paths name no study; its links are
+//! relative (`../media/…` from an entry page) and name files, never folders,
+//! so they work from any static host and from disk (`file://`).
+
+/// How public links are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Links {
+    /// Absolute paths on a running `vitrine serve`.
+    Served,
+    /// Relative links between the files of a static export, from a page
+    /// `depth` folders below the export's root (0 for `index.html`, 1 for
+    /// `entries/…`).
+    Static {
+        /// Folders between the export's root and the page.
+        depth: usize,
+    },
+}
+
+impl Links {
+    /// Links in a static export from the page at file `path` (as returned by
+    /// these functions with `Static { depth: 0 }`).
+    pub fn from_file(path: &str) -> Self {
+        Links::Static {
+            depth: path.matches('/').count(),
+        }
+    }
+
+    fn up(&self) -> String {
+        match self {
+            Links::Served => String::new(),
+            Links::Static { depth } => "../".repeat(*depth),
+        }
+    }
+
+    /// A study's gallery.
+    pub fn gallery(&self, study: &str) -> String {
+        match self {
+            Links::Served => format!("/{study}/"),
+            Links::Static { .. } => format!("{}index.html", self.up()),
+        }
+    }
+
+    /// A study's about page.
+    pub fn about(&self, study: &str) -> String {
+        match self {
+            Links::Served => format!("/{study}/about"),
+            Links::Static { .. } => format!("{}about.html", self.up()),
+        }
+    }
+
+    /// A study's list of Releases.
+    pub fn releases(&self, study: &str) -> String {
+        match self {
+            Links::Served => format!("/{study}/releases"),
+            Links::Static { .. } => format!("{}releases.html", self.up()),
+        }
+    }
+
+    /// An entry's page.
+    pub fn entry(&self, study: &str, entry: &str) -> String {
+        match self {
+            Links::Served => format!("/{study}/entries/{entry}"),
+            Links::Static { .. } => format!("{}entries/{entry}.html", self.up()),
+        }
+    }
+
+    /// A public image file, by its media key.
+    pub fn media(&self, key: &str) -> String {
+        match self {
+            Links::Served => format!("/media/{key}"),
+            Links::Static { .. } => format!("{}media/{key}", self.up()),
+        }
+    }
+
+    /// An embedded stylesheet, script or icon, by its fingerprinted name.
+    pub fn asset(&self, name: &str) -> String {
+        match self {
+            Links::Served => format!("/static/{name}"),
+            Links::Static { .. } => format!("{}static/{name}", self.up()),
+        }
+    }
+}
+
+/// The served pages of a study that list its entries or describe it: what
+/// changes whenever its Release does (with `/`, the list of studies).
+pub fn study_pages(study: &str) -> Vec<String> {
+    let served = Links::Served;
+    vec![
+        "/".to_owned(),
+        served.gallery(study),
+        served.about(study),
+        served.releases(study),
+    ]
+}
+
+/// What a CDN must drop when entries and images leave a study's gallery: the
+/// study's pages, then each entry's address and each image's, in the order
+/// given.
+pub fn purge_paths<'a>(
+    study: &str,
+    entries: impl IntoIterator<Item = &'a str>,
+    media: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let served = Links::Served;
+    let mut paths = study_pages(study);
+    paths.extend(entries.into_iter().map(|e| served.entry(study, e)));
+    paths.extend(media.into_iter().map(|k| served.media(k)));
+    paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn served_links_are_absolute_paths() {
+        let s = Links::Served;
+        assert_eq!(s.gallery("st"), "/st/");
+        assert_eq!(s.about("st"), "/st/about");
+        assert_eq!(s.releases("st"), "/st/releases");
+        assert_eq!(s.entry("st", "e"), "/st/entries/e");
+        assert_eq!(s.media("k.jpg"), "/media/k.jpg");
+        assert_eq!(s.asset("site.1.css"), "/static/site.1.css");
+    }
+
+    #[test]
+    fn static_links_name_files_relative_to_the_page() {
+        let root = Links::Static { depth: 0 };
+        assert_eq!(root.gallery("st"), "index.html");
+        assert_eq!(root.entry("st", "e"), "entries/e.html");
+        let entry = Links::from_file(&root.entry("st", "e"));
+        assert_eq!(entry, Links::Static { depth: 1 });
+        assert_eq!(entry.gallery("st"), "../index.html");
+        assert_eq!(entry.media("k.jpg"), "../media/k.jpg");
+        assert_eq!(entry.entry("st", "f"), "../entries/f.html");
+        assert_eq!(Links::from_file("index.html"), root);
+    }
+
+    #[test]
+    fn purges_name_the_study_pages_then_entries_then_media() {
+        assert_eq!(
+            purge_paths("st", ["e"], ["k.jpg"]),
+            [
+                "/",
+                "/st/",
+                "/st/about",
+                "/st/releases",
+                "/st/entries/e",
+                "/media/k.jpg"
+            ]
+        );
+    }
+}

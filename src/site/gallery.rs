@@ -1,0 +1,64 @@
+//! A study's gallery: its prompts in order, each with its entry cards.
+
+use super::Origin;
+use super::views::{Current, EntryCard, Layout, Prose};
+use askama::Template;
+use vitrine_core::paths::Links;
+use vitrine_core::{Release, ReleasePrompt};
+
+/// The gallery page.
+#[derive(Template)]
+#[template(path = "gallery.html", whitespace = "minimize")]
+pub struct GalleryPage<'a> {
+    layout: Layout,
+    release: &'a Release,
+    summary: Prose,
+    notice: Option<Prose>,
+    participation_note: Option<Prose>,
+    about_href: String,
+    prompts: Vec<PromptSection<'a>>,
+}
+
+/// One prompt and its entry cards.
+pub struct PromptSection<'a> {
+    prompt: &'a ReleasePrompt,
+    note: Option<Prose>,
+    cards: Vec<EntryCard<'a>>,
+}
+
+impl<'a> GalleryPage<'a> {
+    /// The gallery of `release`.
+    pub fn new(release: &'a Release, origin: Origin<'_>) -> Self {
+        let slug = &release.study.slug;
+        let links = origin.links(&Links::Static { depth: 0 }.gallery(slug));
+        let mut shown = 0;
+        let prompts = release
+            .prompts
+            .iter()
+            .map(|prompt| {
+                let cards = prompt
+                    .entries
+                    .iter()
+                    .map(|entry| {
+                        shown += 1;
+                        EntryCard::new(slug, links, entry, shown - 1)
+                    })
+                    .collect();
+                PromptSection {
+                    prompt,
+                    note: Prose::optional(prompt.note.as_ref()),
+                    cards,
+                }
+            })
+            .collect();
+        GalleryPage {
+            layout: Layout::study(release, links, None, Current::Gallery),
+            release,
+            summary: Prose::new(&release.study.summary),
+            notice: Prose::optional(release.study.notice.as_ref()),
+            participation_note: Prose::optional(release.study.participation_note.as_ref()),
+            about_href: links.about(slug),
+            prompts,
+        }
+    }
+}
