@@ -12,6 +12,7 @@
 //! [`process()`] to make the variants ([`process_request()`] to choose sizes
 //! and formats), [`sha256_hex`] to name content.
 
+mod audit;
 mod baseline;
 mod colour;
 mod cost;
@@ -38,6 +39,7 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
+pub use audit::public_image_problem;
 pub use cost::peak_memory;
 pub use encode::{JPEG_QUALITY, WEBP_MAX_SIDE, WEBP_QUALITY};
 pub use error::{MediaError, Side};

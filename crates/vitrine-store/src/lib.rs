@@ -13,6 +13,7 @@ pub mod blobs;
 mod content;
 mod curate;
 mod db;
+mod exports;
 mod import;
 mod jobs;
 mod register;
@@ -33,6 +34,7 @@ pub use blobs::{BlobKey, Blobs, S3Options};
 pub use content::StudyContent;
 pub use curate::{EntryEdit, NewUpload, StaffDerivative};
 pub use db::{Backend, Store, redact};
+pub use exports::{ExportRecord, NewExport};
 pub use import::{
     ImportEntry, ImportParticipant, ImportPrompt, ImportSignOff, ImportSummary, ImportTheme,
     NewDerivative, NewImage, StudyImport,

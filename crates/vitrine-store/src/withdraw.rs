@@ -74,6 +74,9 @@ pub struct Withdrawal {
     pub consent_recorded: bool,
     /// Whether a CDN purge was queued.
     pub purge_queued: bool,
+    /// Exports that held any of the withdrawn entries: off-line copies to
+    /// recall, oldest first.
+    pub exports: Vec<crate::ExportRecord>,
 }
 
 impl Store {
@@ -116,6 +119,8 @@ impl Store {
             // Withdrawn already: nothing to do, nothing to record.
             return Ok(Some(done));
         }
+        let ids: Vec<EntryId> = gone.iter().map(|g| g.id).collect();
+        done.exports = crate::exports::holding(&mut tx.tx, &ids).await?;
         redact_releases(&mut tx, plan.study, &gone, &mut done).await?;
         for g in &gone {
             clear_entry(&mut tx, g.id).await?;
@@ -128,7 +133,6 @@ impl Store {
             return Ok(Some(done));
         }
         delete_unused_images(&mut tx, &gone, &mut done).await?;
-        let ids: Vec<EntryId> = gone.iter().map(|g| g.id).collect();
         tx.erase_payloads(&ids, plan.participant).await?;
         let mut event = plan.event.clone();
         event.study = Some(plan.study);
@@ -144,6 +148,7 @@ impl Store {
             "public_files_deleted": done.delete_public.len(),
             "originals_deleted": done.delete_originals.len(),
             "consent_recorded": done.consent_recorded,
+            "exports_holding": done.exports.len(),
         }));
         tx.record(&event).await?;
         if let Some(paths) = plan.purge {

@@ -1,0 +1,158 @@
+//! The export registry: every export made from a Release (a static site, a
+//! study folder, an archive for deposit), with who made it, when, where it
+//! went and which entries it held, so a withdrawal can list the off-line
+//! copies a team must recall. Recording is audited.
+
+use crate::{AuditEvent, Result, Store, now_text};
+use vitrine_core::{EntryId, Release, ReleaseId, StudyId};
+
+/// One recorded export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRecord {
+    /// What was exported: `site`, `study`, `archive`, ….
+    pub kind: String,
+    /// The Release it was made from.
+    pub release_version: u32,
+    /// Where it was written (a folder or file on the server), or `download`.
+    pub destination: String,
+    /// Who made it.
+    pub actor: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+}
+
+/// An export to record.
+#[derive(Debug, Clone)]
+pub struct NewExport<'a> {
+    /// The study.
+    pub study: StudyId,
+    /// The Release it was made from: its entries are the export's.
+    pub release: ReleaseId,
+    /// What was exported.
+    pub kind: &'a str,
+    /// Where it went.
+    pub destination: &'a str,
+    /// Who and what, for the audit log (`actor`, `action`); the subject and
+    /// payload are filled in here.
+    pub event: AuditEvent,
+}
+
+impl Store {
+    /// The Release of the study `slug` with this version, with its id.
+    pub async fn release_by_version(
+        &self,
+        slug: &str,
+        version: u32,
+    ) -> Result<Option<(ReleaseId, Release)>> {
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "SELECT r.id, r.body FROM releases r JOIN studies s ON s.id = r.study_id
+             WHERE s.slug = $1 AND r.version = $2",
+        )
+        .bind(slug)
+        .bind(i64::from(version))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(id, body)| Ok((ReleaseId(id), crate::releases::parse(&body)?)))
+            .transpose()
+    }
+
+    /// Records an export of a Release, with the entries that Release shows,
+    /// and audits it; all in one transaction.
+    pub async fn record_export(&self, export: NewExport<'_>) -> Result<ExportRecord> {
+        let mut tx = self.begin_audited().await?;
+        let version: i64 = sqlx::query_scalar("SELECT version FROM releases WHERE id = $1")
+            .bind(export.release.0)
+            .fetch_one(&mut *tx.tx)
+            .await?;
+        let created_at = now_text();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO exports (study_id, kind, release_version, destination, actor, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(export.study.0)
+        .bind(export.kind)
+        .bind(version)
+        .bind(export.destination)
+        .bind(&export.event.actor)
+        .bind(&created_at)
+        .fetch_one(&mut *tx.tx)
+        .await?;
+        let held = sqlx::query(
+            "INSERT INTO export_entries (export_id, entry_id)
+             SELECT $1, entry_id FROM release_entries WHERE release_id = $2",
+        )
+        .bind(id)
+        .bind(export.release.0)
+        .execute(&mut *tx.tx)
+        .await?
+        .rows_affected();
+        let mut event = export.event;
+        event.study = Some(export.study);
+        event.subject = format!("export {id}");
+        event.after = Some(serde_json::json!({
+            "kind": export.kind,
+            "release": version,
+            "destination": export.destination,
+            "entries": held,
+        }));
+        tx.record(&event).await?;
+        tx.commit().await?;
+        Ok(ExportRecord {
+            kind: export.kind.to_owned(),
+            release_version: u32::try_from(version).unwrap_or(u32::MAX),
+            destination: export.destination.to_owned(),
+            actor: event.actor,
+            created_at,
+        })
+    }
+
+    /// Every export of the study, newest first.
+    pub async fn list_exports(&self, study: StudyId) -> Result<Vec<ExportRecord>> {
+        let rows: Vec<ExportRow> = sqlx::query_as(
+            "SELECT kind, release_version, destination, actor, created_at FROM exports
+             WHERE study_id = $1 ORDER BY id DESC",
+        )
+        .bind(study.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(record).collect())
+    }
+}
+
+type ExportRow = (String, i64, String, String, String);
+
+fn record((kind, version, destination, actor, created_at): ExportRow) -> ExportRecord {
+    ExportRecord {
+        kind,
+        release_version: u32::try_from(version).unwrap_or(u32::MAX),
+        destination,
+        actor,
+        created_at,
+    }
+}
+
+/// The exports that held any of `entries`, oldest first (inside a
+/// withdrawal's transaction, before the entries are cleared).
+pub(crate) async fn holding(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    entries: &[EntryId],
+) -> Result<Vec<ExportRecord>> {
+    let mut found: Vec<(i64, ExportRecord)> = Vec::new();
+    for entry in entries {
+        let rows: Vec<(i64, String, i64, String, String, String)> = sqlx::query_as(
+            "SELECT x.id, x.kind, x.release_version, x.destination, x.actor, x.created_at
+             FROM exports x JOIN export_entries xe ON xe.export_id = x.id
+             WHERE xe.entry_id = $1",
+        )
+        .bind(entry.0)
+        .fetch_all(&mut **tx)
+        .await?;
+        for (id, kind, version, destination, actor, created_at) in rows {
+            if !found.iter().any(|(seen, _)| *seen == id) {
+                found.push((id, record((kind, version, destination, actor, created_at))));
+            }
+        }
+    }
+    found.sort_by_key(|(id, _)| *id);
+    Ok(found.into_iter().map(|(_, r)| r).collect())
+}
