@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Serving latency, Vitrine beside nginx: both serve the demo gallery's pages (nginx from a
-# static copy of exactly the bytes Vitrine sends), and `vitrine bench serve` sends the same
+# Serving latency, Vitrine beside nginx: both serve the demo gallery's pages (nginx the
+# static export of the same Release: gallery, about and every entry page), and `vitrine bench serve` sends the same
 # open-loop load to each, printing latency percentiles and the p99 ratio (docs/benchmarks.md).
 #   usage: bench/serve.sh [--rate 1000] [--seconds 10]
 # Needs nginx on PATH (Debian: apt-get install nginx-light). Ports 18090 and 18091.
@@ -31,12 +31,11 @@ for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18090/readyz >/dev/null && b
 paths="/ /link-worker-retention/ /link-worker-retention/about"
 paths="$paths $(curl -s http://127.0.0.1:18090/link-worker-retention/ | grep -o 'href="/link-worker-retention/entries/[^"#]*"' | sed 's/href="//;s/"$//' | sort -u | tr '\n' ' ')"
 
-# The static copy nginx serves: the same bytes, one index.html per page.
-for p in $paths; do
-  mkdir -p "$WORK/site$p"
-  curl -s "http://127.0.0.1:18090$p" -o "$WORK/site$p/index.html"
-  chmod -R a+rX "$WORK/site"
-done
+# What nginx serves: `vitrine export site` of the same Release, the static site a team
+# would hand to its web team (issue 12), at the export's own file names.
+"$BIN" --data "$WORK/data" export site link-worker-retention "$WORK/site" >/dev/null 2>&1
+chmod -R a+rX "$WORK/site"
+npaths="/index.html /about.html $(cd "$WORK/site" && ls entries/*.html | sed 's|^|/|' | tr '\n' ' ')"
 cat >"$WORK/nginx.conf" <<CONF
 worker_processes 1;
 pid $WORK/nginx.pid;
@@ -49,7 +48,7 @@ http {
   server {
     listen 127.0.0.1:18091;
     root $WORK/site;
-    location / { try_files \$uri/index.html =404; }
+    location / { try_files \$uri =404; }
   }
 }
 CONF
@@ -57,10 +56,13 @@ mkdir -p "$WORK/tmp"
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK"
 sleep 0.5
 
+# The home page (a list of studies) has no counterpart in an export.
+paths=$(echo $paths | tr ' ' '\n' | grep -v '^/$' | tr '\n' ' ')
 count=$(echo $paths | wc -w)
+[ "$count" -eq "$(echo $npaths | wc -w)" ] || { echo "the export does not hold the served pages" >&2; exit 1; }
 echo "pages: $count; rate: $rate/s for $seconds s each; vitrine (1 process, Tokio on all cores) vs nginx (1 worker)"
 vurls=$(for p in $paths; do printf 'http://127.0.0.1:18090%s ' "$p"; done)
-nurls=$(for p in $paths; do printf 'http://127.0.0.1:18091%s ' "$p"; done)
+nurls=$(for p in $npaths; do printf 'http://127.0.0.1:18091%s ' "$p"; done)
 nline=$("$BIN" bench serve --target nginx --rate "$rate" --seconds "$seconds" $nurls)
 echo "$nline"
 vline=$("$BIN" bench serve --target vitrine --rate "$rate" --seconds "$seconds" $vurls)

@@ -3,6 +3,11 @@
 // <dialog> (focus moves in, Tab stays in, Escape closes, focus returns to the link),
 // with previous/next within the prompt and a polite "3 of 9" announcement.
 
+// A classic deferred script (not a module), so it also runs from a static
+// export opened from disk (file://), where browsers refuse module scripts.
+(() => {
+"use strict";
+
 paintPlaceholders();
 
 const dialog = document.querySelector("dialog.lightbox");
@@ -112,3 +117,4 @@ function largeCopy(node) {
 function copyChildren(node) {
   return node ? [...node.cloneNode(true).childNodes] : [];
 }
+})();

@@ -162,7 +162,7 @@ async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_
         "Release 2",
         "Release 3",
         "Dear participant",
-        "exports",
+        "No export made with Vitrine held it",
     ] {
         assert!(report.contains(expected), "report mentions {expected}");
     }

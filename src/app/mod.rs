@@ -27,6 +27,7 @@ pub mod check;
 pub mod consent;
 pub mod curate;
 pub mod demo;
+pub mod exports;
 pub mod gc;
 pub mod identity;
 pub mod image_budget;

@@ -9,6 +9,7 @@ mod bench_publish;
 mod bench_serve;
 mod bench_signin;
 mod check;
+mod export;
 mod import;
 mod jobs;
 mod progress;
@@ -130,6 +131,9 @@ enum AppCommand {
     /// Remove blobs no row refers to (left by an import that was killed
     /// part-way); `vitrine serve` also does this daily.
     Gc(GcArgs),
+    /// Take a published Release out of Vitrine (a static site).
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Staff accounts and study teams (the first administrator is made here).
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -197,6 +201,7 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         AppCommand::Publish(args) => publish::run(&app, args).await,
         AppCommand::Check(args) => check::run(&app, args).await,
         AppCommand::Jobs => jobs::run(&app).await,
+        AppCommand::Export(command) => export::run(&app, command).await,
         AppCommand::Admin(command) => admin::run(&app, command).await,
         AppCommand::Audit(command) => admin::audit(&app, command).await,
         AppCommand::Gc(args) => {

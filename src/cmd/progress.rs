@@ -8,15 +8,31 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A progress reporter for the terminal.
 pub struct TerminalProgress {
+    /// What the bar says it is doing, and what it counts.
+    label: &'static str,
+    unit: &'static str,
+    /// In plain lines, print every item (images take seconds each) or only
+    /// every tenth of the way (thousands of small files).
+    every_item: bool,
     bar: Option<ProgressBar>,
     total: AtomicU64,
     done: AtomicU64,
 }
 
 impl TerminalProgress {
-    /// A bar on a terminal, plain lines otherwise.
+    /// A bar on a terminal, plain lines otherwise, for image work.
     pub fn new() -> Self {
+        Self::labelled("Processing images", "image(s)", true)
+    }
+
+    /// Progress of `label` over a number of `unit`s; `every_item` prints
+    /// a plain line per item when stderr is not a terminal, else one line
+    /// per tenth.
+    pub fn labelled(label: &'static str, unit: &'static str, every_item: bool) -> Self {
         Self {
+            label,
+            unit,
+            every_item,
             bar: std::io::stderr().is_terminal().then(ProgressBar::hidden),
             total: 0.into(),
             done: 0.into(),
@@ -34,9 +50,9 @@ impl Progress for TerminalProgress {
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> ");
             bar.set_style(style);
-            bar.set_prefix("Processing images");
+            bar.set_prefix(self.label);
         } else if total > 0 {
-            eprintln!("Processing {total} image(s)");
+            eprintln!("{}: {total} {}", self.label, self.unit);
         }
     }
 
@@ -47,7 +63,15 @@ impl Progress for TerminalProgress {
                 bar.set_message(label.to_owned());
                 bar.inc(1);
             }
-            None => eprintln!("  [{done}/{}] {label}", self.total.load(Ordering::Relaxed)),
+            None => {
+                let total = self.total.load(Ordering::Relaxed);
+                let tenth = (total / 10).max(1);
+                if self.every_item {
+                    eprintln!("  [{done}/{total}] {label}");
+                } else if done.is_multiple_of(tenth) || done == total {
+                    eprintln!("  [{done}/{total}]");
+                }
+            }
         }
     }
 

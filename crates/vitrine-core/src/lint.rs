@@ -173,8 +173,9 @@ pub fn mentions_full_name(texts: &[&str], real_names: &[String]) -> bool {
     })
 }
 
-/// Whether `word` occurs in `text` with no letter or digit either side.
-fn contains_word(text: &str, word: &str) -> bool {
+/// Whether `word` occurs in `text` with no letter or digit either side
+/// (case-sensitive; fold both first to ignore case and accents).
+pub fn contains_word(text: &str, word: &str) -> bool {
     text.match_indices(word).any(|(i, _)| {
         let before = text[..i].chars().next_back();
         let after = text[i + word.len()..].chars().next();

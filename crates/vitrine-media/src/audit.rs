@@ -163,7 +163,11 @@ mod tests {
         assert!(public_image_problem(&comment).unwrap().contains("comment"));
         let mut trailing = jpeg.clone();
         trailing.extend_from_slice(b"SECRET");
-        assert!(public_image_problem(&trailing).unwrap().contains("after the end"));
+        assert!(
+            public_image_problem(&trailing)
+                .unwrap()
+                .contains("after the end")
+        );
 
         let webp = files.iter().find(|f| f.starts_with(b"RIFF")).unwrap();
         let mut with_exif = webp.clone();

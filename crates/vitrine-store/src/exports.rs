@@ -21,6 +21,27 @@ pub struct ExportRecord {
     pub created_at: String,
 }
 
+/// What an export of a study must never hold (see [`Store::export_guards`]).
+#[derive(Debug, Clone, Default)]
+pub struct ExportGuards {
+    /// The sha256 (lower-case hex) of each original the study's entries use.
+    pub originals: Vec<String>,
+    /// The import keys of its entries, participants, prompts and themes.
+    pub keys: Vec<String>,
+}
+
+impl ExportRecord {
+    /// What kind of export this is, for people.
+    pub fn describe(&self) -> &str {
+        match self.kind.as_str() {
+            "site" => "Static site",
+            "study" => "Study folder",
+            "archive" => "Archive for deposit",
+            other => other,
+        }
+    }
+}
+
 /// An export to record.
 #[derive(Debug, Clone)]
 pub struct NewExport<'a> {
@@ -104,6 +125,32 @@ impl Store {
             actor: event.actor,
             created_at,
         })
+    }
+
+    /// What an export of the study must never hold: the sha256 of every
+    /// original the study's entries use (hex), and every import key of its
+    /// entries, participants, prompts and themes.
+    pub async fn export_guards(&self, study: StudyId) -> Result<ExportGuards> {
+        let originals: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT i.sha256 FROM images i JOIN entries e ON e.image_id = i.id
+             WHERE e.study_id = $1 ORDER BY i.sha256",
+        )
+        .bind(study.0)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut keys: Vec<String> = Vec::new();
+        for table in ["entries", "participants", "prompts", "themes"] {
+            let found: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT import_key FROM {table} WHERE study_id = $1"
+            ))
+            .bind(study.0)
+            .fetch_all(&self.pool)
+            .await?;
+            keys.extend(found);
+        }
+        keys.sort();
+        keys.dedup();
+        Ok(ExportGuards { originals, keys })
     }
 
     /// Every export of the study, newest first.

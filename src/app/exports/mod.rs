@@ -1,0 +1,229 @@
+//! Exports: what a team takes out of Vitrine, always made from a published
+//! Release, so an export can never hold what the Release does not. Each one
+//! is written to a staging folder beside its destination, scanned
+//! ([`scan`]) and only then moved into place, and recorded in the export
+//! registry (who, when, which Release, which entries), so a withdrawal can
+//! list the off-line copies that held the withdrawn entry.
+//!
+//! - [`site`]: the gallery as static files, with the pages `serve` shows.
+
+pub mod scan;
+pub mod site;
+
+use crate::app::App;
+use crate::app::import::Progress;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use vitrine_core::{Release, ReleaseId, StudyId};
+use vitrine_store::{AuditEvent, ExportRecord, NewExport};
+
+/// Why an export was not made. Nothing is left at the destination.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// No study has this slug.
+    #[error("there is no study \"{slug}\"; known studies: {known}")]
+    UnknownStudy {
+        /// The slug asked for.
+        slug: String,
+        /// Slugs that exist, for the message.
+        known: String,
+    },
+    /// The study has never been published.
+    #[error(
+        "\"{0}\" has no published Release yet: exports are made from a Release, so run \
+         `vitrine publish {0}` first"
+    )]
+    NotPublished(String),
+    /// No Release has this version.
+    #[error("\"{slug}\" has no Release {version}; its latest is Release {latest}")]
+    UnknownRelease {
+        /// The study.
+        slug: String,
+        /// The version asked for.
+        version: u32,
+        /// The newest there is.
+        latest: u32,
+    },
+    /// The destination holds something already.
+    #[error(
+        "{} already exists and is not empty: give a new folder (it is created), or remove \
+         this one first",
+        .0.display()
+    )]
+    DestinationNotEmpty(PathBuf),
+    /// The base URL is not a web address.
+    #[error(
+        "--base-url \"{0}\" is not a web address: give where the files will be published, \
+         such as https://www.example.ac.uk/galleries/link-workers/"
+    )]
+    BadBaseUrl(String),
+    /// The scan found something that must not leave the workspace.
+    #[error("the export was stopped because the scan found {} problem(s), and nothing was written:\n{}", .0.len(), .0.join("\n"))]
+    Leak(Vec<String>),
+    /// Reading, writing or the store failed.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// A Release chosen for export, with what the registry needs.
+pub struct Source {
+    /// The study.
+    pub study: StudyId,
+    /// The Release's id.
+    pub id: ReleaseId,
+    /// The Release.
+    pub release: Release,
+}
+
+/// The Release `version` of the study `slug`, or its latest Release.
+pub async fn source(app: &App, slug: &str, version: Option<u32>) -> Result<Source, ExportError> {
+    let Some(study) = app
+        .store
+        .find_study_by_slug(slug)
+        .await
+        .context("cannot read the study")?
+    else {
+        let known = app
+            .store
+            .list_study_slugs()
+            .await
+            .context("cannot list studies")?;
+        return Err(ExportError::UnknownStudy {
+            slug: slug.to_owned(),
+            known: if known.is_empty() {
+                "none yet".to_owned()
+            } else {
+                known.join(", ")
+            },
+        });
+    };
+    let Some((latest_id, latest)) = app
+        .store
+        .latest_release(slug)
+        .await
+        .context("cannot read the latest Release")?
+    else {
+        return Err(ExportError::NotPublished(slug.to_owned()));
+    };
+    let (id, release) = match version {
+        None => (latest_id, latest),
+        Some(v) if v == latest.version => (latest_id, latest),
+        Some(v) => app
+            .store
+            .release_by_version(slug, v)
+            .await
+            .context("cannot read the Release")?
+            .ok_or(ExportError::UnknownRelease {
+                slug: slug.to_owned(),
+                version: v,
+                latest: latest.version,
+            })?,
+    };
+    Ok(Source {
+        study: study.id,
+        id,
+        release,
+    })
+}
+
+/// Records an export of `source` in the registry and the audit log.
+pub async fn record(
+    app: &App,
+    source: &Source,
+    kind: &str,
+    destination: &str,
+    actor: &str,
+) -> anyhow::Result<ExportRecord> {
+    app.store
+        .record_export(NewExport {
+            study: source.study,
+            release: source.id,
+            kind,
+            destination,
+            event: AuditEvent {
+                actor: actor.to_owned(),
+                action: format!("export.{kind}"),
+                ..Default::default()
+            },
+        })
+        .await
+        .context("cannot record the export")
+}
+
+/// Files to write, by path relative to the export's root (`/`-separated).
+pub type Files = std::collections::BTreeMap<String, Vec<u8>>;
+
+/// Writes `files` into the new folder `dir`, all or nothing: into a staging
+/// folder beside it first, which `scan` reads back (any finding stops the
+/// export), then renamed into place. `dir` may exist if it is empty.
+pub fn write_folder(
+    dir: &Path,
+    files: &Files,
+    progress: &dyn Progress,
+    scan: impl FnOnce(&Path) -> anyhow::Result<Vec<String>>,
+) -> Result<(), ExportError> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(ExportError::DestinationNotEmpty(dir.to_owned()));
+        }
+    }
+    let name = dir
+        .file_name()
+        .with_context(|| format!("{} does not name a folder", dir.display()))?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let mut staging_name = std::ffi::OsString::from(".");
+    staging_name.push(name);
+    staging_name.push(format!(".partial-{}", std::process::id()));
+    let staging = parent.join(staging_name);
+    let written = write_all(&staging, files, progress)
+        .and_then(|()| scan(&staging))
+        .map_err(ExportError::from)
+        .and_then(|findings| {
+            if findings.is_empty() {
+                Ok(())
+            } else {
+                Err(ExportError::Leak(findings))
+            }
+        })
+        .and_then(|()| move_into_place(&staging, dir).map_err(ExportError::from));
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    written
+}
+
+fn move_into_place(staging: &Path, dir: &Path) -> anyhow::Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir(dir).with_context(|| format!("cannot replace {}", dir.display()))?;
+    }
+    std::fs::rename(staging, dir)
+        .with_context(|| format!("cannot move the export into {}", dir.display()))
+}
+
+fn write_all(staging: &Path, files: &Files, progress: &dyn Progress) -> anyhow::Result<()> {
+    let _ = std::fs::remove_dir_all(staging);
+    std::fs::create_dir_all(staging)
+        .with_context(|| format!("cannot create {}", staging.display()))?;
+    progress.start(files.len() as u64);
+    for (path, bytes) in files {
+        let target = staging.join(path);
+        if let Some(folder) = target.parent() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("cannot create {}", folder.display()))?;
+        }
+        std::fs::write(&target, bytes)
+            .with_context(|| format!("cannot write {}", target.display()))?;
+        progress.advance(path);
+    }
+    progress.finish();
+    Ok(())
+}

@@ -1,0 +1,209 @@
+//! `vitrine export site`: a study's gallery as plain files that any static
+//! host (or a browser opening `index.html` from disk) can show, with no
+//! server. The pages are the ones `vitrine serve` renders ([`crate::site`]),
+//! printed with relative links; the images are the Release's public
+//! derivatives, copied from the blob store; the stylesheet, script and icon
+//! are the embedded ones. Nothing in the output depends on the time or the
+//! machine, so the same Release gives byte-identical files.
+//!
+//! | file                    | what                                   |
+//! |-------------------------|----------------------------------------|
+//! | `index.html`            | the gallery                            |
+//! | `about.html`            | about, contact, funder, how to cite    |
+//! | `releases.html`         | Releases up to the exported one        |
+//! | `entries/{entry}.html`  | one page per entry                     |
+//! | `media/{hash}.jpg/webp` | every size and format the pages use    |
+//! | `static/…`              | stylesheet, script, icon               |
+
+use super::{ExportError, Files, Source, record, scan, source, write_folder};
+use crate::app::App;
+use crate::app::import::Progress;
+use crate::site::Origin;
+use crate::site::about::AboutPage;
+use crate::site::entry::EntryPage;
+use crate::site::gallery::GalleryPage;
+use crate::site::releases::{ReleaseRow, ReleasesPage};
+use anyhow::Context;
+use askama::Template;
+use std::path::Path;
+use std::sync::Arc;
+use vitrine_core::paths::Links;
+use vitrine_store::{BlobKey, ExportRecord};
+
+/// What to export and how.
+pub struct SiteRequest<'a> {
+    /// The study's slug.
+    pub study: &'a str,
+    /// The Release; the latest when `None`.
+    pub release: Option<u32>,
+    /// Where the files will be published (`https://…/`), for the citation
+    /// and canonical addresses; without it the pages name no address.
+    pub base_url: Option<&'a str>,
+    /// The new (or empty) folder to write.
+    pub dir: &'a Path,
+    /// Who asks, for the registry and audit log.
+    pub actor: &'a str,
+}
+
+/// A finished export.
+#[derive(Debug)]
+pub struct SiteExport {
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Entries it holds.
+    pub entries: usize,
+    /// Its registry record.
+    pub record: ExportRecord,
+}
+
+/// Renders, writes, scans and records a static site of a Release.
+pub async fn export_site(
+    app: &App,
+    request: SiteRequest<'_>,
+    progress: Arc<dyn Progress>,
+) -> Result<SiteExport, ExportError> {
+    let base_url = request.base_url.map(base_url).transpose()?;
+    let source = source(app, request.study, request.release).await?;
+    let files = site_files(app, &source, base_url.as_deref()).await?;
+    let forbidden = scan::Forbidden::for_export(app, &source).await?;
+    let dir = request.dir.to_owned();
+    let (count, bytes) = (files.len(), files.values().map(|f| f.len() as u64).sum());
+    let entries = source.release.prompts.iter().map(|p| p.entries.len()).sum();
+    // Writing and hashing thousands of files is blocking work.
+    let target = dir.clone();
+    tokio::task::spawn_blocking(move || {
+        write_folder(&target, &files, progress.as_ref(), |staged| {
+            scan::scan_folder(staged, &forbidden)
+        })
+    })
+    .await
+    .context("the export stopped unexpectedly")??;
+    let destination = std::path::absolute(&dir).unwrap_or(dir);
+    let record = record(
+        app,
+        &source,
+        "site",
+        &destination.to_string_lossy(),
+        request.actor,
+    )
+    .await?;
+    Ok(SiteExport {
+        files: count,
+        bytes,
+        entries,
+        record,
+    })
+}
+
+/// The files of a static site of `source`, by path.
+pub async fn site_files(
+    app: &App,
+    source: &Source,
+    base_url: Option<&str>,
+) -> Result<Files, ExportError> {
+    let release = &source.release;
+    let slug = &release.study.slug;
+    let origin = Origin::Static(base_url);
+    let root = Links::Static { depth: 0 };
+    let mut files = Files::new();
+    let mut page = |path: String, html: Result<String, askama::Error>| -> anyhow::Result<()> {
+        let html = html.with_context(|| format!("cannot render {path}"))?;
+        files.insert(path, html.into_bytes());
+        Ok(())
+    };
+    page(
+        root.gallery(slug),
+        GalleryPage::new(release, origin).render(),
+    )?;
+    page(root.about(slug), AboutPage::new(release, origin).render())?;
+    let rows = app
+        .store
+        .list_releases(slug)
+        .await
+        .context("cannot list the Releases")?
+        .into_iter()
+        .filter(|r| r.version <= release.version)
+        .map(|r| {
+            ReleaseRow::new(
+                r.version,
+                r.published_at,
+                r.changelog,
+                r.version == release.version,
+            )
+        })
+        .collect();
+    page(
+        root.releases(slug),
+        ReleasesPage::new(release, rows, origin).render(),
+    )?;
+    for prompt in &release.prompts {
+        for (index, entry) in prompt.entries.iter().enumerate() {
+            let html = EntryPage::new(release, prompt, index, origin)
+                .with_context(|| format!("entry {} is missing", entry.slug))?
+                .render();
+            page(root.entry(slug, &entry.slug), html)?;
+        }
+    }
+    for asset in crate::site::assets::public() {
+        files.insert(root.asset(&asset.name), asset.asset.bytes.to_vec());
+    }
+    for prompt in &release.prompts {
+        for entry in &prompt.entries {
+            for variant in entry.image.iter().flat_map(|i| &i.variants) {
+                let path = root.media(&variant.key);
+                if files.contains_key(&path) {
+                    continue;
+                }
+                let bytes = app
+                    .blobs
+                    .get(&BlobKey::Public(variant.key.clone()))
+                    .await
+                    .context("cannot read an image from the blob store")?
+                    .with_context(|| {
+                        format!(
+                            "the image {} of entry \"{}\" in Release {} is no longer stored; \
+                             export the latest Release instead",
+                            variant.key, entry.slug, release.version
+                        )
+                    })?;
+                files.insert(path, bytes.to_vec());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Checks a base URL and makes it end in `/`.
+fn base_url(raw: &str) -> Result<String, ExportError> {
+    let url = raw.trim();
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > "https://".len()
+        && !url.contains(char::is_whitespace)
+        && !url.contains(['?', '#', '"', '<', '>']);
+    if !ok {
+        return Err(ExportError::BadBaseUrl(raw.to_owned()));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_url;
+
+    #[test]
+    fn base_urls_are_web_addresses_ending_in_a_slash() {
+        assert_eq!(
+            base_url("https://example.org/gallery").unwrap(),
+            "https://example.org/gallery/"
+        );
+        assert!(base_url("example.org").is_err());
+        assert!(base_url("https://x.org/a b").is_err());
+        assert!(base_url("javascript:alert(1)").is_err());
+    }
+}
