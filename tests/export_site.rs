@@ -429,6 +429,10 @@ async fn bad_requests_get_a_clear_message_exit_1_and_write_nothing() {
         .expect("run vitrine");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("Exported Release 1 of \"link-worker-retention\" (9 entries)"));
+    assert!(
+        stdout.contains(
+            "Exported Release 1 of \"link-worker-retention\" (9 entries) as a static site"
+        )
+    );
     assert!(fresh.join("index.html").is_file());
 }

@@ -30,6 +30,8 @@ enum BenchCommand {
     Ingest(IngestArgs),
     /// Time publishing a synthetic study of N entries on a fresh SQLite store.
     Publish(super::bench_publish::PublishBenchArgs),
+    /// Time `vitrine export site` of a synthetic study of N entries.
+    Export(super::bench_export::ExportBenchArgs),
     /// Send requests at a fixed rate to URLs and print latency percentiles.
     Serve(super::bench_serve::ServeBenchArgs),
     /// Time a public page while N sign-ins arrive at once (bench/sign_in_flood.sh).
@@ -90,6 +92,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
     match args.what {
         BenchCommand::Ingest(args) => ingest(&args),
         BenchCommand::Publish(args) => super::bench_publish::run(args).await,
+        BenchCommand::Export(args) => super::bench_export::run(args).await,
         BenchCommand::Serve(args) => super::bench_serve::run(args).await,
         BenchCommand::SignInFlood(args) => super::bench_signin::run(args).await,
     }

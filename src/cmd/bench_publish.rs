@@ -23,7 +23,9 @@ pub struct PublishBenchArgs {
     entries: u32,
 }
 
-fn study(entries: u32) -> StudyImport {
+/// A synthetic study of `entries` entries in five prompts, ten per participant,
+/// with image records (no blobs) as a real ingest leaves them.
+pub(super) fn study(entries: u32) -> StudyImport {
     let participants = (entries / 10).max(1);
     let prompts = 5_u32;
     let info = vitrine_core::StudyInfo {

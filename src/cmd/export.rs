@@ -4,6 +4,7 @@ use super::Outcome;
 use super::progress::TerminalProgress;
 use crate::app::App;
 use crate::app::exports::ExportError;
+use crate::app::exports::archive::{ArchiveRequest, export_archive};
 use crate::app::exports::site::{SiteRequest, export_site};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -14,17 +15,20 @@ use std::sync::Arc;
 pub enum ExportCommand {
     /// Write a study's gallery as static files (HTML, images, stylesheet,
     /// script) that any web host, or a browser opening index.html from disk,
-    /// can show without Vitrine. Made from a published Release; the same
-    /// Release always gives the same bytes. Every file is scanned for
-    /// metadata, originals, real names and internal keys before the folder
-    /// is moved into place, and the export is recorded so that a withdrawal
-    /// lists it.
-    Site(SiteArgs),
+    /// can show without Vitrine.
+    Site(ExportArgs),
+    /// Write a Release for deposit with a data archive: a BagIt bag whose
+    /// payload is an RO-Crate (the static site, entries.csv, a consent
+    /// summary, the de-identification record, a README for curators).
+    Archive(ExportArgs),
 }
 
-/// Arguments of `vitrine export site`.
+/// What every export takes. Each is made from a published Release; the same
+/// Release always gives the same bytes. Every file is scanned for metadata,
+/// originals, real names and internal keys before the folder is moved into
+/// place, and the export is recorded so that a withdrawal lists it.
 #[derive(Args, Debug)]
-pub struct SiteArgs {
+pub struct ExportArgs {
     /// The study's slug.
     pub study: String,
     /// A new or empty folder to write.
@@ -32,15 +36,31 @@ pub struct SiteArgs {
     /// The Release to export (default: the latest).
     #[arg(long, value_name = "N")]
     pub release: Option<u32>,
-    /// Where the files will be published (https://…/), so the pages can
-    /// give their address in "Cite this gallery"; without it they give none.
+    /// Where the gallery's files are or will be published (https://…/), so
+    /// "How to cite" can give the address; without it no address is given.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 }
 
+/// What a finished export reports.
+struct Done {
+    what: &'static str,
+    release: u32,
+    entries: usize,
+    destination: String,
+    files: usize,
+    bytes: u64,
+    next: &'static str,
+}
+
 /// Runs an export and reports where it went.
 pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
-    match command {
+    let progress = Arc::new(TerminalProgress::labelled(
+        "Writing files",
+        "file(s)",
+        false,
+    ));
+    let (args, done) = match command {
         ExportCommand::Site(args) => {
             let request = SiteRequest {
                 study: &args.study,
@@ -49,38 +69,56 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
                 dir: &args.dir,
                 actor: "command line",
             };
-            let progress = Arc::new(TerminalProgress::labelled(
-                "Writing files",
-                "file(s)",
-                false,
-            ));
-            match export_site(app, request, progress).await {
-                Ok(done) => {
-                    println!(
-                        "Exported Release {} of \"{}\" ({} entries) to {}: {} files, {:.1} MB.",
-                        done.record.release_version,
-                        args.study,
-                        done.entries,
-                        done.record.destination,
-                        done.files,
-                        done.bytes as f64 / 1e6
-                    );
-                    println!(
-                        "Open index.html there in a browser, or copy the folder to any web host."
-                    );
-                    Ok(Outcome::Ok)
-                }
-                Err(e) => report(e),
-            }
+            let done = export_site(app, request, progress).await.map(|d| Done {
+                what: "a static site",
+                release: d.record.release_version,
+                entries: d.entries,
+                destination: d.record.destination,
+                files: d.files,
+                bytes: d.bytes,
+                next: "Open index.html there in a browser, or copy the folder to any web host.",
+            });
+            (args, done)
         }
-    }
-}
-
-/// Input problems exit 1 with the message; anything else is an error (2).
-fn report(error: ExportError) -> anyhow::Result<Outcome> {
-    match error {
-        ExportError::Failed(e) => Err(e),
-        e => {
+        ExportCommand::Archive(args) => {
+            let request = ArchiveRequest {
+                study: &args.study,
+                release: args.release,
+                base_url: args.base_url.as_deref(),
+                dir: &args.dir,
+                actor: "command line",
+            };
+            let done = export_archive(app, request, progress).await.map(|d| Done {
+                what: "an archive for deposit",
+                release: d.record.release_version,
+                entries: d.entries,
+                destination: d.record.destination,
+                files: d.files,
+                bytes: d.bytes,
+                next: "It is a BagIt bag (check it with `bagit.py --validate`); its README.md is for \
+                       the archive's curators.",
+            });
+            (args, done)
+        }
+    };
+    match done {
+        Ok(done) => {
+            println!(
+                "Exported Release {} of \"{}\" ({} entries) as {} to {}: {} files, {:.1} MB.",
+                done.release,
+                args.study,
+                done.entries,
+                done.what,
+                done.destination,
+                done.files,
+                done.bytes as f64 / 1e6
+            );
+            println!("{}", done.next);
+            Ok(Outcome::Ok)
+        }
+        // Input problems exit 1 with the message; anything else is an error (2).
+        Err(ExportError::Failed(e)) => Err(e),
+        Err(e) => {
             eprintln!("{e}");
             Ok(Outcome::Failed)
         }

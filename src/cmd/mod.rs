@@ -5,6 +5,7 @@
 
 mod admin;
 mod bench;
+mod bench_export;
 mod bench_publish;
 mod bench_serve;
 mod bench_signin;
@@ -131,7 +132,7 @@ enum AppCommand {
     /// Remove blobs no row refers to (left by an import that was killed
     /// part-way); `vitrine serve` also does this daily.
     Gc(GcArgs),
-    /// Take a published Release out of Vitrine (a static site).
+    /// Take a published Release out of Vitrine (a static site, an archive).
     #[command(subcommand)]
     Export(export::ExportCommand),
     /// Staff accounts and study teams (the first administrator is made here).

@@ -6,7 +6,10 @@
 //! list the off-line copies that held the withdrawn entry.
 //!
 //! - [`site`]: the gallery as static files, with the pages `serve` shows.
+//! - [`archive`]: a BagIt bag holding an RO-Crate, for deposit with a data
+//!   archive.
 
+pub mod archive;
 pub mod scan;
 pub mod site;
 

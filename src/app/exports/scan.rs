@@ -33,8 +33,8 @@ pub struct Forbidden {
 
 /// The file kinds an export may hold, by extension: text, and the two image
 /// formats Vitrine writes.
-const TEXT: [&str; 9] = [
-    "html", "css", "js", "svg", "json", "txt", "md", "cff", "xml",
+const TEXT: [&str; 10] = [
+    "html", "css", "js", "svg", "json", "txt", "md", "cff", "xml", "csv",
 ];
 const IMAGES: [&str; 2] = ["jpg", "webp"];
 

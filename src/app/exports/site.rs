@@ -176,7 +176,7 @@ pub async fn site_files(
 }
 
 /// Checks a base URL and makes it end in `/`.
-fn base_url(raw: &str) -> Result<String, ExportError> {
+pub(super) fn base_url(raw: &str) -> Result<String, ExportError> {
     let url = raw.trim();
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() > "https://".len()

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Validate a `vitrine export archive` output offline: a BagIt 1.0 bag whose
+# payload data/ is an RO-Crate 1.1.   Usage: ci/validate_archive.sh BAG_DIR
+#
+# Offline: ci/rocrate_offline.py serves the RO-Crate 1.1 JSON-LD context,
+# version 1.1.0 of https://w3id.org/ro/crate/1.1/context, from the copy bundled
+# in PyPI rocrate==0.15.1 (rocrate/data/ro-crate.jsonld; 0.16+ ships 1.3), and
+# blocks all other network access. Only the one-off install needs PyPI.
+set -euo pipefail
+BAG=${1:?usage: $0 BAG_DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+VENV=${XDG_CACHE_HOME:-$HOME/.cache}/vitrine-validators
+# roc-validator is rocrate-validator's PyPI name. Pinned: the wrapper relies on
+# how 0.13 fetches contexts, and rocrate 0.15.1 is the last to bundle 1.1.
+PKGS="bagit==1.9.0 roc-validator==0.13.0 rocrate==0.15.1"
+
+# 1. Install into a cached venv, unless the stamp says it already holds PKGS.
+if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$PKGS" ] || ! "$VENV/bin/python" -c '' 2>/dev/null; then
+  rm -rf "$VENV"
+  if ! python3 -m venv "$VENV" 2>/dev/null; then # Debian's python3 needs python3-venv
+    rm -rf "$VENV"
+    apt-get -qq update >/dev/null && apt-get -qq install -y python3-venv >/dev/null
+    python3 -m venv "$VENV"
+  fi
+  # shellcheck disable=SC2086
+  "$VENV/bin/pip" install -q --disable-pip-version-check $PKGS
+  echo "$PKGS" >"$VENV/.installed"
+fi
+
+# 2. BagIt: declared version, then manifests/checksums/Payload-Oxum (exits 1 on
+# any missing, extra or altered payload file).
+grep -qx 'BagIt-Version: 1.0' <(tr -d '\r' <"$BAG/bagit.txt") ||
+  { echo "validate_archive: $BAG/bagit.txt does not declare BagIt-Version: 1.0" >&2; exit 1; }
+"$VENV/bin/bagit.py" --quiet --validate "$BAG" # --quiet still logs errors
+echo "validate_archive: bagit.py: $BAG is a valid bag"
+
+# 3. RO-Crate 1.1, offline. Exit 1 if any REQUIRED check fails (2 on errors);
+# -v prints every failed check. --no-cache: no on-disk HTTP cache is needed.
+"$VENV/bin/python" "$HERE/rocrate_offline.py" -y --disable-color validate \
+  -p ro-crate-1.1 -l required --no-paging --no-cache -v "$BAG/data"
+echo "validate_archive: $BAG is a valid BagIt 1.0 bag holding a valid RO-Crate 1.1"
