@@ -36,6 +36,7 @@ echo "validate_archive: bagit.py: $BAG is a valid bag"
 
 # 3. RO-Crate 1.1, offline. Exit 1 if any REQUIRED check fails (2 on errors);
 # -v prints every failed check. --no-cache: no on-disk HTTP cache is needed.
-"$VENV/bin/python" "$HERE/rocrate_offline.py" -y --disable-color validate \
-  -p ro-crate-1.1 -l required --no-paging --no-cache -v "$BAG/data"
+# Run from inside data/: 0.13 misreads a crate whose path holds a space.
+(cd "$BAG/data" && "$VENV/bin/python" "$HERE/rocrate_offline.py" -y --disable-color \
+  validate -p ro-crate-1.1 -l required --no-paging --no-cache -v .)
 echo "validate_archive: $BAG is a valid BagIt 1.0 bag holding a valid RO-Crate 1.1"

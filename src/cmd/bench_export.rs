@@ -97,12 +97,18 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
 /// A 640 × 480 PNG unlike every other entry's, so each gets its own files.
 fn synthetic_png(i: usize) -> anyhow::Result<Vec<u8>> {
     let (width, height) = (640_u32, 480_u32);
-    let seed = u32::try_from(i).unwrap_or(u32::MAX);
+    // A different odd multiplier per entry, spread by a golden-ratio hash.
+    let seed = u32::try_from(i)
+        .unwrap_or(u32::MAX)
+        .wrapping_mul(2_654_435_761)
+        | 1;
     let mut pixels = Vec::with_capacity((width * height * 3) as usize);
     for y in 0..height {
         for x in 0..width {
-            let v = x.wrapping_mul(seed | 1) ^ y.wrapping_add(seed);
-            pixels.extend([(v & 0xFF) as u8, (x & 0xFF) as u8, (y & 0xFF) as u8]);
+            let v = x
+                .wrapping_mul(seed)
+                .wrapping_add(y.wrapping_mul(seed.rotate_left(11)));
+            pixels.extend(v.to_le_bytes()[1..].iter().copied());
         }
     }
     let mut out = Vec::new();

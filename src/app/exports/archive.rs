@@ -567,7 +567,15 @@ fn ro_crate(release: &Release, files: &Files, base_url: Option<&str>) -> Value {
         graph.push(file);
     }
     json!({
-        "@context": "https://w3id.org/ro/crate/1.1/context",
+        // The 1.1 context lacks two terms used here: schema.org's creditText,
+        // and the RO-Crate terms' sha256 for each file's checksum.
+        "@context": [
+            "https://w3id.org/ro/crate/1.1/context",
+            {
+                "sha256": "https://w3id.org/ro/terms/workflow-run#sha256",
+                "creditText": "http://schema.org/creditText",
+            },
+        ],
         "@graph": graph,
     })
 }

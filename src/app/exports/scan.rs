@@ -15,8 +15,9 @@
 
 use super::Source;
 use crate::app::App;
+use aho_corasick::AhoCorasick;
 use anyhow::Context;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 use vitrine_core::lint::{contains_word, mentions_full_name};
 
@@ -27,8 +28,10 @@ pub struct Forbidden {
     originals: HashSet<String>,
     /// Participants' real names.
     real_names: Vec<String>,
-    /// Import keys that the Release's public text does not use.
+    /// Import keys that the Release's public text does not use, and a
+    /// matcher that finds all of them in one pass over a file.
     keys: Vec<String>,
+    matcher: Option<AhoCorasick>,
 }
 
 /// The file kinds an export may hold, by extension: text, and the two image
@@ -54,22 +57,41 @@ impl Forbidden {
         let keys = guards
             .keys
             .into_iter()
-            .filter(|key| !key.trim().is_empty() && !contains_word(&public, key))
+            .filter(|key| !contains_word(&public, key))
             .collect();
-        Ok(Self {
-            originals: guards.originals.into_iter().collect(),
-            real_names,
-            keys,
-        })
+        Ok(Self::new(guards.originals, real_names, keys))
     }
 
     /// A guard from explicit lists (for tests and other callers that know them).
     pub fn new(originals: Vec<String>, real_names: Vec<String>, keys: Vec<String>) -> Self {
+        let keys: Vec<String> = keys.into_iter().filter(|k| !k.trim().is_empty()).collect();
         Self {
             originals: originals.into_iter().collect(),
             real_names,
+            matcher: (!keys.is_empty())
+                .then(|| AhoCorasick::new(&keys).ok())
+                .flatten(),
             keys,
         }
+    }
+
+    /// The keys that occur in `text` as whole words (no letter or digit
+    /// either side), sorted.
+    fn keys_in(&self, text: &str) -> Vec<&str> {
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        let found: BTreeSet<&str> = matcher
+            .find_overlapping_iter(text)
+            .filter(|m| {
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+            .map(|m| self.keys[m.pattern().as_usize()].as_str())
+            .collect();
+        found.into_iter().collect()
     }
 }
 
@@ -154,14 +176,8 @@ fn scan_text(text: &str, forbidden: &Forbidden) -> Vec<String> {
     if mentions_full_name(&[&plain], &forbidden.real_names) {
         found.push("names a participant in full".to_owned());
     }
-    let mut keys: Vec<&str> = forbidden
-        .keys
-        .iter()
-        .map(String::as_str)
-        .filter(|key| contains_word(&plain, key))
-        .collect();
+    let keys = forbidden.keys_in(&plain);
     if !keys.is_empty() {
-        keys.sort_unstable();
         found.push(format!("holds internal import key(s) {}", keys.join(", ")));
     }
     found
