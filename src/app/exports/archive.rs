@@ -19,9 +19,9 @@
 //! moved into place, and nothing in it depends on the clock (dates are the
 //! Release's), so one Release gives the same bag.
 
-use super::{ExportError, Files, Source, record, scan, site, source, write_folder};
+use super::{Content, ExportError, Files, Source, Staging, record, scan, site, source};
 use crate::app::App;
-use crate::app::import::Progress;
+use crate::app::import::{NoProgress, Progress};
 use anyhow::Context;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -65,23 +65,37 @@ pub async fn export_archive(
 ) -> Result<ArchiveExport, ExportError> {
     let base_url = request.base_url.map(site::base_url).transpose()?;
     let source = source(app, request.study, request.release).await?;
-    let payload = payload(app, &source, base_url.as_deref()).await?;
-    let (files, bytes) = (
-        payload.len(),
-        payload.values().map(|f| f.len() as u64).sum(),
-    );
-    let bag = bag(&source.release, payload);
+    let release = &source.release;
     let forbidden = scan::Forbidden::for_export(app, &source).await?;
-    let dir = request.dir.to_owned();
-    let target = dir.clone();
-    tokio::task::spawn_blocking(move || {
-        write_folder(&target, &bag, progress.as_ref(), |staged| {
-            scan::scan_folder(staged, &forbidden)
-        })
-    })
-    .await
-    .context("the export stopped unexpectedly")??;
-    let destination = std::path::absolute(&dir).unwrap_or(dir);
+    let payload: Files = payload(app, &source, base_url.as_deref())
+        .await?
+        .into_iter()
+        .map(|(path, content)| (format!("data/{path}"), content))
+        .collect();
+    let staging = Staging::begin(request.dir)?;
+    staging.write(app, &payload, progress.as_ref()).await?;
+    // The checksums are of the bytes as written, read back from disk.
+    let data = staging.path().join("data");
+    let mut sums = tokio::task::spawn_blocking(move || checksums(&data))
+        .await
+        .context("the export stopped unexpectedly")??;
+    let crate_json = serde_json::to_vec_pretty(&ro_crate(release, &sums, base_url.as_deref()))
+        .context("cannot write the RO-Crate")?;
+    sums.insert(
+        "ro-crate-metadata.json".into(),
+        (
+            crate_json.len() as u64,
+            vitrine_media::sha256_hex(&crate_json),
+        ),
+    );
+    let mut tags = bag_tags(release, &sums);
+    tags.insert(
+        "data/ro-crate-metadata.json".into(),
+        Content::Made(crate_json),
+    );
+    staging.write(app, &tags, &NoProgress).await?;
+    staging.finish(forbidden).await?;
+    let destination = std::path::absolute(request.dir).unwrap_or(request.dir.to_owned());
     let record = record(
         app,
         &source,
@@ -91,37 +105,65 @@ pub async fn export_archive(
     )
     .await?;
     Ok(ArchiveExport {
-        files,
-        bytes,
-        entries: source.release.prompts.iter().map(|p| p.entries.len()).sum(),
+        files: sums.len(),
+        bytes: sums.values().map(|(size, _)| size).sum(),
+        entries: release.prompts.iter().map(|p| p.entries.len()).sum(),
         record,
     })
 }
 
-/// The bag's payload: every file under `data/`, by path inside `data/`.
+/// Size and SHA-256 (hex) of each file under `root`, by `/`-separated path.
+type Sums = BTreeMap<String, (u64, String)>;
+
+fn checksums(root: &Path) -> anyhow::Result<Sums> {
+    let mut sums = Sums::new();
+    let mut pending = vec![root.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let name = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            sums.insert(
+                name,
+                (bytes.len() as u64, vitrine_media::sha256_hex(&bytes)),
+            );
+        }
+    }
+    Ok(sums)
+}
+
+/// The bag's payload but its RO-Crate metadata: every file under `data/`,
+/// by path inside `data/`.
 async fn payload(app: &App, source: &Source, base_url: Option<&str>) -> Result<Files, ExportError> {
     let release = &source.release;
     let mut files: Files = site::site_files(app, source, base_url)
         .await?
         .into_iter()
-        .map(|(path, bytes)| (format!("site/{path}"), bytes))
+        .map(|(path, content)| (format!("site/{path}"), content))
         .collect();
     let records = Records::load(app, source).await?;
-    files.insert("entries.csv".into(), entries_csv(release)?);
-    files.insert(
-        "consent-summary.csv".into(),
+    let mut made = |name: &str, bytes: Vec<u8>| files.insert(name.into(), Content::Made(bytes));
+    made("entries.csv", entries_csv(release)?);
+    made(
+        "consent-summary.csv",
         consent_csv(&records.scopes, records.participants)?,
     );
-    files.insert(
-        "deidentification.csv".into(),
+    made(
+        "deidentification.csv",
         deidentification_csv(&records.sign_offs)?,
     );
-    files.insert("README.md".into(), readme(release, base_url).into_bytes());
-    let crate_json = ro_crate(release, &files, base_url);
-    files.insert(
-        "ro-crate-metadata.json".into(),
-        serde_json::to_vec_pretty(&crate_json).context("cannot write the RO-Crate")?,
-    );
+    made("README.md", readme(release, base_url).into_bytes());
     Ok(files)
 }
 
@@ -410,7 +452,7 @@ fn media_type(path: &str) -> &'static str {
 
 /// `ro-crate-metadata.json`: the root dataset (the study and this Release),
 /// every payload file, and the contextual entities they refer to.
-fn ro_crate(release: &Release, files: &Files, base_url: Option<&str>) -> Value {
+fn ro_crate(release: &Release, files: &Sums, base_url: Option<&str>) -> Value {
     let study = &release.study;
     let entries: Vec<(&str, &ReleaseEntry)> = release
         .prompts
@@ -553,7 +595,7 @@ fn ro_crate(release: &Release, files: &Files, base_url: Option<&str>) -> Value {
         }
         graph.push(work);
     }
-    for (path, bytes) in files {
+    for (path, (size, sha256)) in files {
         let mut file = described.remove(path).unwrap_or_else(|| {
             json!({
                 "@id": path,
@@ -562,8 +604,8 @@ fn ro_crate(release: &Release, files: &Files, base_url: Option<&str>) -> Value {
                 "encodingFormat": media_type(path),
             })
         });
-        file["contentSize"] = json!(bytes.len().to_string());
-        file["sha256"] = json!(vitrine_media::sha256_hex(bytes));
+        file["contentSize"] = json!(size.to_string());
+        file["sha256"] = json!(sha256);
         graph.push(file);
     }
     json!({
@@ -580,17 +622,15 @@ fn ro_crate(release: &Release, files: &Files, base_url: Option<&str>) -> Value {
     })
 }
 
-/// The bag around `payload`: BagIt 1.0 tag files and SHA-256 manifests.
-fn bag(release: &Release, payload: Files) -> Files {
+/// The bag's tag files for a payload with these checksums: BagIt 1.0
+/// declaration, bag-info, and SHA-256 manifests.
+fn bag_tags(release: &Release, payload: &Sums) -> Files {
     let study = &release.study;
     let mut manifest = String::new();
     let mut bytes = 0_u64;
-    for (path, content) in &payload {
-        manifest.push_str(&format!(
-            "{}  data/{path}\n",
-            vitrine_media::sha256_hex(content)
-        ));
-        bytes += content.len() as u64;
+    for (path, (size, sha256)) in payload {
+        manifest.push_str(&format!("{sha256}  data/{path}\n"));
+        bytes += size;
     }
     let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut info = String::new();
@@ -610,23 +650,26 @@ fn bag(release: &Release, payload: Files) -> Files {
         env!("CARGO_PKG_VERSION"),
         payload.len(),
     ));
-    let mut files: Files = payload
-        .into_iter()
-        .map(|(path, content)| (format!("data/{path}"), content))
-        .collect();
-    files.insert(
-        "bagit.txt".into(),
-        b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_vec(),
-    );
-    files.insert("bag-info.txt".into(), info.into_bytes());
-    files.insert("manifest-sha256.txt".into(), manifest.into_bytes());
+    let tag_files = [
+        ("bag-info.txt", info.into_bytes()),
+        (
+            "bagit.txt",
+            b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".to_vec(),
+        ),
+        ("manifest-sha256.txt", manifest.into_bytes()),
+    ];
     let mut tags = String::new();
-    for name in ["bag-info.txt", "bagit.txt", "manifest-sha256.txt"] {
+    let mut files = Files::new();
+    for (name, content) in tag_files {
         tags.push_str(&format!(
             "{}  {name}\n",
-            vitrine_media::sha256_hex(&files[name])
+            vitrine_media::sha256_hex(&content)
         ));
+        files.insert(name.into(), Content::Made(content));
     }
-    files.insert("tagmanifest-sha256.txt".into(), tags.into_bytes());
+    files.insert(
+        "tagmanifest-sha256.txt".into(),
+        Content::Made(tags.into_bytes()),
+    );
     files
 }

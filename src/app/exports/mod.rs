@@ -18,7 +18,7 @@ use crate::app::import::Progress;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use vitrine_core::{Release, ReleaseId, StudyId};
-use vitrine_store::{AuditEvent, ExportRecord, NewExport};
+use vitrine_store::{AuditEvent, BlobKey, ExportRecord, NewExport};
 
 /// Why an export was not made. Nothing is left at the destination.
 #[derive(Debug, thiserror::Error)]
@@ -153,80 +153,138 @@ pub async fn record(
         .context("cannot record the export")
 }
 
+/// One file of an export.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Bytes made for the export (a page, a CSV file, a tag file).
+    Made(Vec<u8>),
+    /// A public image, copied from the blob store while the export is
+    /// written, one at a time, so an export of any size holds at most one
+    /// image in memory.
+    Media(String),
+}
+
 /// Files to write, by path relative to the export's root (`/`-separated).
-pub type Files = std::collections::BTreeMap<String, Vec<u8>>;
+pub type Files = std::collections::BTreeMap<String, Content>;
 
-/// Writes `files` into the new folder `dir`, all or nothing: into a staging
-/// folder beside it first, which `scan` reads back (any finding stops the
-/// export), then renamed into place. `dir` may exist if it is empty.
-pub fn write_folder(
-    dir: &Path,
-    files: &Files,
-    progress: &dyn Progress,
-    scan: impl FnOnce(&Path) -> anyhow::Result<Vec<String>>,
-) -> Result<(), ExportError> {
-    if dir.exists() {
-        let empty = std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read {}", dir.display()))?
-            .next()
-            .is_none();
-        if !empty {
-            return Err(ExportError::DestinationNotEmpty(dir.to_owned()));
-        }
-    }
-    let name = dir
-        .file_name()
-        .with_context(|| format!("{} does not name a folder", dir.display()))?;
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let mut staging_name = std::ffi::OsString::from(".");
-    staging_name.push(name);
-    staging_name.push(format!(".partial-{}", std::process::id()));
-    let staging = parent.join(staging_name);
-    let written = write_all(&staging, files, progress)
-        .and_then(|()| scan(&staging))
-        .map_err(ExportError::from)
-        .and_then(|findings| {
-            if findings.is_empty() {
-                Ok(())
-            } else {
-                Err(ExportError::Leak(findings))
+/// An export being written: a staging folder beside the destination, removed
+/// again unless [`Staging::finish`] moves it into place.
+pub struct Staging {
+    dir: PathBuf,
+    path: PathBuf,
+    moved: bool,
+}
+
+impl Staging {
+    /// Checks that `dir` is new or empty and makes the staging folder.
+    pub fn begin(dir: &Path) -> Result<Self, ExportError> {
+        if dir.exists() {
+            let empty = std::fs::read_dir(dir)
+                .with_context(|| format!("cannot read {}", dir.display()))?
+                .next()
+                .is_none();
+            if !empty {
+                return Err(ExportError::DestinationNotEmpty(dir.to_owned()));
             }
-        })
-        .and_then(|()| move_into_place(&staging, dir).map_err(ExportError::from));
-    if written.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
-    }
-    written
-}
-
-fn move_into_place(staging: &Path, dir: &Path) -> anyhow::Result<()> {
-    if dir.exists() {
-        std::fs::remove_dir(dir).with_context(|| format!("cannot replace {}", dir.display()))?;
-    }
-    std::fs::rename(staging, dir)
-        .with_context(|| format!("cannot move the export into {}", dir.display()))
-}
-
-fn write_all(staging: &Path, files: &Files, progress: &dyn Progress) -> anyhow::Result<()> {
-    let _ = std::fs::remove_dir_all(staging);
-    std::fs::create_dir_all(staging)
-        .with_context(|| format!("cannot create {}", staging.display()))?;
-    progress.start(files.len() as u64);
-    for (path, bytes) in files {
-        let target = staging.join(path);
-        if let Some(folder) = target.parent() {
-            std::fs::create_dir_all(folder)
-                .with_context(|| format!("cannot create {}", folder.display()))?;
         }
-        std::fs::write(&target, bytes)
-            .with_context(|| format!("cannot write {}", target.display()))?;
-        progress.advance(path);
+        let name = dir
+            .file_name()
+            .with_context(|| format!("{} does not name a folder", dir.display()))?;
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let mut staging_name = std::ffi::OsString::from(".");
+        staging_name.push(name);
+        staging_name.push(format!(".partial-{}", std::process::id()));
+        let path = parent.join(staging_name);
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            path,
+            moved: false,
+        })
     }
-    progress.finish();
-    Ok(())
+
+    /// The staging folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `files` into the staging folder, copying images from the blob
+    /// store one at a time; returns the bytes written.
+    pub async fn write(
+        &self,
+        app: &App,
+        files: &Files,
+        progress: &dyn Progress,
+    ) -> Result<u64, ExportError> {
+        progress.start(files.len() as u64);
+        let mut total = 0_u64;
+        for (name, content) in files {
+            let target = self.path.join(name);
+            if let Some(folder) = target.parent() {
+                tokio::fs::create_dir_all(folder)
+                    .await
+                    .with_context(|| format!("cannot create {}", folder.display()))?;
+            }
+            let written = match content {
+                Content::Made(bytes) => {
+                    total += bytes.len() as u64;
+                    tokio::fs::write(&target, bytes).await
+                }
+                Content::Media(key) => {
+                    let bytes = app
+                        .blobs
+                        .get(&BlobKey::Public(key.clone()))
+                        .await
+                        .context("cannot read an image from the blob store")?
+                        .with_context(|| {
+                            format!(
+                                "the image {key} is no longer stored (an image of an earlier \
+                                 Release that has been replaced since): export the latest Release"
+                            )
+                        })?;
+                    total += bytes.len() as u64;
+                    tokio::fs::write(&target, &bytes).await
+                }
+            };
+            written.with_context(|| format!("cannot write {}", target.display()))?;
+            progress.advance(name);
+        }
+        progress.finish();
+        Ok(total)
+    }
+
+    /// Scans what was written (off the async runtime) and, when the scan
+    /// finds nothing, moves it into place; otherwise nothing is left.
+    pub async fn finish(mut self, forbidden: scan::Forbidden) -> Result<(), ExportError> {
+        let path = self.path.clone();
+        let findings = tokio::task::spawn_blocking(move || scan::scan_folder(&path, &forbidden))
+            .await
+            .context("the export's scan stopped unexpectedly")??;
+        if !findings.is_empty() {
+            return Err(ExportError::Leak(findings));
+        }
+        if self.dir.exists() {
+            std::fs::remove_dir(&self.dir)
+                .with_context(|| format!("cannot replace {}", self.dir.display()))?;
+        }
+        std::fs::rename(&self.path, &self.dir)
+            .with_context(|| format!("cannot move the export into {}", self.dir.display()))?;
+        self.moved = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.moved {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
 }

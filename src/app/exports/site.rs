@@ -15,7 +15,7 @@
 //! | `media/{hash}.jpg/webp` | every size and format the pages use    |
 //! | `static/…`              | stylesheet, script, icon               |
 
-use super::{ExportError, Files, Source, record, scan, source, write_folder};
+use super::{Content, ExportError, Files, Source, Staging, record, scan, source};
 use crate::app::App;
 use crate::app::import::Progress;
 use crate::site::Origin;
@@ -28,7 +28,7 @@ use askama::Template;
 use std::path::Path;
 use std::sync::Arc;
 use vitrine_core::paths::Links;
-use vitrine_store::{BlobKey, ExportRecord};
+use vitrine_store::ExportRecord;
 
 /// What to export and how.
 pub struct SiteRequest<'a> {
@@ -68,18 +68,12 @@ pub async fn export_site(
     let source = source(app, request.study, request.release).await?;
     let files = site_files(app, &source, base_url.as_deref()).await?;
     let forbidden = scan::Forbidden::for_export(app, &source).await?;
-    let dir = request.dir.to_owned();
-    let (count, bytes) = (files.len(), files.values().map(|f| f.len() as u64).sum());
+    let count = files.len();
     let entries = source.release.prompts.iter().map(|p| p.entries.len()).sum();
-    // Writing and hashing thousands of files is blocking work.
-    let target = dir.clone();
-    tokio::task::spawn_blocking(move || {
-        write_folder(&target, &files, progress.as_ref(), |staged| {
-            scan::scan_folder(staged, &forbidden)
-        })
-    })
-    .await
-    .context("the export stopped unexpectedly")??;
+    let staging = Staging::begin(request.dir)?;
+    let bytes = staging.write(app, &files, progress.as_ref()).await?;
+    staging.finish(forbidden).await?;
+    let dir = request.dir.to_owned();
     let destination = std::path::absolute(&dir).unwrap_or(dir);
     let record = record(
         app,
@@ -110,7 +104,7 @@ pub async fn site_files(
     let mut files = Files::new();
     let mut page = |path: String, html: Result<String, askama::Error>| -> anyhow::Result<()> {
         let html = html.with_context(|| format!("cannot render {path}"))?;
-        files.insert(path, html.into_bytes());
+        files.insert(path, Content::Made(html.into_bytes()));
         Ok(())
     };
     page(
@@ -147,28 +141,18 @@ pub async fn site_files(
         }
     }
     for asset in crate::site::assets::public() {
-        files.insert(root.asset(&asset.name), asset.asset.bytes.to_vec());
+        files.insert(
+            root.asset(&asset.name),
+            Content::Made(asset.asset.bytes.to_vec()),
+        );
     }
     for prompt in &release.prompts {
         for entry in &prompt.entries {
             for variant in entry.image.iter().flat_map(|i| &i.variants) {
-                let path = root.media(&variant.key);
-                if files.contains_key(&path) {
-                    continue;
-                }
-                let bytes = app
-                    .blobs
-                    .get(&BlobKey::Public(variant.key.clone()))
-                    .await
-                    .context("cannot read an image from the blob store")?
-                    .with_context(|| {
-                        format!(
-                            "the image {} of entry \"{}\" in Release {} is no longer stored; \
-                             export the latest Release instead",
-                            variant.key, entry.slug, release.version
-                        )
-                    })?;
-                files.insert(path, bytes.to_vec());
+                files.insert(
+                    root.media(&variant.key),
+                    Content::Media(variant.key.clone()),
+                );
             }
         }
     }
