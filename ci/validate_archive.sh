@@ -12,7 +12,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 VENV=${XDG_CACHE_HOME:-$HOME/.cache}/vitrine-validators
 # roc-validator is rocrate-validator's PyPI name. Pinned: the wrapper relies on
 # how 0.13 fetches contexts, and rocrate 0.15.1 is the last to bundle 1.1.
-PKGS="bagit==1.9.0 roc-validator==0.13.0 rocrate==0.15.1"
+# cffconvert checks the deposit's CITATION.cff against the CFF 1.2.0 schema.
+PKGS="bagit==1.9.0 roc-validator==0.13.0 rocrate==0.15.1 cffconvert==2.0.0"
 
 # 1. Install into a cached venv, unless the stamp says it already holds PKGS.
 if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$PKGS" ] || ! "$VENV/bin/python" -c '' 2>/dev/null; then
@@ -39,4 +40,7 @@ echo "validate_archive: bagit.py: $BAG is a valid bag"
 # Run from inside data/: 0.13 misreads a crate whose path holds a space.
 (cd "$BAG/data" && "$VENV/bin/python" "$HERE/rocrate_offline.py" -y --disable-color \
   validate -p ro-crate-1.1 -l required --no-paging --no-cache -v .)
-echo "validate_archive: $BAG is a valid BagIt 1.0 bag holding a valid RO-Crate 1.1"
+
+# 4. The citation file at the payload's root (Citation File Format 1.2.0).
+"$VENV/bin/cffconvert" --validate -i "$BAG/data/CITATION.cff"
+echo "validate_archive: $BAG is a valid BagIt 1.0 bag holding a valid RO-Crate 1.1 and CITATION.cff"

@@ -47,6 +47,7 @@ async fn fill(app: &TestApp, path: &str) -> String {
         .replace("{prompt}", &prompt.id.0.to_string())
         .replace("{image}", &image.0.to_string())
         .replace("{width}", &width.to_string())
+        .replace("{version}", "1")
 }
 
 async fn people(app: &TestApp) -> Vec<Person> {

@@ -118,6 +118,8 @@ pub struct Preview {
     pub changes: Changes,
     /// The latest Release's version, if there is one.
     pub previous: Option<u32>,
+    /// Every published Release, newest first (with its DOI, if recorded).
+    pub published: Vec<vitrine_store::ReleaseSummary>,
 }
 
 /// Builds the next Release of the study `slug` without saving it.
@@ -134,6 +136,11 @@ pub async fn preview(app: &App, slug: &str) -> Result<Preview, PublishError> {
         .await
         .context("cannot read the latest Release")?
         .map(|(_, release)| release);
+    let published = app
+        .store
+        .list_releases(slug)
+        .await
+        .context("cannot list Releases")?;
     let real_names = real_names(app, &content).await?;
     let input = vitrine_core::ReleaseInput {
         real_names: &real_names,
@@ -150,6 +157,7 @@ pub async fn preview(app: &App, slug: &str) -> Result<Preview, PublishError> {
         slugs: built.slugs,
         changes,
         previous: previous.map(|p| p.version),
+        published,
     })
 }
 
@@ -217,4 +225,58 @@ pub async fn publish_as(
             .collect(),
         changes: preview.changes,
     })
+}
+
+/// Why a DOI was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum DoiError {
+    /// Not a DOI.
+    #[error("{0}")]
+    Invalid(String),
+    /// No such Release.
+    #[error("\"{slug}\" has no Release {version}")]
+    UnknownRelease {
+        /// The study.
+        slug: String,
+        /// The version asked for.
+        version: u32,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// Records the DOI the team minted for Release `version` of `slug` (as
+/// pasted: bare, `doi:` or a doi.org link), or removes it when `raw` is
+/// empty. The pages, citation files and exports of that Release then give
+/// it. Returns the DOI as stored.
+pub async fn set_doi(
+    app: &App,
+    slug: &str,
+    version: u32,
+    raw: &str,
+    actor: &str,
+) -> Result<Option<String>, DoiError> {
+    let doi = if raw.trim().is_empty() {
+        None
+    } else {
+        Some(vitrine_core::citation::parse_doi(raw).map_err(DoiError::Invalid)?)
+    };
+    let event = vitrine_store::AuditEvent {
+        actor: actor.to_owned(),
+        action: "release.doi".into(),
+        ..Default::default()
+    };
+    let found = app
+        .store
+        .set_release_doi(slug, version, doi.as_deref(), event)
+        .await
+        .context("cannot record the DOI")?;
+    if !found {
+        return Err(DoiError::UnknownRelease {
+            slug: slug.to_owned(),
+            version,
+        });
+    }
+    Ok(doi)
 }

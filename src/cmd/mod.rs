@@ -132,6 +132,10 @@ enum AppCommand {
     /// Remove blobs no row refers to (left by an import that was killed
     /// part-way); `vitrine serve` also does this daily.
     Gc(GcArgs),
+    /// Record the DOI minted for a published Release (after depositing it,
+    /// e.g. the `export archive` bag with Zenodo); its pages, citation files
+    /// and exports then give it.
+    Doi(publish::DoiArgs),
     /// Take a published Release out of Vitrine (a static site, an archive).
     #[command(subcommand)]
     Export(export::ExportCommand),
@@ -203,6 +207,7 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
         AppCommand::Check(args) => check::run(&app, args).await,
         AppCommand::Jobs => jobs::run(&app).await,
         AppCommand::Export(command) => export::run(&app, command).await,
+        AppCommand::Doi(args) => publish::doi(&app, args).await,
         AppCommand::Admin(command) => admin::run(&app, command).await,
         AppCommand::Audit(command) => admin::audit(&app, command).await,
         AppCommand::Gc(args) => {

@@ -33,3 +33,43 @@ pub async fn run(app: &App, args: PublishArgs) -> anyhow::Result<Outcome> {
         Err(e) => super::check::report_error(e),
     }
 }
+
+/// Arguments of `vitrine doi`.
+#[derive(Args, Debug)]
+pub struct DoiArgs {
+    /// The study's slug.
+    pub study: String,
+    /// The Release the DOI was minted for.
+    pub release: u32,
+    /// The DOI, as 10.5281/zenodo.1234567, doi:… or https://doi.org/…;
+    /// an empty string ("") removes it.
+    pub doi: String,
+}
+
+/// Records a Release's DOI.
+pub async fn doi(app: &App, args: DoiArgs) -> anyhow::Result<Outcome> {
+    use crate::app::publish::{DoiError, set_doi};
+    match set_doi(app, &args.study, args.release, &args.doi, "command line").await {
+        Ok(Some(doi)) => {
+            println!(
+                "Release {} of \"{}\" now gives its DOI {} on its pages, citation files and exports.",
+                args.release,
+                args.study,
+                vitrine_core::citation::doi_url(&doi)
+            );
+            Ok(Outcome::Ok)
+        }
+        Ok(None) => {
+            println!(
+                "Release {} of \"{}\" has no DOI now.",
+                args.release, args.study
+            );
+            Ok(Outcome::Ok)
+        }
+        Err(DoiError::Failed(e)) => Err(e),
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(Outcome::Failed)
+        }
+    }
+}

@@ -5,7 +5,7 @@ use super::views::{Current, Layout, Prose, iso_date, long_date};
 use askama::Template;
 use vitrine_core::paths::Links;
 use vitrine_core::provenance::ALL;
-use vitrine_core::{Date, Provenance, Release};
+use vitrine_core::{Date, Provenance, Release, citation};
 
 /// The about page.
 #[derive(Template)]
@@ -26,6 +26,9 @@ pub struct AboutPage<'a> {
     releases_href: String,
     gallery_url: Option<String>,
     citation: String,
+    doi: Option<String>,
+    citation_cff_href: String,
+    datacite_href: String,
 }
 
 /// A date for `<time>`: the text shown and the machine form.
@@ -64,8 +67,13 @@ impl<'a> AboutPage<'a> {
                 start: info.fieldwork_start.map(DateView::new),
                 end: info.fieldwork_end.map(DateView::new),
             });
+        let mut layout = Layout::study(release, links, Some("About this gallery"), Current::About);
+        layout.json_ld = Some(super::views::json_ld(&citation::schema_org(
+            release,
+            gallery_url.as_deref(),
+        )));
         AboutPage {
-            layout: Layout::study(release, links, Some("About this gallery"), Current::About),
+            layout,
             release,
             summary: Prose::new(&info.summary),
             method: Prose::optional(info.method.as_ref()),
@@ -78,29 +86,31 @@ impl<'a> AboutPage<'a> {
             published: DateView::new(release.published_at.date()),
             gallery_href: links.gallery(&info.slug),
             releases_href: links.releases(&info.slug),
-            citation: citation(release, gallery_url.as_deref()),
+            citation: cite(release, gallery_url.as_deref()),
+            doi: release.doi.as_deref().map(citation::doi_url),
+            citation_cff_href: links.citation_cff(&info.slug),
+            datacite_href: links.datacite(&info.slug),
             gallery_url,
         }
     }
 }
 
 /// "University of Oxford (2024). Link worker retention study: Gallery of images
-/// from interviewees [image gallery]. Release 1, 8 March 2024. URL"
-fn citation(release: &Release, url: Option<&str>) -> String {
-    let study = &release.study;
-    let author = study.institution.as_deref().unwrap_or(&study.contact.name);
-    let subtitle = study
-        .subtitle
-        .as_ref()
-        .map(|s| format!(": {s}"))
-        .unwrap_or_default();
+/// from interviewees [image gallery]. Release 1, 8 March 2024. DOI or URL"
+fn cite(release: &Release, url: Option<&str>) -> String {
     let cited = format!(
-        "{author} ({}). {}{subtitle} [image gallery]. Release {}, {}.",
+        "{} ({}). {} [image gallery]. Release {}, {}.",
+        citation::author(release),
         release.published_at.year(),
-        study.title,
+        citation::full_title(release),
         release.version,
         long_date(release.published_at.date()),
     );
+    let url = release
+        .doi
+        .as_deref()
+        .map(citation::doi_url)
+        .or(url.map(str::to_owned));
     match url {
         Some(url) => format!("{cited} {url}"),
         None => cited,

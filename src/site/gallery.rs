@@ -51,8 +51,15 @@ impl<'a> GalleryPage<'a> {
                 }
             })
             .collect();
+        let mut layout = Layout::study(release, links, None, Current::Gallery);
+        let root = Links::Static { depth: 0 };
+        let url = origin.url(&Links::Served.gallery(slug), &root.gallery(slug));
+        layout.json_ld = Some(super::views::json_ld(&vitrine_core::citation::schema_org(
+            release,
+            url.as_deref(),
+        )));
         GalleryPage {
-            layout: Layout::study(release, links, None, Current::Gallery),
+            layout,
             release,
             summary: Prose::new(&release.study.summary),
             notice: Prose::optional(release.study.notice.as_ref()),

@@ -17,15 +17,17 @@ pub struct ReleaseRow {
     iso: String,
     changelog: Vec<String>,
     current: bool,
+    doi: Option<String>,
 }
 
 impl ReleaseRow {
-    /// A Release published at `published_at` with `changelog`; `current` marks
-    /// the one the pages show.
+    /// A Release published at `published_at` with `changelog` and the DOI
+    /// the team recorded for it; `current` marks the one the pages show.
     pub fn new(
         version: u32,
         published_at: OffsetDateTime,
         changelog: Vec<String>,
+        doi: Option<&str>,
         current: bool,
     ) -> Self {
         Self {
@@ -34,6 +36,7 @@ impl ReleaseRow {
             iso: iso_date(published_at.date()),
             changelog,
             current,
+            doi: doi.map(vitrine_core::citation::doi_url),
         }
     }
 }

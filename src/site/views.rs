@@ -23,6 +23,18 @@ pub struct Layout {
     pub study: Option<StudyNav>,
     /// Which study page this is, for `aria-current`.
     pub current: Current,
+    /// schema.org JSON-LD for the `<head>`, ready to print ([`json_ld`]).
+    pub json_ld: Option<String>,
+}
+
+/// `value` as JSON that can sit inside a `<script>` element: `<`, `>` and
+/// `&` are written as `\u` escapes, so no text can close the element.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// How many words of a text make a page's meta description.
@@ -64,6 +76,7 @@ impl Layout {
             assets: urls().clone(),
             study: None,
             current: Current::Other,
+            json_ld: None,
         }
     }
 
@@ -103,6 +116,7 @@ impl Layout {
                 contact_email: study.contact.email.clone(),
             }),
             current,
+            json_ld: None,
         }
     }
 }

@@ -10,6 +10,7 @@
 mod about;
 pub mod admin;
 pub(crate) mod assets;
+mod citation;
 mod entry;
 mod error;
 mod gallery;
@@ -67,6 +68,8 @@ pub fn site(app: App, metrics: &Metrics) -> Router {
         .route("/{study}/", get(gallery::show_gallery))
         .route("/{study}/about", get(about::show_about))
         .route("/{study}/releases", get(releases::show_releases))
+        .route("/{study}/CITATION.cff", get(citation::show_citation_cff))
+        .route("/{study}/datacite.json", get(citation::show_datacite))
         .route("/{study}/entries/{entry}", get(entry::show_entry))
         .merge(admin::router(app.clone()))
         .fallback(error::show_not_found)

@@ -50,6 +50,37 @@ pub fn render_cached<T: Template>(
     Ok(respond(&page, request, indexable))
 }
 
+/// A small public file made from the Release (a citation file, a metadata
+/// record) with its content type, answered like a page: an ETag, a 304
+/// when the visitor's copy is current, `noindex` unless the study allows.
+pub fn text_file(
+    body: String,
+    content_type: &'static str,
+    request: &HeaderMap,
+    indexable: bool,
+) -> Result<Response, WebError> {
+    let etag = format!("\"{}\"", &vitrine_media::sha256_hex(body.as_bytes())[..20]);
+    let mut response = if matches_etag(request, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (
+            [(CONTENT_TYPE, HeaderValue::from_static(content_type))],
+            body,
+        )
+            .into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        ETAG,
+        HeaderValue::from_str(&etag).map_err(|e| WebError::Internal(e.to_string()))?,
+    );
+    if !indexable {
+        no_index(&mut response);
+    }
+    Ok(response)
+}
+
 /// `page`'s HTML and the ETag made from it.
 fn rendered<T: Template>(page: &T) -> Result<RenderedPage, WebError> {
     let body = page.render()?;

@@ -27,6 +27,7 @@ pub async fn show_releases(
                 r.version,
                 r.published_at,
                 r.changelog,
+                r.doi.as_deref(),
                 r.version == latest.version,
             )
         })

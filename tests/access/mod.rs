@@ -65,6 +65,11 @@ pub const EXPECTED: &[(&str, &str, May)] = {
         ("POST", "/admin/studies/{study}/entries/{entry}/approve", Study(Approve)),
         ("GET", "/admin/studies/{study}/publish", Study(Publish)),
         ("POST", "/admin/studies/{study}/publish", Study(Publish)),
+        (
+            "POST",
+            "/admin/studies/{study}/releases/{version}/doi",
+            Study(Publish),
+        ),
         ("GET", "/admin/studies/{study}/entries/{entry}/withdraw", Study(Withdraw)),
         ("POST", "/admin/studies/{study}/entries/{entry}/withdraw", Study(Withdraw)),
         ("GET", "/admin/studies/{study}/participants/{participant}/withdraw", Study(Withdraw)),

@@ -145,6 +145,7 @@ mod tests {
             themes: vec![],
             participants_total: 1,
             changelog: vec![],
+            doi: None,
         }
     }
 

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod changelog;
+pub mod citation;
 pub mod consent;
 pub mod coverage;
 pub mod entry;

@@ -8,6 +8,8 @@
 //! | about         | `/{study}/about`             | `about.html`            |
 //! | Releases      | `/{study}/releases`          | `releases.html`         |
 //! | entry         | `/{study}/entries/{entry}`   | `entries/{entry}.html`  |
+//! | citation file | `/{study}/CITATION.cff`      | `CITATION.cff`          |
+//! | DataCite record | `/{study}/datacite.json`   | `datacite.json`         |
 //! | image         | `/media/{key}`               | `media/{key}`           |
 //! | stylesheet, script, icon | `/static/{name}`  | `static/{name}`         |
 //!
@@ -69,6 +71,22 @@ impl Links {
         }
     }
 
+    /// The Release's citation file (Citation File Format).
+    pub fn citation_cff(&self, study: &str) -> String {
+        match self {
+            Links::Served => format!("/{study}/CITATION.cff"),
+            Links::Static { .. } => format!("{}CITATION.cff", self.up()),
+        }
+    }
+
+    /// The Release's DataCite metadata record.
+    pub fn datacite(&self, study: &str) -> String {
+        match self {
+            Links::Served => format!("/{study}/datacite.json"),
+            Links::Static { .. } => format!("{}datacite.json", self.up()),
+        }
+    }
+
     /// An entry's page.
     pub fn entry(&self, study: &str, entry: &str) -> String {
         match self {
@@ -103,6 +121,8 @@ pub fn study_pages(study: &str) -> Vec<String> {
         served.gallery(study),
         served.about(study),
         served.releases(study),
+        served.citation_cff(study),
+        served.datacite(study),
     ]
 }
 
@@ -131,6 +151,8 @@ mod tests {
         assert_eq!(s.gallery("st"), "/st/");
         assert_eq!(s.about("st"), "/st/about");
         assert_eq!(s.releases("st"), "/st/releases");
+        assert_eq!(s.citation_cff("st"), "/st/CITATION.cff");
+        assert_eq!(s.datacite("st"), "/st/datacite.json");
         assert_eq!(s.entry("st", "e"), "/st/entries/e");
         assert_eq!(s.media("k.jpg"), "/media/k.jpg");
         assert_eq!(s.asset("site.1.css"), "/static/site.1.css");
@@ -158,6 +180,8 @@ mod tests {
                 "/st/",
                 "/st/about",
                 "/st/releases",
+                "/st/CITATION.cff",
+                "/st/datacite.json",
                 "/st/entries/e",
                 "/media/k.jpg"
             ]

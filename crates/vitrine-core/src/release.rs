@@ -38,6 +38,10 @@ pub struct Release {
     /// added"), never titles. Filled by the caller (see [`crate::changelog`]).
     #[serde(default)]
     pub changelog: Vec<String>,
+    /// The DOI the team minted for this Release after publishing it
+    /// (`10.5281/zenodo.123`), if any ([`crate::citation::parse_doi`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
 }
 
 /// A prompt and its published entries.
@@ -294,6 +298,7 @@ pub fn build_release_mapped(
         themes: release_themes,
         participants_total,
         changelog: Vec::new(),
+        doi: None,
     };
     BuiltRelease {
         release,
@@ -379,6 +384,8 @@ impl Release {
         next.version = version;
         next.published_at = published_at;
         next.changelog = Vec::new();
+        // A DOI names one version; the new one has none until one is minted.
+        next.doi = None;
         for prompt in &mut next.prompts {
             prompt.entries.retain(&keep);
             let answered: BTreeSet<&str> = prompt

@@ -20,6 +20,8 @@ pub struct ReleaseSummary {
     pub published_at: time::OffsetDateTime,
     /// What changed, as counts only.
     pub changelog: Vec<String>,
+    /// Its DOI, once the team has recorded one.
+    pub doi: Option<String>,
 }
 
 impl Store {
@@ -112,6 +114,7 @@ impl Store {
                     version: release.version,
                     published_at: release.published_at,
                     changelog: release.changelog,
+                    doi: release.doi,
                 })
             })
             .collect()
@@ -281,6 +284,44 @@ pub(crate) async fn write_media(
             .await?;
     }
     Ok(())
+}
+
+impl Store {
+    /// Sets (or with `None` removes) the DOI of Release `version` of the
+    /// study `slug`, in place: the Release's content is unchanged, so its
+    /// version is too; servers see the new revision at once. Audited with the
+    /// old and new DOI. `false` when there is no such Release.
+    pub async fn set_release_doi(
+        &self,
+        slug: &str,
+        version: u32,
+        doi: Option<&str>,
+        mut event: AuditEvent,
+    ) -> Result<bool> {
+        let mut tx = self.begin_audited().await?;
+        let row: Option<(i64, i64, String)> = sqlx::query_as(
+            "SELECT r.id, s.id, r.body FROM releases r JOIN studies s ON s.id = r.study_id
+             WHERE s.slug = $1 AND r.version = $2",
+        )
+        .bind(slug)
+        .bind(i64::from(version))
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+        let Some((id, study, body)) = row else {
+            return Ok(false);
+        };
+        let mut release = parse(&body)?;
+        let before = release.doi.take();
+        release.doi = doi.map(str::to_owned);
+        rewrite_release(&mut tx.tx, id, &release).await?;
+        event.study = Some(StudyId(study));
+        event.subject = format!("release {version}");
+        event.before = Some(serde_json::json!({ "doi": before }));
+        event.after = Some(serde_json::json!({ "doi": doi }));
+        tx.record(&event).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
 }
 
 /// Replaces the stored body of Release `id` (a withdrawal's redaction, WebP

@@ -164,6 +164,12 @@ async fn payload(app: &App, source: &Source, base_url: Option<&str>) -> Result<F
         deidentification_csv(&records.sign_offs)?,
     );
     made("README.md", readme(release, base_url).into_bytes());
+    // Where repositories look for it: the root of the deposit.
+    let url = base_url.map(|b| format!("{b}index.html"));
+    made(
+        "CITATION.cff",
+        vitrine_core::citation::citation_cff(release, url.as_deref()).into_bytes(),
+    );
     Ok(files)
 }
 
@@ -400,15 +406,17 @@ fn readme(release: &Release, base_url: Option<&str>) -> String {
     out.push_str("## How to cite\n\n");
     out.push_str(&format!(
         "{}. {} (Release {}, {}).",
-        study.institution.as_deref().unwrap_or(&study.contact.name),
-        study.title,
+        vitrine_core::citation::author(release),
+        vitrine_core::citation::full_title(release),
         release.version,
         iso_date(release)
     ));
-    if let Some(base) = base_url {
+    if let Some(doi) = &release.doi {
+        out.push_str(&format!(" {}", vitrine_core::citation::doi_url(doi)));
+    } else if let Some(base) = base_url {
         out.push_str(&format!(" {base}"));
     }
-    out.push('\n');
+    out.push_str("\n\n`CITATION.cff` holds the same in Citation File Format.\n");
     out
 }
 

@@ -11,6 +11,7 @@
 //! | `index.html`            | the gallery                            |
 //! | `about.html`            | about, contact, funder, how to cite    |
 //! | `releases.html`         | Releases up to the exported one        |
+//! | `CITATION.cff`, `datacite.json` | how to cite the Release        |
 //! | `entries/{entry}.html`  | one page per entry                     |
 //! | `media/{hash}.jpg/webp` | every size and format the pages use    |
 //! | `static/…`              | stylesheet, script, icon               |
@@ -27,6 +28,7 @@ use anyhow::Context;
 use askama::Template;
 use std::path::Path;
 use std::sync::Arc;
+use vitrine_core::citation;
 use vitrine_core::paths::Links;
 use vitrine_store::ExportRecord;
 
@@ -124,6 +126,7 @@ pub async fn site_files(
                 r.version,
                 r.published_at,
                 r.changelog,
+                r.doi.as_deref(),
                 r.version == release.version,
             )
         })
@@ -140,6 +143,14 @@ pub async fn site_files(
             page(root.entry(slug, &entry.slug), html)?;
         }
     }
+    let url = origin.url(&Links::Served.gallery(slug), &root.gallery(slug));
+    files.insert(
+        root.citation_cff(slug),
+        Content::Made(citation::citation_cff(release, url.as_deref()).into_bytes()),
+    );
+    let datacite = serde_json::to_vec_pretty(&citation::datacite(release, url.as_deref()))
+        .context("cannot write the DataCite record")?;
+    files.insert(root.datacite(slug), Content::Made(datacite));
     for asset in crate::site::assets::public() {
         files.insert(
             root.asset(&asset.name),

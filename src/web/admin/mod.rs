@@ -274,6 +274,12 @@ fn routes(app: App) -> Routes {
             release::publish,
         )
         .add(
+            M::POST,
+            "/admin/studies/{study}/releases/{version}/doi",
+            Study(P::Publish),
+            release::save_doi,
+        )
+        .add(
             M::GET,
             "/admin/studies/{study}/entries/{entry}/withdraw",
             Study(P::Withdraw),

@@ -13,7 +13,7 @@ mod publish;
 mod withdraw;
 
 pub use checklist::{approve, save_checklist, show_checklist};
-pub use publish::{publish, show_publish};
+pub use publish::{publish, save_doi, show_publish};
 pub use withdraw::{
     show_withdraw_entry, show_withdraw_participant, withdraw_entry, withdraw_participant,
 };

@@ -110,6 +110,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "checked" => "Checklist saved.",
         "approved" => "De-identification approved.",
         "published" => "Published. The public gallery now shows the new Release.",
+        "doi" => "DOI saved. That Release's pages, citation files and exports now give it.",
         "withdrawn" => "Withdrawn. Every public page and image of it now answers 404.",
         "member" => "Team updated.",
         "added" => {

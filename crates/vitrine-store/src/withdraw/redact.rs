@@ -98,6 +98,8 @@ pub(super) async fn redact_releases(
             release.published_at,
         );
         redacted.changelog = release.changelog.clone();
+        // The same version, so the same DOI (its landing page still resolves).
+        redacted.doi = release.doi.clone();
         rewrite_release(&mut tx.tx, id, &redacted).await?;
         for g in gone {
             sqlx::query("DELETE FROM release_entries WHERE release_id = $1 AND entry_id = $2")

@@ -43,6 +43,21 @@ struct PublishPage {
     removed: Vec<String>,
     changelog: Vec<String>,
     problem: Option<String>,
+    published: Vec<PublishedRelease>,
+}
+
+/// A published Release and its DOI form.
+struct PublishedRelease {
+    version: u32,
+    date: String,
+    doi: String,
+    action: String,
+}
+
+/// The DOI form of one Release.
+#[derive(Deserialize)]
+pub struct DoiForm {
+    doi: String,
 }
 
 /// The publish form: the version the person reviewed.
@@ -154,5 +169,44 @@ fn view(
         removed: preview.changes.removed.clone(),
         changelog: release.changelog.clone(),
         problem,
+        published: preview
+            .published
+            .iter()
+            .map(|r| PublishedRelease {
+                version: r.version,
+                date: crate::site::views::long_date(r.published_at.date()),
+                doi: r.doi.clone().unwrap_or_default(),
+                action: access.href(&format!("/releases/{}/doi", r.version)),
+            })
+            .collect(),
+    }
+}
+
+/// `POST /admin/studies/{study}/releases/{version}/doi`: records (or with
+/// an empty field removes) the DOI minted for a published Release.
+pub async fn save_doi(
+    State(app): State<App>,
+    Extension(staff): Extension<Staff>,
+    Extension(access): Extension<StudyAccess>,
+    axum::extract::Path((_, version)): axum::extract::Path<(String, u32)>,
+    Form(form): Form<DoiForm>,
+) -> Result<Response, AdminError> {
+    use crate::app::publish::{DoiError, set_doi};
+    match set_doi(&app, access.slug(), version, &form.doi, &staff.actor()).await {
+        Ok(_) => Ok(done(&access.href("/publish"), "doi")),
+        Err(DoiError::Invalid(problem)) => {
+            let layout = AdminLayout::study("Publish", &staff, &access, "/publish");
+            let mut response = page(
+                &app,
+                &access,
+                layout,
+                Some(format!("Release {version}: {problem}")),
+            )
+            .await?;
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(DoiError::UnknownRelease { .. }) => Err(AdminError::NotFound),
+        Err(DoiError::Failed(e)) => Err(e.into()),
     }
 }
