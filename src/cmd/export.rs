@@ -6,6 +6,7 @@ use crate::app::App;
 use crate::app::exports::ExportError;
 use crate::app::exports::archive::{ArchiveRequest, export_archive};
 use crate::app::exports::site::{SiteRequest, export_site};
+use crate::app::exports::study::{StudyRequest, export_study};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,6 +22,20 @@ pub enum ExportCommand {
     /// payload is an RO-Crate (the static site, entries.csv, a consent
     /// summary, the de-identification record, a README for curators).
     Archive(ExportArgs),
+    /// Write the study as a study folder (study.toml, the CSV files and the
+    /// original images), the format `vitrine import` reads: the team's
+    /// working copy, drafts included. Real names, contacts, consent forms,
+    /// withdrawn entries and withdrawn consent are never written.
+    Study(StudyArgs),
+}
+
+/// Arguments of `vitrine export study`.
+#[derive(Args, Debug)]
+pub struct StudyArgs {
+    /// The study's slug.
+    pub study: String,
+    /// A new or empty folder to write.
+    pub dir: PathBuf,
 }
 
 /// What every export takes. Each is made from a published Release; the same
@@ -60,7 +75,38 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
         "file(s)",
         false,
     ));
-    let (args, done) = match command {
+    let (study, done) = match command {
+        ExportCommand::Study(args) => {
+            let request = StudyRequest {
+                study: &args.study,
+                dir: &args.dir,
+                actor: "command line",
+            };
+            let done = export_study(app, request, progress).await.map(|d| {
+                if d.withdrawn > 0 {
+                    println!(
+                        "{} withdrawn {} left out.",
+                        d.withdrawn,
+                        if d.withdrawn == 1 {
+                            "entry is"
+                        } else {
+                            "entries are"
+                        }
+                    );
+                }
+                Done {
+                    what: "a study folder",
+                    release: 0,
+                    entries: d.entries,
+                    destination: d.record.destination,
+                    files: d.files,
+                    bytes: d.bytes,
+                    next: "It holds participants' originals and drafts: keep it as safe as the \
+                           workspace. `vitrine import` reads it.",
+                }
+            });
+            (args.study, done)
+        }
         ExportCommand::Site(args) => {
             let request = SiteRequest {
                 study: &args.study,
@@ -78,7 +124,7 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
                 bytes: d.bytes,
                 next: "Open index.html there in a browser, or copy the folder to any web host.",
             });
-            (args, done)
+            (args.study, done)
         }
         ExportCommand::Archive(args) => {
             let request = ArchiveRequest {
@@ -98,15 +144,18 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
                 next: "It is a BagIt bag (check it with `bagit.py --validate`); its README.md is for \
                        the archive's curators.",
             });
-            (args, done)
+            (args.study, done)
         }
     };
     match done {
         Ok(done) => {
+            let what = if done.release == 0 {
+                "the working copy".to_owned()
+            } else {
+                format!("Release {}", done.release)
+            };
             println!(
-                "Exported Release {} of \"{}\" ({} entries) as {} to {}: {} files, {:.1} MB.",
-                done.release,
-                args.study,
+                "Exported {what} of \"{study}\" ({} entries) as {} to {}: {} files, {:.1} MB.",
                 done.entries,
                 done.what,
                 done.destination,

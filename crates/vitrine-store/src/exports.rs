@@ -11,7 +11,8 @@ use vitrine_core::{EntryId, Release, ReleaseId, StudyId};
 pub struct ExportRecord {
     /// What was exported: `site`, `study`, `archive`, ….
     pub kind: String,
-    /// The Release it was made from.
+    /// The Release it was made from (0 for a study folder, made from the
+    /// working copy).
     pub release_version: u32,
     /// Where it was written (a folder or file on the server), or `download`.
     pub destination: String,
@@ -42,13 +43,35 @@ impl ExportRecord {
     }
 }
 
+/// Import keys and originals of a study, by row id ([`Store::folder_keys`]).
+#[derive(Debug, Clone, Default)]
+pub struct FolderKeys {
+    /// Prompt id → import key.
+    pub prompts: std::collections::HashMap<i64, String>,
+    /// Participant id → import key.
+    pub participants: std::collections::HashMap<i64, String>,
+    /// Theme id → import key.
+    pub themes: std::collections::HashMap<i64, String>,
+    /// Image id → (sha256 of the original, its media type).
+    pub images: std::collections::HashMap<i64, (String, String)>,
+}
+
+/// What an export holds, for the registry.
+#[derive(Debug, Clone)]
+pub enum Held {
+    /// The entries a Release shows.
+    Release(ReleaseId),
+    /// These entries, from the working copy (a study folder).
+    Entries(Vec<EntryId>),
+}
+
 /// An export to record.
 #[derive(Debug, Clone)]
 pub struct NewExport<'a> {
     /// The study.
     pub study: StudyId,
-    /// The Release it was made from: its entries are the export's.
-    pub release: ReleaseId,
+    /// What it holds: a Release's entries, or a working copy's.
+    pub held: Held,
     /// What was exported.
     pub kind: &'a str,
     /// Where it went.
@@ -81,10 +104,15 @@ impl Store {
     /// and audits it; all in one transaction.
     pub async fn record_export(&self, export: NewExport<'_>) -> Result<ExportRecord> {
         let mut tx = self.begin_audited().await?;
-        let version: i64 = sqlx::query_scalar("SELECT version FROM releases WHERE id = $1")
-            .bind(export.release.0)
-            .fetch_one(&mut *tx.tx)
-            .await?;
+        let version: i64 = match &export.held {
+            Held::Release(release) => {
+                sqlx::query_scalar("SELECT version FROM releases WHERE id = $1")
+                    .bind(release.0)
+                    .fetch_one(&mut *tx.tx)
+                    .await?
+            }
+            Held::Entries(_) => 0,
+        };
         let created_at = now_text();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO exports (study_id, kind, release_version, destination, actor, created_at)
@@ -98,15 +126,27 @@ impl Store {
         .bind(&created_at)
         .fetch_one(&mut *tx.tx)
         .await?;
-        let held = sqlx::query(
-            "INSERT INTO export_entries (export_id, entry_id)
-             SELECT $1, entry_id FROM release_entries WHERE release_id = $2",
-        )
-        .bind(id)
-        .bind(export.release.0)
-        .execute(&mut *tx.tx)
-        .await?
-        .rows_affected();
+        let held = match &export.held {
+            Held::Release(release) => sqlx::query(
+                "INSERT INTO export_entries (export_id, entry_id)
+                 SELECT $1, entry_id FROM release_entries WHERE release_id = $2",
+            )
+            .bind(id)
+            .bind(release.0)
+            .execute(&mut *tx.tx)
+            .await?
+            .rows_affected(),
+            Held::Entries(entries) => {
+                for entry in entries {
+                    sqlx::query("INSERT INTO export_entries (export_id, entry_id) VALUES ($1, $2)")
+                        .bind(id)
+                        .bind(entry.0)
+                        .execute(&mut *tx.tx)
+                        .await?;
+                }
+                entries.len() as u64
+            }
+        };
         let mut event = export.event;
         event.study = Some(export.study);
         event.subject = format!("export {id}");
@@ -151,6 +191,38 @@ impl Store {
         keys.sort();
         keys.dedup();
         Ok(ExportGuards { originals, keys })
+    }
+
+    /// What a study-folder export needs beyond [`crate::StudyContent`]: the
+    /// import key of each prompt, participant and theme, and each image's
+    /// original (sha256 and media type).
+    pub async fn folder_keys(&self, study: StudyId) -> Result<FolderKeys> {
+        let mut keys = FolderKeys::default();
+        for (table, map) in [
+            ("prompts", &mut keys.prompts),
+            ("participants", &mut keys.participants),
+            ("themes", &mut keys.themes),
+        ] {
+            let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+                "SELECT id, import_key FROM {table} WHERE study_id = $1"
+            ))
+            .bind(study.0)
+            .fetch_all(&self.pool)
+            .await?;
+            map.extend(rows);
+        }
+        let images: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT DISTINCT i.id, i.sha256, i.media_type FROM images i
+             JOIN entries e ON e.image_id = i.id WHERE e.study_id = $1",
+        )
+        .bind(study.0)
+        .fetch_all(&self.pool)
+        .await?;
+        keys.images = images
+            .into_iter()
+            .map(|(id, sha, media_type)| (id, (sha, media_type)))
+            .collect();
+        Ok(keys)
     }
 
     /// Every export of the study, newest first.

@@ -34,7 +34,7 @@ pub use blobs::{BlobKey, Blobs, S3Options};
 pub use content::StudyContent;
 pub use curate::{EntryEdit, NewUpload, StaffDerivative};
 pub use db::{Backend, Store, redact};
-pub use exports::{ExportGuards, ExportRecord, NewExport};
+pub use exports::{ExportGuards, ExportRecord, FolderKeys, Held, NewExport};
 pub use import::{
     ImportEntry, ImportParticipant, ImportPrompt, ImportSignOff, ImportSummary, ImportTheme,
     NewDerivative, NewImage, StudyImport,

@@ -8,10 +8,13 @@
 //! - [`site`]: the gallery as static files, with the pages `serve` shows.
 //! - [`archive`]: a BagIt bag holding an RO-Crate, for deposit with a data
 //!   archive.
+//! - [`study`]: the study as a study folder (the import format), the team's
+//!   own working copy; the one export not made from a Release.
 
 pub mod archive;
 pub mod scan;
 pub mod site;
+pub mod study;
 
 use crate::app::App;
 use crate::app::import::Progress;
@@ -78,28 +81,34 @@ pub struct Source {
     pub release: Release,
 }
 
-/// The Release `version` of the study `slug`, or its latest Release.
-pub async fn source(app: &App, slug: &str, version: Option<u32>) -> Result<Source, ExportError> {
-    let Some(study) = app
+/// The study `slug`, or an error that lists the studies there are.
+pub async fn find_study(app: &App, slug: &str) -> Result<vitrine_core::Study, ExportError> {
+    if let Some(study) = app
         .store
         .find_study_by_slug(slug)
         .await
         .context("cannot read the study")?
-    else {
-        let known = app
-            .store
-            .list_study_slugs()
-            .await
-            .context("cannot list studies")?;
-        return Err(ExportError::UnknownStudy {
-            slug: slug.to_owned(),
-            known: if known.is_empty() {
-                "none yet".to_owned()
-            } else {
-                known.join(", ")
-            },
-        });
-    };
+    {
+        return Ok(study);
+    }
+    let known = app
+        .store
+        .list_study_slugs()
+        .await
+        .context("cannot list studies")?;
+    Err(ExportError::UnknownStudy {
+        slug: slug.to_owned(),
+        known: if known.is_empty() {
+            "none yet".to_owned()
+        } else {
+            known.join(", ")
+        },
+    })
+}
+
+/// The Release `version` of the study `slug`, or its latest Release.
+pub async fn source(app: &App, slug: &str, version: Option<u32>) -> Result<Source, ExportError> {
+    let study = find_study(app, slug).await?;
     let Some((latest_id, latest)) = app
         .store
         .latest_release(slug)
@@ -140,7 +149,7 @@ pub async fn record(
     app.store
         .record_export(NewExport {
             study: source.study,
-            release: source.id,
+            held: vitrine_store::Held::Release(source.id),
             kind,
             destination,
             event: AuditEvent {
@@ -162,6 +171,9 @@ pub enum Content {
     /// written, one at a time, so an export of any size holds at most one
     /// image in memory.
     Media(String),
+    /// A participant's original, from the private vault, by its sha256:
+    /// only a study folder (the team's own working copy) holds these.
+    Original(String),
 }
 
 /// Files to write, by path relative to the export's root (`/`-separated).
@@ -248,6 +260,18 @@ impl Staging {
                                 "the image {key} is no longer stored (an image of an earlier \
                                  Release that has been replaced since): export the latest Release"
                             )
+                        })?;
+                    total += bytes.len() as u64;
+                    tokio::fs::write(&target, &bytes).await
+                }
+                Content::Original(sha256) => {
+                    let bytes = app
+                        .blobs
+                        .get(&BlobKey::Original(sha256.clone()))
+                        .await
+                        .context("cannot read an original from the vault")?
+                        .with_context(|| {
+                            format!("the original {sha256} is missing from the vault")
                         })?;
                     total += bytes.len() as u64;
                     tokio::fs::write(&target, &bytes).await

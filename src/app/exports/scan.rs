@@ -32,12 +32,15 @@ pub struct Forbidden {
     /// matcher that finds all of them in one pass over a file.
     keys: Vec<String>,
     matcher: Option<AhoCorasick>,
+    /// Whether `images/` holds originals on purpose (a study folder), so
+    /// they are not checked as public images.
+    originals_folder: bool,
 }
 
 /// The file kinds an export may hold, by extension: text, and the two image
 /// formats Vitrine writes.
-const TEXT: [&str; 10] = [
-    "html", "css", "js", "svg", "json", "txt", "md", "cff", "xml", "csv",
+const TEXT: [&str; 11] = [
+    "html", "css", "js", "svg", "json", "txt", "md", "cff", "xml", "csv", "toml",
 ];
 const IMAGES: [&str; 2] = ["jpg", "webp"];
 
@@ -72,6 +75,16 @@ impl Forbidden {
                 .then(|| AhoCorasick::new(&keys).ok())
                 .flatten(),
             keys,
+            originals_folder: false,
+        }
+    }
+
+    /// For a study folder: its `images/` are the originals, and its texts
+    /// must still never hold a participant's real name.
+    pub fn study_folder(real_names: Vec<String>) -> Self {
+        Self {
+            originals_folder: true,
+            ..Self::new(Vec::new(), real_names, Vec::new())
         }
     }
 
@@ -137,6 +150,9 @@ pub fn scan_folder(root: &Path, forbidden: &Forbidden) -> anyhow::Result<Vec<Str
 /// holding `bytes`.
 pub fn scan_file(name: &str, bytes: &[u8], forbidden: &Forbidden) -> Vec<String> {
     let mut found = Vec::new();
+    if forbidden.originals_folder && name.starts_with("images/") {
+        return found;
+    }
     let hash = vitrine_media::sha256_hex(bytes);
     if forbidden.originals.contains(&hash) {
         found.push("is a participant's original image".to_owned());

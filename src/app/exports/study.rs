@@ -1,0 +1,391 @@
+//! `vitrine export study`: the study as a study folder, the format `vitrine
+//! import` reads (docs/study-folder.md), so a team can keep a copy, move the
+//! study to another Vitrine, or edit it in a spreadsheet and import it again.
+//!
+//! It is the team's working copy, not a publication: drafts and the
+//! participants' originals are in it, under the ids of the team's own
+//! spreadsheets. What must never leave the workspace is not: real names and
+//! contacts, signed consent forms, withdrawn entries (their words are
+//! erased) and a withdrawn participant's consent (the format cannot say
+//! "withdrawn", and writing the old consent would give it back on import).
+//! The texts are still scanned for real names, and the export is recorded so
+//! a withdrawal lists it.
+
+use super::{Content, ExportError, Files, Staging, scan};
+use crate::app::App;
+use crate::app::import::Progress;
+use anyhow::Context;
+use std::path::Path;
+use std::sync::Arc;
+use vitrine_core::{EntryId, SignOffState, StudyInfo};
+use vitrine_store::{AuditEvent, ExportRecord, FolderKeys, Held, NewExport};
+
+/// What to export.
+pub struct StudyRequest<'a> {
+    /// The study's slug.
+    pub study: &'a str,
+    /// The new (or empty) folder to write.
+    pub dir: &'a Path,
+    /// Who asks.
+    pub actor: &'a str,
+}
+
+/// A finished study-folder export.
+#[derive(Debug)]
+pub struct StudyExport {
+    /// Entries written.
+    pub entries: usize,
+    /// Images written.
+    pub images: usize,
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Withdrawn entries left out.
+    pub withdrawn: usize,
+    /// Its registry record.
+    pub record: ExportRecord,
+}
+
+/// Writes the study folder, scans it for real names, records it.
+pub async fn export_study(
+    app: &App,
+    request: StudyRequest<'_>,
+    progress: Arc<dyn Progress>,
+) -> Result<StudyExport, ExportError> {
+    let study = super::find_study(app, request.study).await?;
+    let study_id = study.id;
+    let content = app
+        .store
+        .load_study_content(study)
+        .await
+        .context("cannot read the study")?;
+    let keys = app
+        .store
+        .folder_keys(study_id)
+        .await
+        .context("cannot read the study's ids")?;
+    let folder = folder(&content, &keys)?;
+    let real_names = crate::app::identity::real_names(app, study_id)
+        .await
+        .context("cannot read participants' real names for the export's privacy scan")?;
+    let staging = Staging::begin(request.dir)?;
+    let bytes = staging.write(app, &folder.files, progress.as_ref()).await?;
+    staging
+        .finish(scan::Forbidden::study_folder(real_names))
+        .await?;
+    let destination = std::path::absolute(request.dir).unwrap_or(request.dir.to_owned());
+    let record = app
+        .store
+        .record_export(NewExport {
+            study: study_id,
+            held: Held::Entries(folder.entries.clone()),
+            kind: "study",
+            destination: &destination.to_string_lossy(),
+            event: AuditEvent {
+                actor: request.actor.to_owned(),
+                action: "export.study".into(),
+                ..Default::default()
+            },
+        })
+        .await
+        .context("cannot record the export")?;
+    Ok(StudyExport {
+        entries: folder.entries.len(),
+        images: folder.images,
+        files: folder.files.len(),
+        bytes,
+        withdrawn: folder.withdrawn,
+        record,
+    })
+}
+
+struct Folder {
+    files: Files,
+    entries: Vec<EntryId>,
+    images: usize,
+    withdrawn: usize,
+}
+
+fn csv_file(header: &[&str], rows: Vec<Vec<String>>) -> anyhow::Result<Content> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(row)?;
+    }
+    Ok(Content::Made(
+        writer.into_inner().context("cannot write a CSV file")?,
+    ))
+}
+
+fn iso(date: vitrine_core::Date) -> String {
+    crate::site::views::iso_date(date)
+}
+
+fn key(map: &std::collections::HashMap<i64, String>, id: i64) -> anyhow::Result<String> {
+    map.get(&id)
+        .cloned()
+        .with_context(|| format!("row {id} has no id in the study folder"))
+}
+
+fn extension(media_type: &str) -> &'static str {
+    match media_type {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "image/gif" => "gif",
+        "image/tiff" => "tif",
+        _ => "img",
+    }
+}
+
+fn folder(content: &vitrine_store::StudyContent, keys: &FolderKeys) -> anyhow::Result<Folder> {
+    let mut files = Files::new();
+    files.insert(
+        "study.toml".into(),
+        Content::Made(study_toml(&content.study.info)?.into_bytes()),
+    );
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut prompts = content.prompts.clone();
+    prompts.sort_by_key(|p| p.order);
+    let rows = prompts
+        .iter()
+        .map(|p| {
+            Ok(vec![
+                key(&keys.prompts, p.id.0)?,
+                p.order.to_string(),
+                p.title.clone(),
+                p.text.clone(),
+                opt(&p.note),
+            ])
+        })
+        .collect::<anyhow::Result<_>>()?;
+    files.insert(
+        "prompts.csv".into(),
+        csv_file(&["prompt_id", "order", "title", "text", "note"], rows)?,
+    );
+    let mut participants = Vec::new();
+    let mut consents = Vec::new();
+    for p in &content.participants {
+        let id = key(&keys.participants, p.id.0)?;
+        participants.push(vec![id.clone(), p.pseudonym.clone(), opt(&p.role)]);
+        if let Some(consent) = content
+            .consents
+            .get(&p.id)
+            .filter(|c| c.withdrawn_on.is_none())
+        {
+            consents.push(vec![
+                id,
+                consent
+                    .scopes
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                iso(consent.given_on),
+                consent.form_version.clone(),
+                consent.expires_on.map(iso).unwrap_or_default(),
+            ]);
+        }
+    }
+    participants.sort();
+    consents.sort();
+    files.insert(
+        "participants.csv".into(),
+        csv_file(&["participant_id", "pseudonym", "role"], participants)?,
+    );
+    files.insert(
+        "consent.csv".into(),
+        csv_file(
+            &[
+                "participant_id",
+                "scopes",
+                "given_on",
+                "form_version",
+                "expires_on",
+            ],
+            consents,
+        )?,
+    );
+    let mut themes = content
+        .themes
+        .iter()
+        .map(|t| {
+            Ok(vec![
+                key(&keys.themes, t.id.0)?,
+                t.name.clone(),
+                opt(&t.description),
+            ])
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    themes.sort();
+    files.insert(
+        "themes.csv".into(),
+        csv_file(&["theme_id", "name", "description"], themes)?,
+    );
+
+    let mut rows = Vec::new();
+    let mut entries = Vec::new();
+    let mut images = std::collections::BTreeSet::new();
+    let mut withdrawn = 0;
+    for entry in &content.entries {
+        if entry.withdrawn {
+            withdrawn += 1;
+            continue;
+        }
+        let image = match &entry.image {
+            Some(image) => {
+                let (sha256, media_type) = keys
+                    .images
+                    .get(&image.id.0)
+                    .with_context(|| format!("image {} has no original", image.id.0))?;
+                let path = format!("images/{}.{}", &sha256[..16], extension(media_type));
+                if images.insert(path.clone()) {
+                    files.insert(path.clone(), Content::Original(sha256.clone()));
+                }
+                path
+            }
+            None => String::new(),
+        };
+        let sign_off = content
+            .sign_offs
+            .get(&entry.id)
+            .filter(|_| entry.sign_off == SignOffState::Approved);
+        let mut themes = entry
+            .themes
+            .iter()
+            .map(|t| key(&keys.themes, t.0))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        themes.sort();
+        rows.push(vec![
+            content
+                .entry_keys
+                .get(&entry.id)
+                .cloned()
+                .with_context(|| format!("entry {} has no id", entry.id.0))?,
+            key(&keys.prompts, entry.prompt.0)?,
+            entry.order.to_string(),
+            key(&keys.participants, entry.participant.0)?,
+            entry.provenance.code().to_owned(),
+            opt(&entry.title),
+            image,
+            entry.caption.clone(),
+            opt(&entry.quote),
+            opt(&entry.alt),
+            opt(&entry.long_description),
+            opt(&entry.description),
+            opt(&entry.provenance_note),
+            opt(&entry.creator),
+            entry
+                .licence
+                .as_ref()
+                .map(|l| l.id().to_owned())
+                .unwrap_or_default(),
+            themes.join(";"),
+            opt(&entry.content_note),
+            sign_off.map(|s| s.checked_by.clone()).unwrap_or_default(),
+            sign_off
+                .and_then(|s| s.approved_by.clone())
+                .unwrap_or_default(),
+        ]);
+        entries.push(entry.id);
+    }
+    rows.sort();
+    files.insert(
+        "entries.csv".into(),
+        csv_file(
+            &[
+                "entry_id",
+                "prompt_id",
+                "order",
+                "participant_id",
+                "provenance",
+                "title",
+                "image",
+                "caption",
+                "quote",
+                "alt",
+                "long_description",
+                "description",
+                "provenance_note",
+                "creator",
+                "licence",
+                "themes",
+                "content_note",
+                "checked_by",
+                "approved_by",
+            ],
+            rows,
+        )?,
+    );
+    Ok(Folder {
+        files,
+        entries,
+        images: images.len(),
+        withdrawn,
+    })
+}
+
+/// `study.toml`, with every key the import reads.
+fn study_toml(info: &StudyInfo) -> anyhow::Result<String> {
+    use toml::Value;
+    let mut table = toml::Table::new();
+    let mut text = |key: &str, value: Option<&String>| {
+        if let Some(v) = value {
+            table.insert(key.into(), Value::String(v.clone()));
+        }
+    };
+    text("slug", Some(&info.slug));
+    text("title", Some(&info.title));
+    text("subtitle", info.subtitle.as_ref());
+    text("language", Some(&info.language));
+    text("summary", Some(&info.summary));
+    text("method", info.method.as_ref());
+    text("institution", info.institution.as_ref());
+    text("ethics_reference", info.ethics_reference.as_ref());
+    text("funder_disclaimer", info.funder_disclaimer.as_ref());
+    text("participation_note", info.participation_note.as_ref());
+    text("suggested_use", info.suggested_use.as_ref());
+    text("notice", info.notice.as_ref());
+    let date = |d: vitrine_core::Date| {
+        Value::Datetime(toml::value::Datetime {
+            date: Some(toml::value::Date {
+                year: u16::try_from(d.year()).unwrap_or(0),
+                month: u8::from(d.month()),
+                day: d.day(),
+            }),
+            time: None,
+            offset: None,
+        })
+    };
+    if let Some(d) = info.fieldwork_start {
+        table.insert("fieldwork_start".into(), date(d));
+    }
+    if let Some(d) = info.fieldwork_end {
+        table.insert("fieldwork_end".into(), date(d));
+    }
+    table.insert(
+        "allow_search_engines".into(),
+        Value::Boolean(info.allow_search_engines),
+    );
+    let mut contact = toml::Table::new();
+    contact.insert("name".into(), Value::String(info.contact.name.clone()));
+    contact.insert("email".into(), Value::String(info.contact.email.clone()));
+    if let Some(role) = &info.contact.role {
+        contact.insert("role".into(), Value::String(role.clone()));
+    }
+    table.insert("contact".into(), Value::Table(contact));
+    if let Some(funder) = &info.funder {
+        let mut f = toml::Table::new();
+        f.insert("name".into(), Value::String(funder.name.clone()));
+        if let Some(award) = &funder.award {
+            f.insert("award".into(), Value::String(award.clone()));
+        }
+        table.insert("funder".into(), Value::Table(f));
+    }
+    Ok(format!(
+        "# Exported by Vitrine {} (vitrine export study). Import with: vitrine import FOLDER\n{}",
+        env!("CARGO_PKG_VERSION"),
+        toml::to_string(&table).context("cannot write study.toml")?
+    ))
+}
