@@ -17,6 +17,7 @@ mod gallery;
 mod headers;
 mod health;
 mod home;
+mod iiif;
 mod media;
 mod metrics;
 mod page;
@@ -70,6 +71,7 @@ pub fn site(app: App, metrics: &Metrics) -> Router {
         .route("/{study}/releases", get(releases::show_releases))
         .route("/{study}/CITATION.cff", get(citation::show_citation_cff))
         .route("/{study}/datacite.json", get(citation::show_datacite))
+        .route("/{study}/iiif/{file}", get(iiif::show_iiif))
         .route("/{study}/entries/{entry}", get(entry::show_entry))
         .merge(admin::router(app.clone()))
         .fallback(error::show_not_found)

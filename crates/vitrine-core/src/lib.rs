@@ -13,6 +13,7 @@ pub mod consent;
 pub mod coverage;
 pub mod entry;
 pub mod ids;
+pub mod iiif;
 pub mod licence;
 pub mod lint;
 pub mod paths;

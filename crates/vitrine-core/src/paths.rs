@@ -10,6 +10,8 @@
 //! | entry         | `/{study}/entries/{entry}`   | `entries/{entry}.html`  |
 //! | citation file | `/{study}/CITATION.cff`      | `CITATION.cff`          |
 //! | DataCite record | `/{study}/datacite.json`   | `datacite.json`         |
+//! | IIIF Collection | `/{study}/iiif/collection.json` | `iiif/collection.json` |
+//! | IIIF Manifest of a prompt | `/{study}/iiif/{prompt}.json` | `iiif/{prompt}.json` |
 //! | image         | `/media/{key}`               | `media/{key}`           |
 //! | stylesheet, script, icon | `/static/{name}`  | `static/{name}`         |
 //!
@@ -87,6 +89,22 @@ impl Links {
         }
     }
 
+    /// The study's IIIF Collection.
+    pub fn iiif_collection(&self, study: &str) -> String {
+        match self {
+            Links::Served => format!("/{study}/iiif/collection.json"),
+            Links::Static { .. } => format!("{}iiif/collection.json", self.up()),
+        }
+    }
+
+    /// The IIIF Manifest of one prompt.
+    pub fn iiif_manifest(&self, study: &str, prompt: &str) -> String {
+        match self {
+            Links::Served => format!("/{study}/iiif/{prompt}.json"),
+            Links::Static { .. } => format!("{}iiif/{prompt}.json", self.up()),
+        }
+    }
+
     /// An entry's page.
     pub fn entry(&self, study: &str, entry: &str) -> String {
         match self {
@@ -123,6 +141,7 @@ pub fn study_pages(study: &str) -> Vec<String> {
         served.releases(study),
         served.citation_cff(study),
         served.datacite(study),
+        served.iiif_collection(study),
     ]
 }
 
@@ -182,6 +201,7 @@ mod tests {
                 "/st/releases",
                 "/st/CITATION.cff",
                 "/st/datacite.json",
+                "/st/iiif/collection.json",
                 "/st/entries/e",
                 "/media/k.jpg"
             ]

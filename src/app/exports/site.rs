@@ -12,6 +12,7 @@
 //! | `about.html`            | about, contact, funder, how to cite    |
 //! | `releases.html`         | Releases up to the exported one        |
 //! | `CITATION.cff`, `datacite.json` | how to cite the Release        |
+//! | `iiif/…json`            | IIIF Collection and a Manifest per prompt (with `--base-url` only) |
 //! | `entries/{entry}.html`  | one page per entry                     |
 //! | `media/{hash}.jpg/webp` | every size and format the pages use    |
 //! | `static/…`              | stylesheet, script, icon               |
@@ -151,6 +152,28 @@ pub async fn site_files(
     let datacite = serde_json::to_vec_pretty(&citation::datacite(release, url.as_deref()))
         .context("cannot write the DataCite record")?;
     files.insert(root.datacite(slug), Content::Made(datacite));
+    // IIIF needs absolute ids: only an export that knows its address has it.
+    if let Some(base) = base_url {
+        let urls = vitrine_core::iiif::IiifUrls {
+            root: base,
+            links: root,
+        };
+        let json = |value: &serde_json::Value| {
+            serde_json::to_vec_pretty(value).context("cannot write a IIIF document")
+        };
+        files.insert(
+            root.iiif_collection(slug),
+            Content::Made(json(&vitrine_core::iiif::collection(release, &urls))?),
+        );
+        for prompt in &release.prompts {
+            if let Some(manifest) = vitrine_core::iiif::manifest(release, prompt, &urls) {
+                files.insert(
+                    root.iiif_manifest(slug, &prompt.slug),
+                    Content::Made(json(&manifest)?),
+                );
+            }
+        }
+    }
     for asset in crate::site::assets::public() {
         files.insert(
             root.asset(&asset.name),

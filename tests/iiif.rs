@@ -1,0 +1,178 @@
+//! IIIF Presentation 3 (issue 12): a Collection per study and a Manifest per
+//! prompt, served from the latest Release and written by the static export
+//! when it knows its address. CI runs the IIIF validators on the export
+//! (`ci/validate_iiif.sh`).
+
+#![expect(clippy::expect_used, reason = "a test fails loudly")]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{DEMO, TestApp};
+use std::sync::Arc;
+use tempfile::TempDir;
+use vitrine::app::exports::site::{SiteRequest, export_site};
+use vitrine::app::import::NoProgress;
+
+async fn json(test: &TestApp, path: &str) -> serde_json::Value {
+    let response = test
+        .get_with(path, &[("host", "gallery.example.org")])
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{path}");
+    assert_eq!(response.header("access-control-allow-origin"), "*");
+    assert!(
+        response
+            .header("content-type")
+            .starts_with("application/ld+json")
+    );
+    serde_json::from_slice(&response.body).expect("json")
+}
+
+#[tokio::test]
+async fn viewers_get_a_collection_and_a_manifest_per_prompt_of_the_latest_release() {
+    let test = TestApp::own_demo().await;
+    let collection = json(&test, &format!("/{DEMO}/iiif/collection.json")).await;
+    assert_eq!(collection["type"], "Collection");
+    let manifests = collection["items"].as_array().expect("items");
+    assert_eq!(manifests.len(), 3, "one per prompt");
+    let (_, release) = test
+        .app
+        .store
+        .latest_release(DEMO)
+        .await
+        .expect("read")
+        .expect("published");
+    let mut painted = 0;
+    for (item, prompt) in manifests.iter().zip(&release.prompts) {
+        let id = item["id"].as_str().expect("id");
+        let path = id
+            .strip_prefix("https://gallery.example.org")
+            .expect("absolute, on the request's host");
+        let manifest = json(&test, path).await;
+        assert_eq!(manifest["id"], id);
+        assert_eq!(manifest["label"]["en-GB"][0], prompt.title);
+        let canvases = manifest["items"].as_array().expect("canvases");
+        assert_eq!(
+            canvases.len(),
+            prompt.entries.iter().filter(|e| e.image.is_some()).count()
+        );
+        for (canvas, entry) in canvases
+            .iter()
+            .zip(prompt.entries.iter().filter(|e| e.image.is_some()))
+        {
+            assert_eq!(canvas["label"]["en-GB"][0], entry.title);
+            let image = canvas["items"][0]["items"][0]["body"]["id"]
+                .as_str()
+                .expect("image");
+            let media = image
+                .strip_prefix("https://gallery.example.org")
+                .expect("absolute");
+            assert_eq!(test.get(media).await.status, StatusCode::OK, "{media}");
+            assert!(
+                canvas["rights"]
+                    .as_str()
+                    .expect("rights")
+                    .starts_with("http://creativecommons.org/")
+            );
+            painted += 1;
+        }
+    }
+    assert_eq!(painted, 9);
+    for missing in ["no-such-prompt.json", "collection", "x"] {
+        assert_eq!(
+            test.get(&format!("/{DEMO}/iiif/{missing}")).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+    assert_eq!(
+        test.get("/no-such-study/iiif/collection.json").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_withdrawn_entry_leaves_the_manifests_at_once() {
+    let test = TestApp::own_demo().await;
+    let study = test
+        .app
+        .store
+        .find_study_by_slug(DEMO)
+        .await
+        .expect("read")
+        .expect("demo");
+    let content = test
+        .app
+        .store
+        .load_study_content(study.clone())
+        .await
+        .expect("content");
+    let (&entry, _) = content
+        .entry_keys
+        .iter()
+        .find(|(_, k)| *k == "e01")
+        .expect("e01");
+    let before = test
+        .get(&format!(
+            "/{DEMO}/iiif/a-normal-part-of-their-working-day.json"
+        ))
+        .await
+        .text();
+    assert!(before.contains("christmas-bags-for-families"));
+    vitrine::app::withdraw::withdraw_entry(
+        &test.app,
+        &study,
+        entry,
+        "test",
+        vitrine::app::withdraw::Reason::ParticipantAsked,
+    )
+    .await
+    .expect("withdraw")
+    .expect("entry");
+    let after = test
+        .get(&format!(
+            "/{DEMO}/iiif/a-normal-part-of-their-working-day.json"
+        ))
+        .await
+        .text();
+    assert!(!after.contains("christmas-bags-for-families"));
+    assert!(!after.contains("Christmas bags"));
+}
+
+#[tokio::test]
+async fn the_static_export_writes_iiif_only_when_it_knows_its_address() {
+    let test = TestApp::own_demo().await;
+    let out = TempDir::new().expect("temp dir");
+    for (name, base) in [
+        ("plain", None),
+        ("addressed", Some("https://www.example.ac.uk/lw")),
+    ] {
+        export_site(
+            &test.app,
+            SiteRequest {
+                study: DEMO,
+                release: None,
+                base_url: base,
+                dir: &out.path().join(name),
+                actor: "test",
+            },
+            Arc::new(NoProgress),
+        )
+        .await
+        .expect("export");
+    }
+    assert!(!out.path().join("plain/iiif").exists());
+    let collection: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(out.path().join("addressed/iiif/collection.json")).expect("collection"),
+    )
+    .expect("json");
+    assert_eq!(
+        collection["id"],
+        "https://www.example.ac.uk/lw/iiif/collection.json"
+    );
+    let first = collection["items"][0]["id"].as_str().expect("manifest");
+    let file = first
+        .strip_prefix("https://www.example.ac.uk/lw/")
+        .expect("under the base URL");
+    assert!(out.path().join("addressed").join(file).is_file());
+}
