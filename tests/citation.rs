@@ -10,7 +10,8 @@ use axum::http::StatusCode;
 use common::{DEMO, TestApp};
 use std::sync::Arc;
 use tempfile::TempDir;
-use vitrine::app::exports::site::{SiteRequest, export_site};
+use vitrine::app::exports::ExportRequest;
+use vitrine::app::exports::site::export_site;
 use vitrine::app::import::NoProgress;
 use vitrine::app::publish::{DoiError, set_doi};
 
@@ -90,7 +91,7 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
     let dir = out.path().join("site");
     export_site(
         &test.app,
-        SiteRequest {
+        ExportRequest {
             study: DEMO,
             release: Some(1),
             base_url: None,

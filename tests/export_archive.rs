@@ -12,13 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 use tempfile::TempDir;
-use vitrine::app::exports::archive::{ArchiveRequest, export_archive};
+use vitrine::app::exports::ExportRequest;
+use vitrine::app::exports::archive::export_archive;
 use vitrine::app::import::NoProgress;
 
 async fn archive(test: &TestApp, dir: &Path) {
     export_archive(
         &test.app,
-        ArchiveRequest {
+        ExportRequest {
             study: DEMO,
             release: None,
             base_url: Some("https://gallery.example.ac.uk/lw/"),
@@ -29,27 +30,6 @@ async fn archive(test: &TestApp, dir: &Path) {
     )
     .await
     .expect("archive");
-}
-
-fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut pending = vec![root.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let name = path
-                    .strip_prefix(root)
-                    .expect("under root")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(name, std::fs::read(&path).expect("read"));
-            }
-        }
-    }
-    out
 }
 
 /// `HASH  PATH` lines as a map from path to hash.
@@ -71,8 +51,11 @@ async fn the_bag_checks_out_and_its_crate_describes_every_file_without_identitie
     let (bag, again) = (out.path().join("bag"), out.path().join("again"));
     archive(&test, &bag).await;
     archive(&test, &again).await;
-    let all = files(&bag);
-    assert!(all == files(&again), "the same Release gives the same bag");
+    let all = common::files_under(&bag);
+    assert!(
+        all == common::files_under(&again),
+        "the same Release gives the same bag"
+    );
 
     // BagIt: every payload file is in the manifest with its SHA-256, and
     // nothing else is; the tag manifest covers the tag files; the oxum adds up.
@@ -163,13 +146,7 @@ async fn the_bag_checks_out_and_its_crate_describes_every_file_without_identitie
     assert_eq!(deid.lines().count(), 9, "{deid}");
     let consent = String::from_utf8(all["data/consent-summary.csv"].clone()).expect("utf-8");
     assert!(consent.contains("\nweb,9,9\n"), "{consent}");
-    let study = test
-        .app
-        .store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo");
+    let study = test.demo_study().await;
     let guards = test
         .app
         .store

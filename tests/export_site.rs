@@ -8,13 +8,12 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{DEMO, TestApp, vitrine_command};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tempfile::TempDir;
-use vitrine::app::exports::ExportError;
 use vitrine::app::exports::scan::{Forbidden, scan_folder};
-use vitrine::app::exports::site::{SiteExport, SiteRequest, export_site};
+use vitrine::app::exports::site::export_site;
+use vitrine::app::exports::{ExportError, ExportRequest, Exported};
 use vitrine::app::import::NoProgress;
 use vitrine_store::BlobKey;
 
@@ -23,10 +22,10 @@ async fn export(
     dir: &Path,
     release: Option<u32>,
     base_url: Option<&str>,
-) -> Result<SiteExport, ExportError> {
+) -> Result<Exported, ExportError> {
     export_site(
         &test.app,
-        SiteRequest {
+        ExportRequest {
             study: DEMO,
             release,
             base_url,
@@ -36,28 +35,6 @@ async fn export(
         Arc::new(NoProgress),
     )
     .await
-}
-
-/// Every file under `root`, by `/`-separated relative path.
-fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![root.to_owned()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read dir") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let name = path
-                    .strip_prefix(root)
-                    .expect("under root")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.insert(name, std::fs::read(&path).expect("read"));
-            }
-        }
-    }
-    files
 }
 
 /// Every URL a page points at: href, src and each srcset candidate.
@@ -89,7 +66,7 @@ async fn the_same_release_exports_to_the_same_bytes_with_links_that_work_from_di
     let (first, second) = (out.path().join("one"), out.path().join("two"));
     let done = export(&test, &first, None, None).await.expect("export");
     export(&test, &second, None, None).await.expect("again");
-    let (a, b) = (tree(&first), tree(&second));
+    let (a, b) = (common::files_under(&first), common::files_under(&second));
     assert_eq!(a.len(), done.files);
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (name, bytes) in &a {
@@ -192,13 +169,7 @@ async fn a_withdrawal_lists_the_exports_that_held_the_entry() {
     let dir = out.path().join("site");
     export(&test, &dir, None, None).await.expect("export");
     let exports = {
-        let study = test
-            .app
-            .store
-            .find_study_by_slug(DEMO)
-            .await
-            .expect("read")
-            .expect("demo");
+        let study = test.demo_study().await;
         test.app.store.list_exports(study.id).await.expect("list")
     };
     assert_eq!(exports.len(), 1);
@@ -208,7 +179,7 @@ async fn a_withdrawal_lists_the_exports_that_held_the_entry() {
     let curator = test
         .staff("curator@example.org", Some("curator"), false)
         .await;
-    let entry = entry_id(&test, "e03").await;
+    let entry = test.demo_entry("e03").await.0;
     let confirm = format!("/admin/studies/{DEMO}/entries/{entry}/withdraw");
     let report = test
         .post_as(
@@ -235,46 +206,13 @@ async fn a_withdrawal_lists_the_exports_that_held_the_entry() {
     assert!(log.iter().any(|r| r.action == "export.site"));
 }
 
-async fn entry_id(test: &TestApp, key: &str) -> i64 {
-    let study = test
-        .app
-        .store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo");
-    let content = test
-        .app
-        .store
-        .load_study_content(study)
-        .await
-        .expect("content");
-    content
-        .entry_keys
-        .iter()
-        .find(|(_, k)| *k == key)
-        .map(|(id, _)| id.0)
-        .expect("entry key")
-}
-
 #[tokio::test]
 async fn a_scan_finding_stops_the_export_and_leaves_nothing_behind() {
     let test = TestApp::own_demo().await;
-    let study = test
-        .app
-        .store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo");
+    let study = test.demo_study().await;
     // A participant whose real name is a word every page prints: the
     // Release is clean (publishing checks its texts), but the pages are not.
-    let content = test
-        .app
-        .store
-        .load_study_content(study.clone())
-        .await
-        .expect("content");
+    let content = test.demo_content().await;
     let participant = content.entries[0].participant;
     vitrine::app::identity::set_identity(&test.app, study.id, participant, "Vitrine", "", "test")
         .await
@@ -315,13 +253,7 @@ async fn the_scan_finds_an_original_or_metadata_planted_in_an_export() {
     let out = TempDir::new().expect("temp dir");
     let dir = out.path().join("site");
     export(&test, &dir, None, None).await.expect("export");
-    let study = test
-        .app
-        .store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo");
+    let study = test.demo_study().await;
     let guards = test
         .app
         .store

@@ -13,7 +13,6 @@ use std::sync::Arc;
 use tempfile::TempDir;
 use vitrine::app::exports::study::{StudyExport, StudyRequest, export_study};
 use vitrine::app::import::NoProgress;
-use vitrine_core::Study;
 
 async fn export(test: &TestApp, dir: &Path) -> StudyExport {
     export_study(
@@ -29,19 +28,10 @@ async fn export(test: &TestApp, dir: &Path) -> StudyExport {
     .expect("export")
 }
 
-async fn study(test: &TestApp) -> Study {
-    test.app
-        .store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo")
-}
-
 /// Everything a study folder says about the study, by import key, with the
 /// sha256 of each entry's original: what a round trip must keep.
 async fn snapshot(test: &TestApp) -> BTreeMap<String, String> {
-    let study = study(test).await;
+    let study = test.demo_study().await;
     let keys = test.app.store.folder_keys(study.id).await.expect("keys");
     let content = test
         .app
@@ -156,7 +146,7 @@ async fn import_export_import_keeps_every_field_and_image() {
 #[tokio::test]
 async fn real_names_withdrawn_entries_and_withdrawn_consent_stay_behind() {
     let test = TestApp::own_demo().await;
-    let study = study(&test).await;
+    let study = test.demo_study().await;
     let content = test
         .app
         .store

@@ -11,7 +11,8 @@ use axum::http::StatusCode;
 use common::{DEMO, TestApp};
 use std::sync::Arc;
 use tempfile::TempDir;
-use vitrine::app::exports::site::{SiteRequest, export_site};
+use vitrine::app::exports::ExportRequest;
+use vitrine::app::exports::site::export_site;
 use vitrine::app::import::NoProgress;
 
 async fn json(test: &TestApp, path: &str) -> serde_json::Value {
@@ -94,24 +95,8 @@ async fn viewers_get_a_collection_and_a_manifest_per_prompt_of_the_latest_releas
 #[tokio::test]
 async fn a_withdrawn_entry_leaves_the_manifests_at_once() {
     let test = TestApp::own_demo().await;
-    let study = test
-        .app
-        .store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo");
-    let content = test
-        .app
-        .store
-        .load_study_content(study.clone())
-        .await
-        .expect("content");
-    let (&entry, _) = content
-        .entry_keys
-        .iter()
-        .find(|(_, k)| *k == "e01")
-        .expect("e01");
+    let study = test.demo_study().await;
+    let entry = test.demo_entry("e01").await;
     let before = test
         .get(&format!(
             "/{DEMO}/iiif/a-normal-part-of-their-working-day.json"
@@ -149,7 +134,7 @@ async fn the_static_export_writes_iiif_only_when_it_knows_its_address() {
     ] {
         export_site(
             &test.app,
-            SiteRequest {
+            ExportRequest {
                 study: DEMO,
                 release: None,
                 base_url: base,

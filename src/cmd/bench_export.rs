@@ -9,7 +9,8 @@
 
 use super::Outcome;
 use crate::app::App;
-use crate::app::exports::site::{SiteRequest, export_site};
+use crate::app::exports::ExportRequest;
+use crate::app::exports::site::export_site;
 use crate::app::import::NoProgress;
 use crate::app::ingest::{WrittenBlobs, ingest};
 use crate::settings::Settings;
@@ -67,7 +68,7 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
     let started = Instant::now();
     let done = export_site(
         &app,
-        SiteRequest {
+        ExportRequest {
             study: &slug,
             release: None,
             base_url: None,

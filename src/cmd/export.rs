@@ -3,10 +3,10 @@
 use super::Outcome;
 use super::progress::TerminalProgress;
 use crate::app::App;
-use crate::app::exports::ExportError;
-use crate::app::exports::archive::{ArchiveRequest, export_archive};
-use crate::app::exports::site::{SiteRequest, export_site};
+use crate::app::exports::archive::export_archive;
+use crate::app::exports::site::export_site;
 use crate::app::exports::study::{StudyRequest, export_study};
+use crate::app::exports::{ExportError, ExportRequest, Exported};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,17 +57,6 @@ pub struct ExportArgs {
     pub base_url: Option<String>,
 }
 
-/// What a finished export reports.
-struct Done {
-    what: &'static str,
-    release: u32,
-    entries: usize,
-    destination: String,
-    files: usize,
-    bytes: u64,
-    next: &'static str,
-}
-
 /// Runs an export and reports where it went.
 pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
     let progress = Arc::new(TerminalProgress::labelled(
@@ -94,75 +83,55 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
                         }
                     );
                 }
-                Done {
-                    what: "a study folder",
-                    release: 0,
-                    entries: d.entries,
-                    destination: d.record.destination,
-                    files: d.files,
-                    bytes: d.bytes,
-                    next: "It holds participants' originals and drafts: keep it as safe as the \
-                           workspace. `vitrine import` reads it.",
-                }
+                let what = "as a study folder";
+                let next = "It holds participants' originals and drafts: keep it as safe as \
+                            the workspace. `vitrine import` reads it.";
+                (
+                    Exported {
+                        files: d.files,
+                        bytes: d.bytes,
+                        entries: d.entries,
+                        record: d.record,
+                    },
+                    what,
+                    next,
+                )
             });
             (args.study, done)
         }
         ExportCommand::Site(args) => {
-            let request = SiteRequest {
-                study: &args.study,
-                release: args.release,
-                base_url: args.base_url.as_deref(),
-                dir: &args.dir,
-                actor: "command line",
-            };
-            let done = export_site(app, request, progress).await.map(|d| Done {
-                what: "a static site",
-                release: d.record.release_version,
-                entries: d.entries,
-                destination: d.record.destination,
-                files: d.files,
-                bytes: d.bytes,
-                next: "Open index.html there in a browser, or copy the folder to any web host.",
+            let done = export_site(app, request(&args), progress).await.map(|d| {
+                (
+                    d,
+                    "as a static site",
+                    "Open index.html there in a browser, or copy the folder to any web host.",
+                )
             });
             (args.study, done)
         }
         ExportCommand::Archive(args) => {
-            let request = ArchiveRequest {
-                study: &args.study,
-                release: args.release,
-                base_url: args.base_url.as_deref(),
-                dir: &args.dir,
-                actor: "command line",
-            };
-            let done = export_archive(app, request, progress).await.map(|d| Done {
-                what: "an archive for deposit",
-                release: d.record.release_version,
-                entries: d.entries,
-                destination: d.record.destination,
-                files: d.files,
-                bytes: d.bytes,
-                next: "It is a BagIt bag (check it with `bagit.py --validate`); its README.md is for \
-                       the archive's curators.",
+            let done = export_archive(app, request(&args), progress).await.map(|d| {
+                let next = "It is a BagIt bag (check it with `bagit.py --validate`); its README.md is \
+                            for the archive's curators.";
+                (d, "as an archive for deposit", next)
             });
             (args.study, done)
         }
     };
     match done {
-        Ok(done) => {
-            let what = if done.release == 0 {
-                "the working copy".to_owned()
-            } else {
-                format!("Release {}", done.release)
+        Ok((done, what, next)) => {
+            let version = match done.record.release_version {
+                0 => "the working copy".to_owned(),
+                v => format!("Release {v}"),
             };
             println!(
-                "Exported {what} of \"{study}\" ({} entries) as {} to {}: {} files, {:.1} MB.",
+                "Exported {version} of \"{study}\" ({} entries) {what} to {}: {} files, {:.1} MB.",
                 done.entries,
-                done.what,
-                done.destination,
+                done.record.destination,
                 done.files,
                 done.bytes as f64 / 1e6
             );
-            println!("{}", done.next);
+            println!("{next}");
             Ok(Outcome::Ok)
         }
         // Input problems exit 1 with the message; anything else is an error (2).
@@ -171,5 +140,15 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
             eprintln!("{e}");
             Ok(Outcome::Failed)
         }
+    }
+}
+
+fn request(args: &ExportArgs) -> ExportRequest<'_> {
+    ExportRequest {
+        study: &args.study,
+        release: args.release,
+        base_url: args.base_url.as_deref(),
+        dir: &args.dir,
+        actor: "command line",
     }
 }

@@ -5,7 +5,8 @@
 //! askama templates; only the links differ ([`vitrine_core::paths::Links`]:
 //! absolute paths when served, relative file names in an export). This layer
 //! sits under both: it knows a Release, the URL scheme and the embedded
-//! assets, and no store, request or file system.
+//! assets (and the store's plain list of Releases), and does no IO: no
+//! store, request or file system.
 
 pub mod about;
 pub mod assets;

@@ -41,6 +41,27 @@ impl ReleaseRow {
     }
 }
 
+/// The rows of the Releases page of Release `current`: every Release up to
+/// it, newest first as listed, with `current` marked.
+pub fn rows_up_to(
+    summaries: impl IntoIterator<Item = vitrine_store::ReleaseSummary>,
+    current: u32,
+) -> Vec<ReleaseRow> {
+    summaries
+        .into_iter()
+        .filter(|r| r.version <= current)
+        .map(|r| {
+            ReleaseRow::new(
+                r.version,
+                r.published_at,
+                r.changelog,
+                r.doi.as_deref(),
+                r.version == current,
+            )
+        })
+        .collect()
+}
+
 /// The Releases page.
 #[derive(Template)]
 #[template(path = "releases.html", whitespace = "minimize")]

@@ -5,7 +5,7 @@ use super::error::WebError;
 use super::page::{self, origin};
 use super::published::latest_release;
 use crate::app::App;
-use crate::site::releases::{ReleaseRow, ReleasesPage};
+use crate::site::releases::{ReleasesPage, rows_up_to};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -17,21 +17,10 @@ pub async fn show_releases(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let latest = latest_release(&app, &study).await?;
-    let rows = app
-        .store
-        .list_releases(&latest.study.slug)
-        .await?
-        .into_iter()
-        .map(|r| {
-            ReleaseRow::new(
-                r.version,
-                r.published_at,
-                r.changelog,
-                r.doi.as_deref(),
-                r.version == latest.version,
-            )
-        })
-        .collect();
+    let rows = rows_up_to(
+        app.store.list_releases(&latest.study.slug).await?,
+        latest.version,
+    );
     let origin = origin(&headers);
     let page = ReleasesPage::new(&latest, rows, origin.served());
     page::render(&page, &headers, latest.study.allow_search_engines)

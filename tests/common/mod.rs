@@ -102,6 +102,36 @@ impl TestApp {
         }
     }
 
+    /// The demo study.
+    pub async fn demo_study(&self) -> vitrine_core::Study {
+        self.app
+            .store
+            .find_study_by_slug(DEMO)
+            .await
+            .expect("read the study")
+            .expect("the demo study")
+    }
+
+    /// The demo study's working content.
+    pub async fn demo_content(&self) -> vitrine_store::StudyContent {
+        self.app
+            .store
+            .load_study_content(self.demo_study().await)
+            .await
+            .expect("read the study's content")
+    }
+
+    /// The demo entry with import key `key` (e01 … e09).
+    pub async fn demo_entry(&self, key: &str) -> vitrine_core::EntryId {
+        let content = self.demo_content().await;
+        content
+            .entry_keys
+            .iter()
+            .find(|(_, k)| *k == key)
+            .map(|(id, _)| *id)
+            .expect("a demo entry with that key")
+    }
+
     /// A staff account `email` (an instance admin if `admin`), with `role` on
     /// the demo study if given, signed in.
     pub async fn staff(&self, email: &str, role: Option<&str>, admin: bool) -> StaffLogin {
@@ -478,4 +508,26 @@ pub fn vitrine_command(settings: &Settings, args: &[&str]) -> std::process::Comm
         .env_remove("VITRINE_CONFIG")
         .env("VITRINE_LOG", "warn");
     cmd
+}
+
+/// Every file under `root`, by `/`-separated path relative to it.
+pub fn files_under(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut pending = vec![root.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read a folder") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(root)
+                    .expect("under the root")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.insert(name, std::fs::read(&path).expect("read a file"));
+            }
+        }
+    }
+    files
 }

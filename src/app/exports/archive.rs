@@ -19,7 +19,10 @@
 //! moved into place, and nothing in it depends on the clock (dates are the
 //! Release's), so one Release gives the same bag.
 
-use super::{Content, ExportError, Files, Source, Staging, record, scan, site, source};
+use super::{
+    Content, ExportError, ExportRequest, Exported, Files, Source, Staging, record, scan, site,
+    source,
+};
 use crate::app::App;
 use crate::app::import::{NoProgress, Progress};
 use anyhow::Context;
@@ -28,41 +31,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 use vitrine_core::{ConsentScope, Licence, Release, ReleaseEntry};
-use vitrine_store::ExportRecord;
-
-/// What to export and how.
-pub struct ArchiveRequest<'a> {
-    /// The study's slug.
-    pub study: &'a str,
-    /// The Release; the latest when `None`.
-    pub release: Option<u32>,
-    /// Where the gallery is published, if anywhere, for the citation.
-    pub base_url: Option<&'a str>,
-    /// The new (or empty) folder to write the bag to.
-    pub dir: &'a Path,
-    /// Who asks.
-    pub actor: &'a str,
-}
-
-/// A finished archive.
-#[derive(Debug)]
-pub struct ArchiveExport {
-    /// Payload files.
-    pub files: usize,
-    /// Payload bytes.
-    pub bytes: u64,
-    /// Entries it holds.
-    pub entries: usize,
-    /// Its registry record.
-    pub record: ExportRecord,
-}
 
 /// Builds, writes, scans and records the bag.
 pub async fn export_archive(
     app: &App,
-    request: ArchiveRequest<'_>,
+    request: ExportRequest<'_>,
     progress: Arc<dyn Progress>,
-) -> Result<ArchiveExport, ExportError> {
+) -> Result<Exported, ExportError> {
     let base_url = request.base_url.map(site::base_url).transpose()?;
     let source = source(app, request.study, request.release).await?;
     let release = &source.release;
@@ -104,7 +79,7 @@ pub async fn export_archive(
         request.actor,
     )
     .await?;
-    Ok(ArchiveExport {
+    Ok(Exported {
         files: sums.len(),
         bytes: sums.values().map(|(size, _)| size).sum(),
         entries: release.prompts.iter().map(|p| p.entries.len()).sum(),

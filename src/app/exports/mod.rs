@@ -71,6 +71,35 @@ pub enum ExportError {
     Failed(#[from] anyhow::Error),
 }
 
+/// An export of a Release: which, where to, for whom.
+pub struct ExportRequest<'a> {
+    /// The study's slug.
+    pub study: &'a str,
+    /// The Release; the latest when `None`.
+    pub release: Option<u32>,
+    /// Where the gallery's files are or will be published (`https://…/`),
+    /// for the citation, canonical addresses and IIIF ids; without it the
+    /// pages name no address and no IIIF documents are written.
+    pub base_url: Option<&'a str>,
+    /// The new (or empty) folder to write.
+    pub dir: &'a Path,
+    /// Who asks, for the registry and the audit log.
+    pub actor: &'a str,
+}
+
+/// A finished export of a Release.
+#[derive(Debug)]
+pub struct Exported {
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Entries it holds.
+    pub entries: usize,
+    /// Its registry record.
+    pub record: ExportRecord,
+}
+
 /// A Release chosen for export, with what the registry needs.
 pub struct Source {
     /// The study.

@@ -17,56 +17,28 @@
 //! | `media/{hash}.jpg/webp` | every size and format the pages use    |
 //! | `static/…`              | stylesheet, script, icon               |
 
-use super::{Content, ExportError, Files, Source, Staging, record, scan, source};
+use super::{
+    Content, ExportError, ExportRequest, Exported, Files, Source, Staging, record, scan, source,
+};
 use crate::app::App;
 use crate::app::import::Progress;
 use crate::site::Origin;
 use crate::site::about::AboutPage;
 use crate::site::entry::EntryPage;
 use crate::site::gallery::GalleryPage;
-use crate::site::releases::{ReleaseRow, ReleasesPage};
+use crate::site::releases::{ReleasesPage, rows_up_to};
 use anyhow::Context;
 use askama::Template;
-use std::path::Path;
 use std::sync::Arc;
 use vitrine_core::citation;
 use vitrine_core::paths::Links;
-use vitrine_store::ExportRecord;
-
-/// What to export and how.
-pub struct SiteRequest<'a> {
-    /// The study's slug.
-    pub study: &'a str,
-    /// The Release; the latest when `None`.
-    pub release: Option<u32>,
-    /// Where the files will be published (`https://…/`), for the citation
-    /// and canonical addresses; without it the pages name no address.
-    pub base_url: Option<&'a str>,
-    /// The new (or empty) folder to write.
-    pub dir: &'a Path,
-    /// Who asks, for the registry and audit log.
-    pub actor: &'a str,
-}
-
-/// A finished export.
-#[derive(Debug)]
-pub struct SiteExport {
-    /// Files written.
-    pub files: usize,
-    /// Bytes written.
-    pub bytes: u64,
-    /// Entries it holds.
-    pub entries: usize,
-    /// Its registry record.
-    pub record: ExportRecord,
-}
 
 /// Renders, writes, scans and records a static site of a Release.
 pub async fn export_site(
     app: &App,
-    request: SiteRequest<'_>,
+    request: ExportRequest<'_>,
     progress: Arc<dyn Progress>,
-) -> Result<SiteExport, ExportError> {
+) -> Result<Exported, ExportError> {
     let base_url = request.base_url.map(base_url).transpose()?;
     let source = source(app, request.study, request.release).await?;
     let files = site_files(app, &source, base_url.as_deref()).await?;
@@ -86,7 +58,7 @@ pub async fn export_site(
         request.actor,
     )
     .await?;
-    Ok(SiteExport {
+    Ok(Exported {
         files: count,
         bytes,
         entries,
@@ -115,23 +87,13 @@ pub async fn site_files(
         GalleryPage::new(release, origin).render(),
     )?;
     page(root.about(slug), AboutPage::new(release, origin).render())?;
-    let rows = app
-        .store
-        .list_releases(slug)
-        .await
-        .context("cannot list the Releases")?
-        .into_iter()
-        .filter(|r| r.version <= release.version)
-        .map(|r| {
-            ReleaseRow::new(
-                r.version,
-                r.published_at,
-                r.changelog,
-                r.doi.as_deref(),
-                r.version == release.version,
-            )
-        })
-        .collect();
+    let rows = rows_up_to(
+        app.store
+            .list_releases(slug)
+            .await
+            .context("cannot list the Releases")?,
+        release.version,
+    );
     page(
         root.releases(slug),
         ReleasesPage::new(release, rows, origin).render(),

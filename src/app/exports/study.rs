@@ -107,11 +107,34 @@ struct Folder {
     withdrawn: usize,
 }
 
-fn csv_file(header: &[&str], rows: Vec<Vec<String>>) -> anyhow::Result<Content> {
+/// One row of a study-folder file, by column name.
+type Row = std::collections::BTreeMap<&'static str, String>;
+
+/// A CSV file with the columns the import reads (`vitrine import`'s own
+/// lists: required, then optional), rows sorted. A column the import reads
+/// that a row lacks, or one it would not read, is an error, so the export
+/// follows the import format whenever that changes.
+fn csv_file(
+    file: &str,
+    (required, optional): (&[&'static str], &[&'static str]),
+    mut rows: Vec<Row>,
+) -> anyhow::Result<Content> {
+    let columns: Vec<&str> = required.iter().chain(optional).copied().collect();
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header)?;
+    writer.write_record(&columns)?;
+    rows.sort();
     for row in rows {
-        writer.write_record(row)?;
+        if let Some(extra) = row.keys().find(|k| !columns.contains(k)) {
+            anyhow::bail!("{file}: the import does not read a column \"{extra}\"");
+        }
+        let values = columns
+            .iter()
+            .map(|c| {
+                row.get(c)
+                    .with_context(|| format!("{file}: no value for the column \"{c}\""))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        writer.write_record(values)?;
     }
     Ok(Content::Made(
         writer.into_inner().context("cannot write a CSV file")?,
@@ -140,89 +163,77 @@ fn extension(media_type: &str) -> &'static str {
 }
 
 fn folder(content: &vitrine_store::StudyContent, keys: &FolderKeys) -> anyhow::Result<Folder> {
+    use crate::app::import::{CONSENT, ENTRIES, PARTICIPANTS, PROMPTS, THEMES};
     let mut files = Files::new();
     files.insert(
         "study.toml".into(),
         Content::Made(study_toml(&content.study.info)?.into_bytes()),
     );
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut prompts = content.prompts.clone();
-    prompts.sort_by_key(|p| p.order);
-    let rows = prompts
+    let prompts = content
+        .prompts
         .iter()
         .map(|p| {
-            Ok(vec![
-                key(&keys.prompts, p.id.0)?,
-                p.order.to_string(),
-                p.title.clone(),
-                p.text.clone(),
-                opt(&p.note),
-            ])
+            Ok(Row::from([
+                ("prompt_id", key(&keys.prompts, p.id.0)?),
+                ("order", p.order.to_string()),
+                ("title", p.title.clone()),
+                ("text", p.text.clone()),
+                ("note", opt(&p.note)),
+            ]))
         })
         .collect::<anyhow::Result<_>>()?;
     files.insert(
         "prompts.csv".into(),
-        csv_file(&["prompt_id", "order", "title", "text", "note"], rows)?,
+        csv_file("prompts.csv", PROMPTS, prompts)?,
     );
     let mut participants = Vec::new();
     let mut consents = Vec::new();
     for p in &content.participants {
         let id = key(&keys.participants, p.id.0)?;
-        participants.push(vec![id.clone(), p.pseudonym.clone(), opt(&p.role)]);
+        participants.push(Row::from([
+            ("participant_id", id.clone()),
+            ("pseudonym", p.pseudonym.clone()),
+            ("role", opt(&p.role)),
+        ]));
         if let Some(consent) = content
             .consents
             .get(&p.id)
             .filter(|c| c.withdrawn_on.is_none())
         {
-            consents.push(vec![
-                id,
-                consent
-                    .scopes
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(";"),
-                iso(consent.given_on),
-                consent.form_version.clone(),
-                consent.expires_on.map(iso).unwrap_or_default(),
-            ]);
+            let scopes: Vec<&str> = consent.scopes.iter().map(|s| s.as_str()).collect();
+            consents.push(Row::from([
+                ("participant_id", id),
+                ("scopes", scopes.join(";")),
+                ("given_on", iso(consent.given_on)),
+                ("form_version", consent.form_version.clone()),
+                (
+                    "expires_on",
+                    consent.expires_on.map(iso).unwrap_or_default(),
+                ),
+            ]));
         }
     }
-    participants.sort();
-    consents.sort();
     files.insert(
         "participants.csv".into(),
-        csv_file(&["participant_id", "pseudonym", "role"], participants)?,
+        csv_file("participants.csv", PARTICIPANTS, participants)?,
     );
     files.insert(
         "consent.csv".into(),
-        csv_file(
-            &[
-                "participant_id",
-                "scopes",
-                "given_on",
-                "form_version",
-                "expires_on",
-            ],
-            consents,
-        )?,
+        csv_file("consent.csv", CONSENT, consents)?,
     );
-    let mut themes = content
+    let themes = content
         .themes
         .iter()
         .map(|t| {
-            Ok(vec![
-                key(&keys.themes, t.id.0)?,
-                t.name.clone(),
-                opt(&t.description),
-            ])
+            Ok(Row::from([
+                ("theme_id", key(&keys.themes, t.id.0)?),
+                ("name", t.name.clone()),
+                ("description", opt(&t.description)),
+            ]))
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    themes.sort();
-    files.insert(
-        "themes.csv".into(),
-        csv_file(&["theme_id", "name", "description"], themes)?,
-    );
+        .collect::<anyhow::Result<_>>()?;
+    files.insert("themes.csv".into(), csv_file("themes.csv", THEMES, themes)?);
 
     let mut rows = Vec::new();
     let mut entries = Vec::new();
@@ -257,66 +268,55 @@ fn folder(content: &vitrine_store::StudyContent, keys: &FolderKeys) -> anyhow::R
             .map(|t| key(&keys.themes, t.0))
             .collect::<anyhow::Result<Vec<_>>>()?;
         themes.sort();
-        rows.push(vec![
-            content
-                .entry_keys
-                .get(&entry.id)
-                .cloned()
-                .with_context(|| format!("entry {} has no id", entry.id.0))?,
-            key(&keys.prompts, entry.prompt.0)?,
-            entry.order.to_string(),
-            key(&keys.participants, entry.participant.0)?,
-            entry.provenance.code().to_owned(),
-            opt(&entry.title),
-            image,
-            entry.caption.clone(),
-            opt(&entry.quote),
-            opt(&entry.alt),
-            opt(&entry.long_description),
-            opt(&entry.description),
-            opt(&entry.provenance_note),
-            opt(&entry.creator),
-            entry
-                .licence
-                .as_ref()
-                .map(|l| l.id().to_owned())
-                .unwrap_or_default(),
-            themes.join(";"),
-            opt(&entry.content_note),
-            sign_off.map(|s| s.checked_by.clone()).unwrap_or_default(),
-            sign_off
-                .and_then(|s| s.approved_by.clone())
-                .unwrap_or_default(),
-        ]);
+        let entry_key = content
+            .entry_keys
+            .get(&entry.id)
+            .cloned()
+            .with_context(|| format!("entry {} has no id", entry.id.0))?;
+        rows.push(Row::from([
+            ("entry_id", entry_key),
+            ("prompt_id", key(&keys.prompts, entry.prompt.0)?),
+            ("order", entry.order.to_string()),
+            (
+                "participant_id",
+                key(&keys.participants, entry.participant.0)?,
+            ),
+            ("provenance", entry.provenance.code().to_owned()),
+            ("title", opt(&entry.title)),
+            ("image", image),
+            ("caption", entry.caption.clone()),
+            ("quote", opt(&entry.quote)),
+            ("alt", opt(&entry.alt)),
+            ("long_description", opt(&entry.long_description)),
+            ("description", opt(&entry.description)),
+            ("provenance_note", opt(&entry.provenance_note)),
+            ("creator", opt(&entry.creator)),
+            (
+                "licence",
+                entry
+                    .licence
+                    .as_ref()
+                    .map(|l| l.id().to_owned())
+                    .unwrap_or_default(),
+            ),
+            ("themes", themes.join(";")),
+            ("content_note", opt(&entry.content_note)),
+            (
+                "checked_by",
+                sign_off.map(|s| s.checked_by.clone()).unwrap_or_default(),
+            ),
+            (
+                "approved_by",
+                sign_off
+                    .and_then(|s| s.approved_by.clone())
+                    .unwrap_or_default(),
+            ),
+        ]));
         entries.push(entry.id);
     }
-    rows.sort();
     files.insert(
         "entries.csv".into(),
-        csv_file(
-            &[
-                "entry_id",
-                "prompt_id",
-                "order",
-                "participant_id",
-                "provenance",
-                "title",
-                "image",
-                "caption",
-                "quote",
-                "alt",
-                "long_description",
-                "description",
-                "provenance_note",
-                "creator",
-                "licence",
-                "themes",
-                "content_note",
-                "checked_by",
-                "approved_by",
-            ],
-            rows,
-        )?,
+        csv_file("entries.csv", ENTRIES, rows)?,
     );
     Ok(Folder {
         files,

@@ -21,7 +21,9 @@ use files::StudyFiles;
 use std::fmt;
 use vitrine_store::{ImportSummary, StudyImport};
 
+pub use entries::ENTRIES;
 pub use images::{NoProgress, Progress};
+pub use rows::{CONSENT, PARTICIPANTS, PROMPTS, THEMES};
 
 /// One problem found in a study folder, located for the researcher.
 #[derive(Debug, Clone, PartialEq, Eq)]
