@@ -104,7 +104,7 @@ async fn a_withdrawn_entry_leaves_the_manifests_at_once() {
         .await
         .text();
     assert!(before.contains("christmas-bags-for-families"));
-    vitrine::app::withdraw::withdraw_entry(
+    let report = vitrine::app::withdraw::withdraw_entry(
         &test.app,
         &study,
         entry,
@@ -114,6 +114,17 @@ async fn a_withdrawn_entry_leaves_the_manifests_at_once() {
     .await
     .expect("withdraw")
     .expect("entry");
+    // A CDN is asked to drop the prompt's manifest and the collection too.
+    let purge = vitrine::app::withdraw::purge_paths(&report.done);
+    for path in [
+        format!("/{DEMO}/iiif/a-normal-part-of-their-working-day.json"),
+        format!("/{DEMO}/iiif/collection.json"),
+    ] {
+        assert!(purge.contains(&path), "{path} in {purge:?}");
+    }
+    assert!(!purge.contains(&format!(
+        "/{DEMO}/iiif/an-unexpected-part-of-their-role.json"
+    )));
     let after = test
         .get(&format!(
             "/{DEMO}/iiif/a-normal-part-of-their-working-day.json"

@@ -278,8 +278,14 @@ pub fn gone_paths(
         .collect();
     media.sort_unstable();
     media.dedup();
+    let prompts = before.prompts.iter().filter(|p| {
+        p.entries
+            .iter()
+            .any(|e| !kept_entries.contains(e.slug.as_str()))
+    });
     vitrine_core::paths::purge_paths(
         slug,
+        prompts.map(|p| p.slug.as_str()),
         before
             .entries()
             .filter(|e| !kept_entries.contains(e.slug.as_str()))

@@ -187,11 +187,13 @@ async fn delete_blobs(app: &App, report: &mut WithdrawReport) {
 }
 
 /// The public paths a CDN may hold copies of that the withdrawal changed or
-/// removed: the study's pages that list entries, every address the entries
-/// had, and every image file they showed.
+/// removed: the study's pages that list entries, the IIIF manifests of the
+/// prompts they were in, every address the entries had, and every image
+/// file they showed.
 pub fn purge_paths(done: &Withdrawal) -> Vec<String> {
     vitrine_core::paths::purge_paths(
         &done.slug,
+        done.prompt_slugs.iter().map(String::as_str),
         done.entry_slugs.iter().map(String::as_str),
         done.media_keys.iter().map(String::as_str),
     )

@@ -146,15 +146,17 @@ pub fn study_pages(study: &str) -> Vec<String> {
 }
 
 /// What a CDN must drop when entries and images leave a study's gallery: the
-/// study's pages, then each entry's address and each image's, in the order
-/// given.
+/// study's pages, the IIIF manifest of each prompt they were in, then each
+/// entry's address and each image's, in the order given.
 pub fn purge_paths<'a>(
     study: &str,
+    prompts: impl IntoIterator<Item = &'a str>,
     entries: impl IntoIterator<Item = &'a str>,
     media: impl IntoIterator<Item = &'a str>,
 ) -> Vec<String> {
     let served = Links::Served;
     let mut paths = study_pages(study);
+    paths.extend(prompts.into_iter().map(|p| served.iiif_manifest(study, p)));
     paths.extend(entries.into_iter().map(|e| served.entry(study, e)));
     paths.extend(media.into_iter().map(|k| served.media(k)));
     paths
@@ -193,7 +195,7 @@ mod tests {
     #[test]
     fn purges_name_the_study_pages_then_entries_then_media() {
         assert_eq!(
-            purge_paths("st", ["e"], ["k.jpg"]),
+            purge_paths("st", ["p"], ["e"], ["k.jpg"]),
             [
                 "/",
                 "/st/",
@@ -202,6 +204,7 @@ mod tests {
                 "/st/CITATION.cff",
                 "/st/datacite.json",
                 "/st/iiif/collection.json",
+                "/st/iiif/p.json",
                 "/st/entries/e",
                 "/media/k.jpg"
             ]

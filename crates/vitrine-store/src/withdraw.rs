@@ -64,6 +64,9 @@ pub struct Withdrawal {
     pub new_release: Option<u32>,
     /// Every public entry slug they had, in any Release.
     pub entry_slugs: Vec<String>,
+    /// Every prompt (by slug) they were shown under, in any Release: its
+    /// IIIF manifest changes.
+    pub prompt_slugs: Vec<String>,
     /// Every public media key they showed, in any Release.
     pub media_keys: Vec<String>,
     /// Public derivatives no row refers to any more: delete after the commit.

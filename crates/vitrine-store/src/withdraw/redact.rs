@@ -57,6 +57,7 @@ pub(super) async fn redact_releases(
     let ids: HashSet<i64> = gone.iter().map(|g| g.id.0).collect();
     let mut slugs = BTreeSet::new();
     let mut media = BTreeSet::new();
+    let mut prompts = BTreeSet::new();
     // The latest Release, which of its slugs stay (entry ids) and which go.
     let mut latest: Option<Latest> = None;
     for (id, version, published_at, body) in rows {
@@ -83,6 +84,11 @@ pub(super) async fn redact_releases(
         latest = Some((release.clone(), kept, drop.clone()));
         if drop.is_empty() {
             continue;
+        }
+        for prompt in &release.prompts {
+            if prompt.entries.iter().any(|e| drop.contains(&e.slug)) {
+                prompts.insert(prompt.slug.clone());
+            }
         }
         for e in release.entries().filter(|e| drop.contains(&e.slug)) {
             slugs.insert(e.slug.clone());
@@ -129,6 +135,7 @@ pub(super) async fn redact_releases(
         done.new_release = Some(version);
     }
     done.entry_slugs = slugs.into_iter().collect();
+    done.prompt_slugs = prompts.into_iter().collect();
     done.media_keys = media.into_iter().collect();
     Ok(())
 }
