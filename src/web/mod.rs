@@ -9,6 +9,7 @@
 
 mod about;
 pub mod admin;
+mod api;
 pub(crate) mod assets;
 mod citation;
 mod entry;
@@ -65,6 +66,15 @@ pub fn site(app: App, metrics: &Metrics) -> Router {
         .route("/robots.txt", get(robots::show_robots))
         .route("/static/{name}", get(assets::show_asset))
         .route("/media/{key}", get(media::show_media))
+        .route("/api/openapi.json", get(api::show_openapi))
+        .route("/api/v1/studies", get(api::list_studies))
+        .route("/api/v1/studies/{study}", get(api::show_study))
+        .route("/api/v1/studies/{study}/entries", get(api::list_entries))
+        .route(
+            "/api/v1/studies/{study}/entries/{entry}",
+            get(api::show_entry),
+        )
+        .route("/api/v1/studies/{study}/releases", get(api::list_releases))
         .route("/{study}", get(gallery::redirect_to_gallery))
         .route("/{study}/", get(gallery::show_gallery))
         .route("/{study}/about", get(about::show_about))

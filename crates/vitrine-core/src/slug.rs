@@ -25,6 +25,7 @@ pub const MAX_STUDY_SLUG: usize = 60;
 /// whose unit test checks this list against it) and the workspace.
 pub const RESERVED_STUDY_SLUGS: &[&str] = &[
     "admin",
+    "api",
     "favicon.ico",
     "healthz",
     "media",
