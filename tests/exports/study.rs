@@ -4,9 +4,7 @@
 
 #![expect(clippy::expect_used, reason = "a test fails loudly")]
 
-mod common;
-
-use common::{DEMO, TestApp};
+use crate::common::{DEMO, TestApp};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;

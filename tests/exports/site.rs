@@ -4,10 +4,8 @@
 
 #![expect(clippy::expect_used, clippy::panic, reason = "a test fails loudly")]
 
-mod common;
-
+use crate::common::{DEMO, TestApp, vitrine_command};
 use axum::http::StatusCode;
-use common::{DEMO, TestApp, vitrine_command};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tempfile::TempDir;
@@ -66,7 +64,10 @@ async fn the_same_release_exports_to_the_same_bytes_with_links_that_work_from_di
     let (first, second) = (out.path().join("one"), out.path().join("two"));
     let done = export(&test, &first, None, None).await.expect("export");
     export(&test, &second, None, None).await.expect("again");
-    let (a, b) = (common::files_under(&first), common::files_under(&second));
+    let (a, b) = (
+        crate::common::files_under(&first),
+        crate::common::files_under(&second),
+    );
     assert_eq!(a.len(), done.files);
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (name, bytes) in &a {
@@ -90,8 +91,11 @@ async fn the_same_release_exports_to_the_same_bytes_with_links_that_work_from_di
     for entry in &entries {
         let page = format!("entries/{}.html", entry.slug);
         let html = String::from_utf8(a[&page].clone()).expect("utf-8");
-        assert!(html.contains(&common::escaped(&entry.caption)), "{page}");
-        assert!(gallery.contains(&common::escaped(&entry.title)));
+        assert!(
+            html.contains(&crate::common::escaped(&entry.caption)),
+            "{page}"
+        );
+        assert!(gallery.contains(&crate::common::escaped(&entry.title)));
     }
 
     // Every link is relative and names a file of the export (or is an
@@ -192,7 +196,7 @@ async fn a_withdrawal_lists_the_exports_that_held_the_entry() {
     let report = report.text();
     assert!(report.contains("These exports made with Vitrine held it"));
     assert!(report.contains("Static site"));
-    assert!(report.contains(&common::escaped(&exports[0].destination)));
+    assert!(report.contains(&crate::common::escaped(&exports[0].destination)));
 
     // The audit log says how many exports held it.
     let log = test.app.store.audit_log(None, 1000).await.expect("log");

@@ -5,9 +5,7 @@
 
 #![expect(clippy::expect_used, reason = "a test fails loudly")]
 
-mod common;
-
-use common::{DEMO, TestApp};
+use crate::common::{DEMO, TestApp};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -51,9 +49,9 @@ async fn the_bag_checks_out_and_its_crate_describes_every_file_without_identitie
     let (bag, again) = (out.path().join("bag"), out.path().join("again"));
     archive(&test, &bag).await;
     archive(&test, &again).await;
-    let all = common::files_under(&bag);
+    let all = crate::common::files_under(&bag);
     assert!(
-        all == common::files_under(&again),
+        all == crate::common::files_under(&again),
         "the same Release gives the same bag"
     );
 
@@ -159,7 +157,7 @@ async fn the_bag_checks_out_and_its_crate_describes_every_file_without_identitie
     let entries = String::from_utf8(all["data/entries.csv"].clone()).expect("utf-8");
     for key in ["e01", "e03", "mary", "john"] {
         assert!(
-            !common::contains_word(&entries, key),
+            !crate::common::contains_word(&entries, key),
             "entries.csv holds the import key {key}"
         );
     }

@@ -5,10 +5,8 @@
 
 #![expect(clippy::expect_used, reason = "a test fails loudly")]
 
-mod common;
-
+use crate::common::{DEMO, TestApp};
 use axum::http::StatusCode;
-use common::{DEMO, TestApp};
 
 async fn json(test: &TestApp, path: &str) -> serde_json::Value {
     let response = test.get(path).await;

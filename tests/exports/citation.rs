@@ -4,10 +4,8 @@
 
 #![expect(clippy::expect_used, reason = "a test fails loudly")]
 
-mod common;
-
+use crate::common::{DEMO, TestApp};
 use axum::http::StatusCode;
-use common::{DEMO, TestApp};
 use std::sync::Arc;
 use tempfile::TempDir;
 use vitrine::app::exports::ExportRequest;
