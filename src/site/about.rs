@@ -86,33 +86,11 @@ impl<'a> AboutPage<'a> {
             published: DateView::new(release.published_at.date()),
             gallery_href: links.gallery(&info.slug),
             releases_href: links.releases(&info.slug),
-            citation: cite(release, gallery_url.as_deref()),
+            citation: citation::sentence(release, gallery_url.as_deref()),
             doi: release.doi.as_deref().map(citation::doi_url),
             citation_cff_href: links.citation_cff(&info.slug),
             datacite_href: links.datacite(&info.slug),
             gallery_url,
         }
-    }
-}
-
-/// "University of Oxford (2024). Link worker retention study: Gallery of images
-/// from interviewees [image gallery]. Release 1, 8 March 2024. DOI or URL"
-fn cite(release: &Release, url: Option<&str>) -> String {
-    let cited = format!(
-        "{} ({}). {} [image gallery]. Release {}, {}.",
-        citation::author(release),
-        release.published_at.year(),
-        citation::full_title(release),
-        release.version,
-        long_date(release.published_at.date()),
-    );
-    let url = release
-        .doi
-        .as_deref()
-        .map(citation::doi_url)
-        .or(url.map(str::to_owned));
-    match url {
-        Some(url) => format!("{cited} {url}"),
-        None => cited,
     }
 }

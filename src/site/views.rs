@@ -5,7 +5,7 @@
 
 use super::assets::{AssetUrls, urls};
 use vitrine_core::paths::Links;
-use vitrine_core::{Date, Release, ReleaseEntry, ReleaseImage, text};
+use vitrine_core::{Release, ReleaseEntry, ReleaseImage, text};
 
 /// What every page's frame needs.
 pub struct Layout {
@@ -255,17 +255,7 @@ impl<'a> EntryCard<'a> {
     }
 }
 
-/// A date as "8 March 2021".
-pub fn long_date(date: Date) -> String {
-    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
-    date.format(format).unwrap_or_else(|_| date.to_string())
-}
-
-/// A date as "2021-03-08", for `<time datetime>`.
-pub fn iso_date(date: Date) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    date.format(format).unwrap_or_else(|_| date.to_string())
-}
+pub use vitrine_core::text::{iso_date, long_date};
 
 #[cfg(test)]
 mod tests {
@@ -281,12 +271,5 @@ mod tests {
                 vec!["three".to_owned()]
             ]
         );
-    }
-
-    #[test]
-    fn dates_read_naturally() {
-        let date = Date::from_calendar_date(2021, time::Month::March, 8).unwrap();
-        assert_eq!(long_date(date), "8 March 2021");
-        assert_eq!(iso_date(date), "2021-03-08");
     }
 }

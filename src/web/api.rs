@@ -299,14 +299,7 @@ pub async fn show_study(
         funder: info.funder.as_ref().map(|f| f.name.clone()),
         award: info.funder.as_ref().and_then(|f| f.award.clone()),
         release: release_out(&release),
-        citation: format!(
-            "{} ({}). {} [image gallery]. Release {}. {}",
-            citation::author(&release),
-            release.published_at.year(),
-            citation::full_title(&release),
-            release.version,
-            release.doi.as_deref().map_or(url, citation::doi_url)
-        ),
+        citation: citation::sentence(&release, Some(&url)),
         prompts: release
             .prompts
             .iter()

@@ -4,6 +4,7 @@
 //! team after they mint one (for example by depositing the archive export
 //! with Zenodo); [`parse_doi`] accepts the forms people paste.
 
+use crate::text::{self, long_date};
 use crate::{Licence, Release};
 use serde_json::{Value, json};
 
@@ -51,21 +52,35 @@ pub fn author(release: &Release) -> &str {
     study.institution.as_deref().unwrap_or(&study.contact.name)
 }
 
+/// The citation, as the about page, the API and an archive's README give
+/// it: "University of Oxford (2024). Title: subtitle [image gallery].
+/// Release 1, 8 March 2024." then the DOI link, or else `url` if known.
+pub fn sentence(release: &Release, url: Option<&str>) -> String {
+    let cited = format!(
+        "{} ({}). {} [image gallery]. Release {}, {}.",
+        author(release),
+        release.published_at.year(),
+        full_title(release),
+        release.version,
+        long_date(release.published_at.date()),
+    );
+    match release
+        .doi
+        .as_deref()
+        .map(doi_url)
+        .or(url.map(str::to_owned))
+    {
+        Some(link) => format!("{cited} {link}"),
+        None => cited,
+    }
+}
+
 /// The title with its subtitle.
 pub fn full_title(release: &Release) -> String {
     match &release.study.subtitle {
         Some(subtitle) => format!("{}: {subtitle}", release.study.title),
         None => release.study.title.clone(),
     }
-}
-
-fn iso(date: time::Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day()
-    )
 }
 
 /// The Release's licence when every entry has the same one.
@@ -97,7 +112,7 @@ pub fn citation_cff(release: &Release, url: Option<&str>) -> String {
     out.push_str(&format!("version: \"{}\"\n", release.version));
     out.push_str(&format!(
         "date-released: {}\n",
-        iso(release.published_at.date())
+        text::iso_date(release.published_at.date())
     ));
     out.push_str(&format!("authors:\n  - name: {}\n", yaml(author(release))));
     out.push_str(&format!(
@@ -132,10 +147,11 @@ pub fn datacite(release: &Release, url: Option<&str>) -> Value {
     if let Some(method) = &study.method {
         descriptions.push(json!({"description": method, "descriptionType": "Methods"}));
     }
-    let mut dates = vec![json!({"date": iso(release.published_at.date()), "dateType": "Issued"})];
+    let mut dates =
+        vec![json!({"date": text::iso_date(release.published_at.date()), "dateType": "Issued"})];
     if let (Some(start), Some(end)) = (study.fieldwork_start, study.fieldwork_end) {
         dates
-            .push(json!({"date": format!("{}/{}", iso(start), iso(end)), "dateType": "Collected"}));
+            .push(json!({"date": format!("{}/{}", text::iso_date(start), text::iso_date(end)), "dateType": "Collected"}));
     }
     let mut record = json!({
         "types": {"resourceTypeGeneral": "Image", "resourceType": "Image gallery"},
@@ -186,7 +202,7 @@ pub fn schema_org(release: &Release, url: Option<&str>) -> Value {
         "name": full_title(release),
         "description": study.summary,
         "version": release.version.to_string(),
-        "datePublished": iso(release.published_at.date()),
+        "datePublished": text::iso_date(release.published_at.date()),
         "inLanguage": study.language,
         "creator": {"@type": "Organization", "name": author(release)},
         "isAccessibleForFree": true,

@@ -25,6 +25,18 @@ pub fn paragraphs(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// A date as "8 March 2021".
+pub fn long_date(date: crate::Date) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    date.format(format).unwrap_or_else(|_| date.to_string())
+}
+
+/// A date as "2021-03-08", for `<time datetime>`.
+pub fn iso_date(date: crate::Date) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(format).unwrap_or_else(|_| date.to_string())
+}
+
 /// The first `max_words` words of `text`, with an ellipsis when shortened. Used to
 /// name entries that have no title.
 pub fn first_words(text: &str, max_words: usize) -> String {
@@ -38,6 +50,13 @@ pub fn first_words(text: &str, max_words: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_read_naturally() {
+        let date = crate::Date::from_calendar_date(2021, time::Month::March, 8).unwrap();
+        assert_eq!(long_date(date), "8 March 2021");
+        assert_eq!(iso_date(date), "2021-03-08");
+    }
+
     use super::*;
 
     #[test]

@@ -379,18 +379,8 @@ fn readme(release: &Release, base_url: Option<&str>) -> String {
          or to replace this deposit with a later Release.\n\n",
     );
     out.push_str("## How to cite\n\n");
-    out.push_str(&format!(
-        "{}. {} (Release {}, {}).",
-        vitrine_core::citation::author(release),
-        vitrine_core::citation::full_title(release),
-        release.version,
-        iso_date(release)
-    ));
-    if let Some(doi) = &release.doi {
-        out.push_str(&format!(" {}", vitrine_core::citation::doi_url(doi)));
-    } else if let Some(base) = base_url {
-        out.push_str(&format!(" {base}"));
-    }
+    let url = base_url.map(|b| format!("{b}index.html"));
+    out.push_str(&vitrine_core::citation::sentence(release, url.as_deref()));
     out.push_str("\n\n`CITATION.cff` holds the same in Citation File Format.\n");
     out
 }

@@ -278,30 +278,21 @@ impl Staging {
                     total += bytes.len() as u64;
                     tokio::fs::write(&target, bytes).await
                 }
-                Content::Media(key) => {
+                Content::Media(key) | Content::Original(key) => {
+                    let (blob, missing) = match content {
+                        Content::Media(_) => (
+                            BlobKey::Public(key.clone()),
+                            "is no longer stored (an image of an earlier Release that has been \
+                             replaced since): export the latest Release",
+                        ),
+                        _ => (BlobKey::Original(key.clone()), "is missing from the vault"),
+                    };
                     let bytes = app
                         .blobs
-                        .get(&BlobKey::Public(key.clone()))
+                        .get(&blob)
                         .await
                         .context("cannot read an image from the blob store")?
-                        .with_context(|| {
-                            format!(
-                                "the image {key} is no longer stored (an image of an earlier \
-                                 Release that has been replaced since): export the latest Release"
-                            )
-                        })?;
-                    total += bytes.len() as u64;
-                    tokio::fs::write(&target, &bytes).await
-                }
-                Content::Original(sha256) => {
-                    let bytes = app
-                        .blobs
-                        .get(&BlobKey::Original(sha256.clone()))
-                        .await
-                        .context("cannot read an original from the vault")?
-                        .with_context(|| {
-                            format!("the original {sha256} is missing from the vault")
-                        })?;
+                        .with_context(|| format!("the image {key} {missing}"))?;
                     total += bytes.len() as u64;
                     tokio::fs::write(&target, &bytes).await
                 }

@@ -17,6 +17,7 @@ use crate::app::import::Progress;
 use anyhow::Context;
 use std::path::Path;
 use std::sync::Arc;
+use vitrine_core::text::iso_date;
 use vitrine_core::{EntryId, SignOffState, StudyInfo};
 use vitrine_store::{AuditEvent, ExportRecord, FolderKeys, Held, NewExport};
 
@@ -141,10 +142,6 @@ fn csv_file(
     ))
 }
 
-fn iso(date: vitrine_core::Date) -> String {
-    crate::site::views::iso_date(date)
-}
-
 fn key(map: &std::collections::HashMap<i64, String>, id: i64) -> anyhow::Result<String> {
     map.get(&id)
         .cloned()
@@ -205,11 +202,11 @@ fn folder(content: &vitrine_store::StudyContent, keys: &FolderKeys) -> anyhow::R
             consents.push(Row::from([
                 ("participant_id", id),
                 ("scopes", scopes.join(";")),
-                ("given_on", iso(consent.given_on)),
+                ("given_on", iso_date(consent.given_on)),
                 ("form_version", consent.form_version.clone()),
                 (
                     "expires_on",
-                    consent.expires_on.map(iso).unwrap_or_default(),
+                    consent.expires_on.map(iso_date).unwrap_or_default(),
                 ),
             ]));
         }
