@@ -75,10 +75,9 @@ async fn process(
     budget: &ImageBudget,
     limits: Limits,
     bytes: Vec<u8>,
-    widths: fn(&'static [u32]) -> Request<'static>,
+    request: Request<'static>,
     wait: Option<Duration>,
 ) -> Result<(Vec<u8>, Processed), IngestError> {
-    let request = widths(&vitrine_media::DEFAULT_WIDTHS);
     let peak = vitrine_media::peak_memory(&bytes, &limits, &request)?;
     let admitted = budget.admit(peak, wait).await?;
     let (bytes, processed) = tokio::task::spawn_blocking(move || {
@@ -109,7 +108,7 @@ pub async fn ingest(
         &app.image_budget,
         app.settings.limits,
         bytes,
-        Request::jpeg_widths,
+        Request::jpeg_widths(&vitrine_media::DEFAULT_WIDTHS),
         wait,
     )
     .await?;
@@ -157,7 +156,7 @@ pub async fn encode_webp(app: &App, original: Vec<u8>) -> Result<Vec<NewDerivati
         &app.image_budget,
         app.settings.limits,
         original,
-        Request::webp_widths,
+        Request::webp_widths(&vitrine_media::DEFAULT_WIDTHS),
         None,
     )
     .await?;
@@ -175,6 +174,30 @@ pub async fn encode_webp(app: &App, original: Vec<u8>) -> Result<Vec<NewDerivati
         blobs.put(&BlobKey::Public(key), variant.bytes).await?;
     }
     Ok(derivatives)
+}
+
+/// An original at its full upright size as one metadata-free JPEG, for an
+/// archive that asked for originals: the participant's pixels, re-encoded
+/// like every public image (orientation applied, colours in sRGB, no EXIF,
+/// GPS, XMP, IPTC, profile or thumbnail), within the image budget, waiting
+/// for room as long as it takes. The uploaded file never leaves the vault.
+pub async fn full_size_jpeg(app: &App, original: Vec<u8>) -> Result<Vec<u8>, IngestError> {
+    // Sizes at or above the source's width collapse into one full-size output.
+    const FULL_SIZE: [u32; 1] = [u32::MAX];
+    let (_, processed) = process(
+        &app.image_budget,
+        app.settings.limits,
+        original,
+        Request::jpeg_widths(&FULL_SIZE),
+        None,
+    )
+    .await?;
+    processed
+        .variants
+        .into_iter()
+        .next_back()
+        .map(|v| v.bytes)
+        .ok_or(IngestError::Media(MediaError::NoWidths))
 }
 
 #[cfg(test)]

@@ -74,6 +74,7 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
             base_url: None,
             dir: &out,
             actor: "benchmark",
+            originals: false,
         },
         Arc::new(NoProgress),
     )

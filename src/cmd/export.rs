@@ -21,7 +21,7 @@ pub enum ExportCommand {
     /// Write a Release for deposit with a data archive: a BagIt bag whose
     /// payload is an RO-Crate (the static site, entries.csv, a consent
     /// summary, the de-identification record, a README for curators).
-    Archive(ExportArgs),
+    Archive(ArchiveArgs),
     /// Write the study as a study folder (study.toml, the CSV files and the
     /// original images), the format `vitrine import` reads: the team's
     /// working copy, drafts included. Real names, contacts, consent forms,
@@ -46,7 +46,8 @@ pub struct StudyArgs {
 pub struct ExportArgs {
     /// The study's slug.
     pub study: String,
-    /// A new or empty folder to write.
+    /// A new or empty folder to write, or a new FILE.zip (the folder packed
+    /// under one top-level folder named like the file).
     pub dir: PathBuf,
     /// The Release to export (default: the latest).
     #[arg(long, value_name = "N")]
@@ -55,6 +56,19 @@ pub struct ExportArgs {
     /// "How to cite" can give the address; without it no address is given.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+/// Arguments of `vitrine export archive`.
+#[derive(Args, Debug)]
+pub struct ArchiveArgs {
+    #[command(flatten)]
+    export: ExportArgs,
+    /// Also put each participant's photo in the archive at its full size
+    /// (data/originals/, listed in data/originals.csv), re-encoded from its
+    /// pixels so that no camera metadata travels. Refused unless every
+    /// participant with an image in the Release agrees to archive deposit.
+    #[arg(long)]
+    with_originals: bool,
 }
 
 /// Runs an export and reports where it went.
@@ -100,17 +114,23 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
             (args.study, done)
         }
         ExportCommand::Site(args) => {
-            let done = export_site(app, request(&args), progress).await.map(|d| {
-                (
-                    d,
-                    "as a static site",
-                    "Open index.html there in a browser, or copy the folder to any web host.",
-                )
-            });
+            let done = export_site(app, request(&args, false), progress)
+                .await
+                .map(|d| {
+                    (
+                        d,
+                        "as a static site",
+                        "Open index.html there in a browser, or copy the folder to any web host.",
+                    )
+                });
             (args.study, done)
         }
-        ExportCommand::Archive(args) => {
-            let done = export_archive(app, request(&args), progress).await.map(|d| {
+        ExportCommand::Archive(ArchiveArgs {
+            export: args,
+            with_originals,
+        }) => {
+            let request = request(&args, with_originals);
+            let done = export_archive(app, request, progress).await.map(|d| {
                 let next = "It is a BagIt bag (check it with `bagit.py --validate`); its README.md is \
                             for the archive's curators.";
                 (d, "as an archive for deposit", next)
@@ -143,12 +163,13 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
     }
 }
 
-fn request(args: &ExportArgs) -> ExportRequest<'_> {
+fn request(args: &ExportArgs, originals: bool) -> ExportRequest<'_> {
     ExportRequest {
         study: &args.study,
         release: args.release,
         base_url: args.base_url.as_deref(),
         dir: &args.dir,
         actor: "command line",
+        originals,
     }
 }

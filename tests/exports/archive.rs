@@ -23,6 +23,7 @@ async fn archive(test: &TestApp, dir: &Path) {
             base_url: Some("https://gallery.example.ac.uk/lw/"),
             dir,
             actor: "test",
+            originals: false,
         },
         Arc::new(NoProgress),
     )
@@ -164,4 +165,213 @@ async fn the_bag_checks_out_and_its_crate_describes_every_file_without_identitie
     let readme = String::from_utf8(all["data/README.md"].clone()).expect("utf-8");
     assert!(readme.contains("https://gallery.example.ac.uk/lw/"));
     assert!(all.contains_key("data/site/index.html"));
+}
+
+/// Each file of a ZIP by its path, and the paths in the order stored.
+fn unzip(path: &Path) -> (BTreeMap<String, Vec<u8>>, Vec<String>) {
+    use std::io::Read;
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(path).expect("open the zip")).expect("a ZIP file");
+    let mut files = BTreeMap::new();
+    let mut order = Vec::new();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).expect("a member");
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).expect("read a member");
+        let name = file.name().expect("a UTF-8 name").into_owned();
+        order.push(name.clone());
+        files.insert(name, bytes);
+    }
+    (files, order)
+}
+
+#[tokio::test]
+async fn a_zip_holds_the_bag_under_one_folder_and_one_release_gives_the_same_bytes() {
+    let test = TestApp::own_demo().await;
+    let out = TempDir::new().expect("temp dir");
+    let (folder, first, second) = (
+        out.path().join("bag"),
+        out.path().join("one/bag.zip"),
+        out.path().join("two/bag.zip"),
+    );
+    archive(&test, &folder).await;
+    archive(&test, &first).await;
+    archive(&test, &second).await;
+    assert!(
+        std::fs::read(&first).expect("zip") == std::fs::read(&second).expect("zip"),
+        "two ZIPs of one Release differ"
+    );
+    // RFC 8493 §4.2: one top-level folder, named like the file; inside it,
+    // exactly the bag the folder export writes.
+    let (zipped, order) = unzip(&first);
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "members are stored in name order");
+    let inside: BTreeMap<String, Vec<u8>> = zipped
+        .into_iter()
+        .map(|(name, bytes)| {
+            let rest = name
+                .strip_prefix("bag/")
+                .unwrap_or_else(|| panic!("{name} is outside the top-level folder bag/"));
+            (rest.to_owned(), bytes)
+        })
+        .collect();
+    assert!(
+        inside == crate::common::files_under(&folder),
+        "the ZIP holds a different bag from the folder export"
+    );
+    // Nothing else was left beside it (no staging folder, no partial file).
+    let beside: Vec<_> = std::fs::read_dir(out.path().join("one"))
+        .expect("read")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(beside, vec![std::ffi::OsString::from("bag.zip")]);
+
+    // A ZIP that exists is never overwritten.
+    let before = std::fs::read(&first).expect("zip");
+    let again = export_archive(
+        &test.app,
+        ExportRequest {
+            study: DEMO,
+            release: None,
+            base_url: None,
+            dir: &first,
+            actor: "test",
+            originals: false,
+        },
+        Arc::new(NoProgress),
+    )
+    .await;
+    let message = again.expect_err("an existing ZIP is refused").to_string();
+    assert!(message.contains("already exists"), "{message}");
+    assert!(std::fs::read(&first).expect("zip") == before);
+}
+
+async fn archive_with_originals(
+    test: &TestApp,
+    dir: &Path,
+) -> Result<vitrine::app::exports::Exported, vitrine::app::exports::ExportError> {
+    export_archive(
+        &test.app,
+        ExportRequest {
+            study: DEMO,
+            release: None,
+            base_url: None,
+            dir,
+            actor: "test",
+            originals: true,
+        },
+        Arc::new(NoProgress),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn originals_go_in_only_with_every_participants_archive_consent_and_without_metadata() {
+    let test = TestApp::own_demo().await;
+    let out = TempDir::new().expect("temp dir");
+    let bag = out.path().join("bag");
+
+    // The demo's participants agreed to web, print and teaching, not archive:
+    // refused, naming each entry and what to do, and nothing is written.
+    let refused = archive_with_originals(&test, &bag)
+        .await
+        .expect_err("no archive consent, no originals")
+        .to_string();
+    assert!(refused.contains("entry \"christmas-bags-for-families\" (Mary)"), "{refused}");
+    assert!(refused.contains("does not include"), "{refused}");
+    assert!(refused.contains("without --with-originals"), "{refused}");
+    assert!(!bag.exists(), "a refused export wrote {}", bag.display());
+    assert_eq!(std::fs::read_dir(out.path()).expect("read").count(), 0);
+
+    // Every participant agrees to archive deposit too.
+    let study = vitrine::app::exports::find_study(&test.app, DEMO)
+        .await
+        .expect("study");
+    let study_id = study.id;
+    let content = test
+        .app
+        .store
+        .load_study_content(study)
+        .await
+        .expect("content");
+    for participant in &content.participants {
+        let input = vitrine::app::consent::ConsentInput {
+            scopes: ["web", "print", "teaching", "archive"]
+                .map(String::from)
+                .to_vec(),
+            given_on: "2024-05-01".into(),
+            form_version: "v2".into(),
+            method: "verbal".into(),
+            taken_by: "test".into(),
+            ..Default::default()
+        };
+        vitrine::app::consent::record(&test.app, study_id, participant.id, &input, None, "test")
+            .await
+            .unwrap_or_else(|e| panic!("consent for {}: {e:?}", participant.pseudonym));
+    }
+    archive_with_originals(&test, &bag)
+        .await
+        .expect("archive with originals");
+    let all = crate::common::files_under(&bag);
+    let listed: Vec<(String, String)> = std::str::from_utf8(&all["data/originals.csv"])
+        .expect("utf-8")
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (entry, file) = l.split_once(',').expect("two columns");
+            (entry.to_owned(), file.to_owned())
+        })
+        .collect();
+    let with_images: Vec<_> = content
+        .entries
+        .iter()
+        .filter(|e| e.image.is_some() && !e.withdrawn)
+        .collect();
+    assert_eq!(
+        listed.len(),
+        with_images.len(),
+        "one original per image: {listed:?}"
+    );
+    let manifest = manifest(&all["manifest-sha256.txt"]);
+    let source = vitrine::app::exports::source(&test.app, DEMO, None)
+        .await
+        .expect("the Release");
+    let sizes: BTreeMap<String, (u32, u32)> = test
+        .app
+        .store
+        .release_entries(source.id)
+        .await
+        .expect("entries")
+        .into_iter()
+        .filter_map(|(id, slug)| {
+            let entry = content.entries.iter().find(|e| e.id == id)?;
+            let image = entry.image.as_ref()?;
+            Some((slug, (image.width, image.height)))
+        })
+        .collect();
+    for (entry, file) in &listed {
+        let bytes = &all[&format!("data/{file}")];
+        // Re-encoded from the pixels: no metadata, and not the uploaded file.
+        assert_eq!(vitrine_media::public_image_problem(bytes), None, "{file}");
+        assert!(
+            manifest.contains_key(&format!("data/{file}")),
+            "{file} is not in the manifest"
+        );
+        // At full size: the upright size of the image the team uploaded.
+        let header =
+            vitrine_media::probe(bytes, &vitrine_media::Limits::default()).expect("a JPEG");
+        let image = sizes
+            .get(entry)
+            .unwrap_or_else(|| panic!("{entry} is not in the Release"));
+        assert_eq!((header.width, header.height), *image, "{file} of {entry}");
+    }
+    let readme = String::from_utf8(all["data/README.md"].clone()).expect("utf-8");
+    assert!(
+        readme.contains(&format!(
+            "`originals/`: each participant's image at its full size ({} file(s)",
+            listed.len()
+        )),
+        "{readme}"
+    );
 }

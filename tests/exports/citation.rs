@@ -95,6 +95,7 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
             base_url: None,
             dir: &dir,
             actor: "test",
+            originals: false,
         },
         Arc::new(NoProgress),
     )

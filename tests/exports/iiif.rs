@@ -149,6 +149,7 @@ async fn the_static_export_writes_iiif_only_when_it_knows_its_address() {
                 base_url: base,
                 dir: &out.path().join(name),
                 actor: "test",
+                originals: false,
             },
             Arc::new(NoProgress),
         )

@@ -29,6 +29,7 @@ async fn export(
             base_url,
             dir,
             actor: "test",
+            originals: false,
         },
         Arc::new(NoProgress),
     )

@@ -15,6 +15,7 @@ pub mod archive;
 pub mod scan;
 pub mod site;
 pub mod study;
+pub mod zipped;
 
 use crate::app::App;
 use crate::app::import::Progress;
@@ -57,6 +58,27 @@ pub enum ExportError {
         .0.display()
     )]
     DestinationNotEmpty(PathBuf),
+    /// The ZIP file to write exists already.
+    #[error(
+        "{} already exists: give a new file name, or remove this file first",
+        .0.display()
+    )]
+    FileExists(PathBuf),
+    /// Originals were asked for, but not every participant agrees to
+    /// archive deposit.
+    #[error(
+        "--with-originals puts each entry's image at full size in the archive, so every \
+         participant with an image in Release {version} must agree to archive deposit today. \
+         These do not:\n{}\nRecord their consent to \"archive\" on the participant's page (or in \
+         consent.csv), or export the archive without --with-originals.",
+        .refused.join("\n")
+    )]
+    OriginalsNotAllowed {
+        /// The Release.
+        version: u32,
+        /// One line per entry in the way: its slug, pseudonym and why.
+        refused: Vec<String>,
+    },
     /// The base URL is not a web address.
     #[error(
         "--base-url \"{0}\" is not a web address: give where the files will be published, \
@@ -81,10 +103,13 @@ pub struct ExportRequest<'a> {
     /// for the citation, canonical addresses and IIIF ids; without it the
     /// pages name no address and no IIIF documents are written.
     pub base_url: Option<&'a str>,
-    /// The new (or empty) folder to write.
+    /// The new (or empty) folder to write, or a new `.zip` file.
     pub dir: &'a Path,
     /// Who asks, for the registry and the audit log.
     pub actor: &'a str,
+    /// Whether an archive holds the participants' photos at full size
+    /// (only with every participant's consent to archive deposit).
+    pub originals: bool,
 }
 
 /// A finished export of a Release.
@@ -209,7 +234,8 @@ pub enum Content {
 pub type Files = std::collections::BTreeMap<String, Content>;
 
 /// An export being written: a staging folder beside the destination, removed
-/// again unless [`Staging::finish`] moves it into place.
+/// again unless [`Staging::finish`] moves it into place (or packs it into
+/// the destination, when that is a `.zip` file).
 pub struct Staging {
     dir: PathBuf,
     path: PathBuf,
@@ -217,9 +243,14 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Checks that `dir` is new or empty and makes the staging folder.
+    /// Checks that `dir` is new or empty (or, for a `.zip` file, new) and
+    /// makes the staging folder.
     pub fn begin(dir: &Path) -> Result<Self, ExportError> {
-        if dir.exists() {
+        if zipped::is_zip(dir) {
+            if dir.exists() {
+                return Err(ExportError::FileExists(dir.to_owned()));
+            }
+        } else if dir.exists() {
             let empty = std::fs::read_dir(dir)
                 .with_context(|| format!("cannot read {}", dir.display()))?
                 .next()
@@ -305,14 +336,42 @@ impl Staging {
     }
 
     /// Scans what was written (off the async runtime) and, when the scan
-    /// finds nothing, moves it into place; otherwise nothing is left.
-    pub async fn finish(mut self, forbidden: scan::Forbidden) -> Result<(), ExportError> {
+    /// finds nothing, moves it into place, or packs it into the `.zip` file
+    /// asked for with every time stamp `date`; otherwise nothing is left.
+    pub async fn finish(
+        mut self,
+        forbidden: scan::Forbidden,
+        date: time::Date,
+    ) -> Result<(), ExportError> {
         let path = self.path.clone();
         let findings = tokio::task::spawn_blocking(move || scan::scan_folder(&path, &forbidden))
             .await
             .context("the export's scan stopped unexpectedly")??;
         if !findings.is_empty() {
             return Err(ExportError::Leak(findings));
+        }
+        if zipped::is_zip(&self.dir) {
+            let (folder, target) = (self.path.clone(), self.dir.clone());
+            let mut partial = self.path.clone().into_os_string();
+            partial.push(".zip");
+            let partial = PathBuf::from(partial);
+            let top = target
+                .file_stem()
+                .map_or_else(|| "export".into(), |s| s.to_string_lossy().into_owned());
+            let packing = partial.clone();
+            let packed = tokio::task::spawn_blocking(move || {
+                zipped::pack(&folder, &top, &packing, date)?;
+                std::fs::rename(&packing, &target)
+                    .with_context(|| format!("cannot move the export into {}", target.display()))
+            })
+            .await
+            .context("packing the export stopped unexpectedly")?;
+            if let Err(e) = packed {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e.into());
+            }
+            // Drop removes the staging folder.
+            return Ok(());
         }
         if self.dir.exists() {
             std::fs::remove_dir(&self.dir)

@@ -47,7 +47,9 @@ pub async fn export_site(
     let entries = source.release.prompts.iter().map(|p| p.entries.len()).sum();
     let staging = Staging::begin(request.dir)?;
     let bytes = staging.write(app, &files, progress.as_ref()).await?;
-    staging.finish(forbidden).await?;
+    staging
+        .finish(forbidden, source.release.published_at.date())
+        .await?;
     let dir = request.dir.to_owned();
     let destination = std::path::absolute(&dir).unwrap_or(dir);
     let record = record(

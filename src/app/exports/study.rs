@@ -73,7 +73,10 @@ pub async fn export_study(
     let staging = Staging::begin(request.dir)?;
     let bytes = staging.write(app, &folder.files, progress.as_ref()).await?;
     staging
-        .finish(scan::Forbidden::study_folder(real_names))
+        .finish(
+            scan::Forbidden::study_folder(real_names),
+            time::OffsetDateTime::now_utc().date(),
+        )
         .await?;
     let destination = std::path::absolute(request.dir).unwrap_or(request.dir.to_owned());
     let record = app

@@ -21,6 +21,7 @@
 //! moved into place, and nothing in it depends on the clock (dates are the
 //! Release's), so one Release gives the same bag.
 
+mod originals;
 mod ro_crate;
 mod tables;
 
@@ -49,13 +50,33 @@ pub async fn export_archive(
     let source = source(app, request.study, request.release).await?;
     let release = &source.release;
     let forbidden = scan::Forbidden::for_export(app, &source).await?;
-    let payload: Files = payload(app, &source, base_url.as_deref())
+    // Consent first: nothing is written when it does not allow the originals.
+    let plan = match request.originals {
+        true => Some(originals::plan(app, &source).await?),
+        false => None,
+    };
+    let originals_planned = plan.as_ref().map_or(0, originals::Plan::len);
+    let payload: Files = payload(app, &source, base_url.as_deref(), originals_planned)
         .await?
         .into_iter()
         .map(|(path, content)| (format!("data/{path}"), content))
         .collect();
     let staging = Staging::begin(request.dir)?;
     staging.write(app, &payload, progress.as_ref()).await?;
+    let originals = match plan {
+        Some(plan) => originals::write(app, plan, staging.path(), progress.as_ref()).await?,
+        None => Vec::new(),
+    };
+    if !originals.is_empty() {
+        let list = originals::list_csv(&originals)?;
+        staging
+            .write(
+                app,
+                &Files::from([("data/originals.csv".to_owned(), Content::Made(list))]),
+                &NoProgress,
+            )
+            .await?;
+    }
     // The checksums are of the bytes as written, read back from disk.
     let data = staging.path().join("data");
     let mut sums = tokio::task::spawn_blocking(move || checksums(&data))
@@ -76,7 +97,9 @@ pub async fn export_archive(
         Content::Made(crate_json),
     );
     staging.write(app, &tags, &NoProgress).await?;
-    staging.finish(forbidden).await?;
+    staging
+        .finish(forbidden, release.published_at.date())
+        .await?;
     let destination = std::path::absolute(request.dir).unwrap_or(request.dir.to_owned());
     let record = record(
         app,
@@ -127,7 +150,12 @@ fn checksums(root: &Path) -> anyhow::Result<Sums> {
 
 /// The bag's payload but its RO-Crate metadata: every file under `data/`,
 /// by path inside `data/`.
-async fn payload(app: &App, source: &Source, base_url: Option<&str>) -> Result<Files, ExportError> {
+async fn payload(
+    app: &App,
+    source: &Source,
+    base_url: Option<&str>,
+    originals: usize,
+) -> Result<Files, ExportError> {
     let release = &source.release;
     let mut files: Files = site::site_files(app, source, base_url)
         .await?
@@ -145,7 +173,10 @@ async fn payload(app: &App, source: &Source, base_url: Option<&str>) -> Result<F
         "deidentification.csv",
         deidentification_csv(&records.sign_offs)?,
     );
-    made("README.md", readme(release, base_url).into_bytes());
+    made(
+        "README.md",
+        readme(release, base_url, originals).into_bytes(),
+    );
     // Where repositories look for it: the root of the deposit.
     let url = base_url.map(|b| format!("{b}index.html"));
     made(
@@ -159,7 +190,7 @@ pub(super) fn iso_date(release: &Release) -> String {
     crate::site::views::iso_date(release.published_at.date())
 }
 
-fn readme(release: &Release, base_url: Option<&str>) -> String {
+fn readme(release: &Release, base_url: Option<&str>, originals: usize) -> String {
     let study = &release.study;
     let mut out = format!(
         "# {title}: Release {version}, for deposit\n\n\
@@ -199,13 +230,24 @@ fn readme(release: &Release, base_url: Option<&str>) -> String {
          - `deidentification.csv`: for each participant's photo, who completed the\n  \
            de-identification checklist (faces, names and badges, addresses and number\n  \
            plates, screens and documents, places, other people) and who approved it,\n  \
-           and when. These are members of the research team, not participants.\n\n\
-         ## What is not here, on purpose\n\n\
+           and when. These are members of the research team, not participants.\n",
+    );
+    if originals > 0 {
+        out.push_str(&format!(
+            "- `originals/`: each participant's image at its full size ({originals} file(s);\n  \
+               `originals.csv` says which entry each belongs to), included because every\n  \
+               participant with an image here agreed to archive deposit. They were\n  \
+               re-encoded from their pixels: the files as uploaded, with their camera\n  \
+               metadata (time, place, device), stayed with the research team.\n"
+        ));
+    }
+    out.push_str(
+        "\n## What is not here, on purpose\n\n\
          No participant's real name or contact details, no signed consent forms, no\n\
-         original image files, no internal identifiers from the research team's\n\
-         spreadsheets, and nothing the gallery did not publish. Participants are named\n\
-         only by the pseudonyms the gallery shows. Every file was scanned for these\n\
-         before the folder was written.\n\n\
+         uploaded image files or their camera metadata, no internal identifiers from\n\
+         the research team's spreadsheets, and nothing the gallery did not publish.\n\
+         Participants are named only by the pseudonyms the gallery shows. Every file was\n\
+         scanned for these before the folder was written.\n\n\
          ## Withdrawal\n\n\
          A participant may withdraw after deposit. The research team records every\n\
          export, so if an entry here is withdrawn the team will ask you to remove it\n\
