@@ -278,7 +278,10 @@ async fn originals_go_in_only_with_every_participants_archive_consent_and_withou
         .await
         .expect_err("no archive consent, no originals")
         .to_string();
-    assert!(refused.contains("entry \"christmas-bags-for-families\" (Mary)"), "{refused}");
+    assert!(
+        refused.contains("entry \"christmas-bags-for-families\" (Mary)"),
+        "{refused}"
+    );
     assert!(refused.contains("does not include"), "{refused}");
     assert!(refused.contains("without --with-originals"), "{refused}");
     assert!(!bag.exists(), "a refused export wrote {}", bag.display());

@@ -73,6 +73,13 @@ async fn viewers_get_a_collection_and_a_manifest_per_prompt_of_the_latest_releas
                     .expect("rights")
                     .starts_with("http://creativecommons.org/")
             );
+            // Funder, disclaimer and provenance read as sentences: the
+            // disclaimer's own full stop is not doubled.
+            let statement = canvas["requiredStatement"]["value"]["en-GB"][0]
+                .as_str()
+                .expect("requiredStatement");
+            assert!(statement.contains("Provenance: "), "{statement}");
+            assert!(!statement.contains(".."), "{statement}");
             painted += 1;
         }
     }

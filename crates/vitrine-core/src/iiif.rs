@@ -125,7 +125,23 @@ fn required_statement(release: &Release, entry: Option<&ReleaseEntry>) -> Value 
             parts.push(note.clone());
         }
     }
-    label_value(&study.language, "Attribution", &parts.join(". "))
+    // Sentences joined with ". ", without doubling a full stop that a part
+    // (a disclaimer, a note) already ends with.
+    let mut text = String::new();
+    for part in parts {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            if !text.ends_with(['.', '!', '?']) {
+                text.push('.');
+            }
+            text.push(' ');
+        }
+        text.push_str(part);
+    }
+    label_value(&study.language, "Attribution", &text)
 }
 
 /// The Manifest of one prompt; `None` when the prompt has no image to show.
