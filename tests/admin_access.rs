@@ -41,13 +41,42 @@ async fn fill(app: &TestApp, path: &str) -> String {
         .or(content.participants.first())
         .expect("a participant");
     let prompt = content.prompts.first().expect("a prompt");
+    let download = if path.contains("/exports/{id}") {
+        ready_download(app).await.to_string()
+    } else {
+        String::new()
+    };
     path.replace("{study}", DEMO)
+        .replace("/exports/{id}", &format!("/exports/{download}"))
         .replace("{entry}", &entry.id.0.to_string())
         .replace("{participant}", &participant.id.0.to_string())
         .replace("{prompt}", &prompt.id.0.to_string())
         .replace("{image}", &image.0.to_string())
         .replace("{width}", &width.to_string())
         .replace("{version}", "1")
+}
+
+/// A ZIP made in the workspace and ready to download (made once).
+async fn ready_download(app: &TestApp) -> i64 {
+    let study = app.demo_study().await;
+    let made = app.app.store.list_downloads(study.id).await.expect("list");
+    if let Some(ready) = made.iter().find(|d| d.state == "ready") {
+        return ready.id;
+    }
+    let id =
+        vitrine::app::exports::downloads::request(&app.app, &study, "site", None, false, "test")
+            .await
+            .expect("queue a download");
+    while let Some(job) = app
+        .app
+        .store
+        .claim_job("w", std::time::Duration::from_secs(60))
+        .await
+        .expect("claim")
+    {
+        vitrine::app::jobs::run_claimed(&app.app, "w", job).await;
+    }
+    id
 }
 
 async fn people(app: &TestApp) -> Vec<Person> {

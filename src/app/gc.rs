@@ -46,7 +46,7 @@ pub async fn sweep(app: &App, min_age: Duration) -> anyhow::Result<Swept> {
         let referenced = match &key {
             BlobKey::Original(sha) => originals.contains(sha),
             BlobKey::Public(name) => public.contains(name),
-            BlobKey::ConsentForm(_) => true,
+            BlobKey::ConsentForm(_) | BlobKey::Export(_) => true,
         };
         if referenced || !old_enough {
             continue;
@@ -58,7 +58,7 @@ pub async fn sweep(app: &App, min_age: Duration) -> anyhow::Result<Swept> {
         match key {
             BlobKey::Original(_) => swept.originals += 1,
             BlobKey::Public(_) => swept.public += 1,
-            BlobKey::ConsentForm(_) => {}
+            BlobKey::ConsentForm(_) | BlobKey::Export(_) => {}
         }
     }
     if swept != Swept::default() {

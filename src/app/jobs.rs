@@ -18,6 +18,9 @@
 //!   published entries whose participant's consent no longer covers web
 //!   publication (expired or withdrawn), by writing a new Release that keeps
 //!   everything else as it was and adds nothing (ETH-07).
+//! - `export_zip` (queued from the workspace's exports page): writes a static
+//!   site or an archive of a Release as a ZIP to download, with progress
+//!   ([`crate::app::exports::downloads`]).
 
 use crate::app::App;
 use crate::app::publish::load;
@@ -112,6 +115,9 @@ pub async fn run_claimed(app: &App, worker: &str, job: Job) {
             .await
             .map(|_| ()),
         CDN_PURGE => cdn_purge(app, &job.payload).await,
+        vitrine_store::EXPORT_ZIP => {
+            crate::app::exports::downloads::run_job(app, &job.payload).await
+        }
         WEBP_DERIVATIVES => match encode_pending_webp(app, WEBP_BATCH).await {
             Ok(done) if done == usize::try_from(WEBP_BATCH).unwrap_or(usize::MAX) => {
                 // Maybe more: hand them to a fresh job so others get a turn.

@@ -75,6 +75,7 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
             dir: &out,
             actor: "benchmark",
             originals: false,
+            destination: None,
         },
         Arc::new(NoProgress),
     )

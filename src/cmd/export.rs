@@ -171,5 +171,6 @@ fn request(args: &ExportArgs, originals: bool) -> ExportRequest<'_> {
         dir: &args.dir,
         actor: "command line",
         originals,
+        destination: None,
     }
 }

@@ -18,7 +18,7 @@ pub struct Asset {
     pub bytes: &'static [u8],
 }
 
-const FILES: [Asset; 4] = [
+const FILES: [Asset; 5] = [
     Asset {
         stem: "site",
         ext: "css",
@@ -36,6 +36,12 @@ const FILES: [Asset; 4] = [
         ext: "js",
         content_type: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../../static/gallery.js"),
+    },
+    Asset {
+        stem: "workspace",
+        ext: "js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../../static/workspace.js"),
     },
     Asset {
         stem: "favicon",
@@ -79,9 +85,12 @@ pub fn find(name: &str) -> Option<&'static Fingerprinted> {
     FINGERPRINTED.iter().find(|f| f.name == name)
 }
 
-/// The embedded files the public pages use (not the workspace's stylesheet).
+/// The embedded files the public pages use (not the workspace's stylesheet
+/// and script).
 pub fn public() -> impl Iterator<Item = &'static Fingerprinted> {
-    FINGERPRINTED.iter().filter(|f| f.asset.stem != "admin")
+    FINGERPRINTED
+        .iter()
+        .filter(|f| !matches!(f.asset.stem, "admin" | "workspace"))
 }
 
 /// The URLs pages link to.
@@ -95,6 +104,8 @@ pub struct AssetUrls {
     pub icon: String,
     /// The workspace's extra stylesheet (never loaded by public pages).
     pub admin_css: String,
+    /// The workspace's script (never loaded by public pages).
+    pub workspace_js: String,
 }
 
 impl AssetUrls {
@@ -111,6 +122,7 @@ impl AssetUrls {
             js: url("gallery"),
             icon: url("favicon"),
             admin_css: url("admin"),
+            workspace_js: url("workspace"),
         }
     }
 }

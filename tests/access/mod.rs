@@ -30,7 +30,7 @@ pub enum May {
 #[rustfmt::skip]
 pub const EXPECTED: &[(&str, &str, May)] = {
     use May::{Admin, Anyone, SignedIn, Study};
-    use Permission::{Approve, Audit, Check, Consent, Edit, Identity, Manage, Publish, View, Withdraw};
+    use Permission::{Approve, Audit, Check, Consent, Edit, Export, Identity, Manage, Publish, View, Withdraw};
     &[
         ("GET", "/admin/login", Anyone),
         ("POST", "/admin/login", Anyone),
@@ -74,6 +74,9 @@ pub const EXPECTED: &[(&str, &str, May)] = {
         ("POST", "/admin/studies/{study}/entries/{entry}/withdraw", Study(Withdraw)),
         ("GET", "/admin/studies/{study}/participants/{participant}/withdraw", Study(Withdraw)),
         ("POST", "/admin/studies/{study}/participants/{participant}/withdraw", Study(Withdraw)),
+        ("GET", "/admin/studies/{study}/exports", Study(Export)),
+        ("POST", "/admin/studies/{study}/exports", Study(Export)),
+        ("GET", "/admin/studies/{study}/exports/{id}/download", Study(Export)),
         ("GET", "/admin/studies/{study}/audit", Study(Audit)),
         ("GET", "/admin/studies/{study}/team", Study(Manage)),
         ("POST", "/admin/studies/{study}/team", Study(Manage)),

@@ -24,6 +24,7 @@ async fn archive(test: &TestApp, dir: &Path) {
             dir,
             actor: "test",
             originals: false,
+            destination: None,
         },
         Arc::new(NoProgress),
     )
@@ -238,6 +239,7 @@ async fn a_zip_holds_the_bag_under_one_folder_and_one_release_gives_the_same_byt
             dir: &first,
             actor: "test",
             originals: false,
+            destination: None,
         },
         Arc::new(NoProgress),
     )
@@ -260,6 +262,7 @@ async fn archive_with_originals(
             dir,
             actor: "test",
             originals: true,
+            destination: None,
         },
         Arc::new(NoProgress),
     )
@@ -283,7 +286,7 @@ async fn originals_go_in_only_with_every_participants_archive_consent_and_withou
         "{refused}"
     );
     assert!(refused.contains("does not include"), "{refused}");
-    assert!(refused.contains("without --with-originals"), "{refused}");
+    assert!(refused.contains("without originals"), "{refused}");
     assert!(!bag.exists(), "a refused export wrote {}", bag.display());
     assert_eq!(std::fs::read_dir(out.path()).expect("read").count(), 0);
 

@@ -96,6 +96,7 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
             dir: &dir,
             actor: "test",
             originals: false,
+            destination: None,
         },
         Arc::new(NoProgress),
     )

@@ -157,6 +157,7 @@ async fn the_static_export_writes_iiif_only_when_it_knows_its_address() {
                 dir: &out.path().join(name),
                 actor: "test",
                 originals: false,
+                destination: None,
             },
             Arc::new(NoProgress),
         )

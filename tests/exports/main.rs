@@ -12,3 +12,4 @@ mod citation;
 mod iiif;
 mod site;
 mod study;
+mod workspace;

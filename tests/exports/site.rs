@@ -30,6 +30,7 @@ async fn export(
             dir,
             actor: "test",
             originals: false,
+            destination: None,
         },
         Arc::new(NoProgress),
     )

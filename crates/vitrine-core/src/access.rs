@@ -86,6 +86,8 @@ pub enum Permission {
     Publish,
     /// Withdraw an entry or a participant.
     Withdraw,
+    /// Make exports of published Releases in the workspace and download them.
+    Export,
     /// Read the study's audit log.
     Audit,
     /// See and change participants' real names and contacts.
@@ -109,7 +111,7 @@ pub struct Rule {
 /// order: the only place staff access is written down. [`Role::allows`], the
 /// web gate, the team page, `docs/workspace.md` (see [`markdown_table`]) and
 /// the authorization test all read it (PRV-09).
-pub const RULES: [Rule; 10] = {
+pub const RULES: [Rule; 11] = {
     use Permission as P;
     use Role::{Curator as C, Facilitator as F, Owner as O, Reviewer as R};
     const fn rule(permission: Permission, roles: &'static [Role], admin_off_team: bool) -> Rule {
@@ -127,6 +129,7 @@ pub const RULES: [Rule; 10] = {
         rule(P::Approve, &[O, R], false),
         rule(P::Publish, &[O, R], false),
         rule(P::Withdraw, &[O, C, R], false),
+        rule(P::Export, &[O, C, R], false),
         rule(P::Audit, &[O, R], false),
         rule(P::Identity, &[O], false),
         rule(P::Manage, &[O], true),
@@ -156,7 +159,7 @@ pub fn markdown_table() -> String {
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::View,
         Permission::Edit,
         Permission::Consent,
@@ -164,6 +167,7 @@ impl Permission {
         Permission::Approve,
         Permission::Publish,
         Permission::Withdraw,
+        Permission::Export,
         Permission::Audit,
         Permission::Identity,
         Permission::Manage,
@@ -196,6 +200,7 @@ impl Permission {
             Permission::Approve => "approve de-identification (not one's own edits)",
             Permission::Publish => "publish a new Release",
             Permission::Withdraw => "withdraw an entry or a participant",
+            Permission::Export => "make and download exports (static site, archive) of a Release",
             Permission::Audit => "read the audit log",
             Permission::Identity => "see and edit real names and contacts",
             Permission::Manage => "manage the team and study settings",

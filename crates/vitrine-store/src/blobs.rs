@@ -28,6 +28,9 @@ pub enum BlobKey {
     /// A signed consent form (the identity store's, PRV-01), by its
     /// `form_key`. Private forever, never served, never swept.
     ConsentForm(String),
+    /// A ZIP made in the workspace for a team member to download, by its
+    /// random name. Private: only the download route reads it.
+    Export(String),
 }
 
 /// Where private originals live.
@@ -36,6 +39,8 @@ const VAULT: &str = "vault/originals";
 const PUBLIC: &str = "public";
 /// Where signed consent forms live: private, apart from the originals.
 const CONSENT_FORMS: &str = "vault/consent-forms";
+/// Where the workspace's ZIP downloads live: private, apart from the rest.
+const EXPORTS: &str = "vault/exports";
 
 impl BlobKey {
     pub(crate) fn path(&self) -> Path {
@@ -43,6 +48,7 @@ impl BlobKey {
             Self::Original(sha) => Path::from(format!("{VAULT}/{sha}")),
             Self::Public(name) => Path::from(format!("{PUBLIC}/{name}")),
             Self::ConsentForm(key) => Path::from(format!("{CONSENT_FORMS}/{key}")),
+            Self::Export(name) => Path::from(format!("{EXPORTS}/{name}")),
         }
     }
 }

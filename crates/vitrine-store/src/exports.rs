@@ -9,6 +9,8 @@ use vitrine_core::{EntryId, Release, ReleaseId, StudyId};
 /// One recorded export.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportRecord {
+    /// Its id in the registry.
+    pub id: i64,
     /// What was exported: `site`, `study`, `archive`, ….
     pub kind: String,
     /// The Release it was made from (0 for a study folder, made from the
@@ -159,6 +161,7 @@ impl Store {
         tx.record(&event).await?;
         tx.commit().await?;
         Ok(ExportRecord {
+            id,
             kind: export.kind.to_owned(),
             release_version: u32::try_from(version).unwrap_or(u32::MAX),
             destination: export.destination.to_owned(),
@@ -225,10 +228,20 @@ impl Store {
         Ok(keys)
     }
 
+    /// The entries export `id` held.
+    pub async fn export_entries(&self, id: i64) -> Result<Vec<EntryId>> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT entry_id FROM export_entries WHERE export_id = $1")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(e,)| EntryId(e)).collect())
+    }
+
     /// Every export of the study, newest first.
     pub async fn list_exports(&self, study: StudyId) -> Result<Vec<ExportRecord>> {
         let rows: Vec<ExportRow> = sqlx::query_as(
-            "SELECT kind, release_version, destination, actor, created_at FROM exports
+            "SELECT id, kind, release_version, destination, actor, created_at FROM exports
              WHERE study_id = $1 ORDER BY id DESC",
         )
         .bind(study.0)
@@ -238,10 +251,11 @@ impl Store {
     }
 }
 
-type ExportRow = (String, i64, String, String, String);
+type ExportRow = (i64, String, i64, String, String, String);
 
-fn record((kind, version, destination, actor, created_at): ExportRow) -> ExportRecord {
+fn record((id, kind, version, destination, actor, created_at): ExportRow) -> ExportRecord {
     ExportRecord {
+        id,
         kind,
         release_version: u32::try_from(version).unwrap_or(u32::MAX),
         destination,
@@ -268,7 +282,10 @@ pub(crate) async fn holding(
         .await?;
         for (id, kind, version, destination, actor, created_at) in rows {
             if !found.iter().any(|(seen, _)| *seen == id) {
-                found.push((id, record((kind, version, destination, actor, created_at))));
+                found.push((
+                    id,
+                    record((id, kind, version, destination, actor, created_at)),
+                ));
             }
         }
     }

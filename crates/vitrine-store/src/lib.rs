@@ -13,6 +13,7 @@ pub mod blobs;
 mod content;
 mod curate;
 mod db;
+mod downloads;
 mod exports;
 mod import;
 mod jobs;
@@ -34,6 +35,7 @@ pub use blobs::{BlobKey, Blobs, S3Options};
 pub use content::StudyContent;
 pub use curate::{EntryEdit, NewUpload, StaffDerivative};
 pub use db::{Backend, Store, redact};
+pub use downloads::{Download, EXPORT_ZIP, NewDownload};
 pub use exports::{ExportGuards, ExportRecord, FolderKeys, Held, NewExport};
 pub use import::{
     ImportEntry, ImportParticipant, ImportPrompt, ImportSignOff, ImportSummary, ImportTheme,

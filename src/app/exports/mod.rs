@@ -12,6 +12,7 @@
 //!   own working copy; the one export not made from a Release.
 
 pub mod archive;
+pub mod downloads;
 pub mod scan;
 pub mod site;
 pub mod study;
@@ -67,10 +68,10 @@ pub enum ExportError {
     /// Originals were asked for, but not every participant agrees to
     /// archive deposit.
     #[error(
-        "--with-originals puts each entry's image at full size in the archive, so every \
-         participant with an image in Release {version} must agree to archive deposit today. \
-         These do not:\n{}\nRecord their consent to \"archive\" on the participant's page (or in \
-         consent.csv), or export the archive without --with-originals.",
+        "Originals go in the archive only when every participant with an image in Release \
+         {version} agrees to archive deposit today. These do not:\n{}\nRecord their consent to \
+         \"archive\" on each participant's page (or in consent.csv), or make the archive \
+         without originals.",
         .refused.join("\n")
     )]
     OriginalsNotAllowed {
@@ -110,6 +111,22 @@ pub struct ExportRequest<'a> {
     /// Whether an archive holds the participants' photos at full size
     /// (only with every participant's consent to archive deposit).
     pub originals: bool,
+    /// How the registry names where it went; the absolute path of `dir`
+    /// when `None`.
+    pub destination: Option<&'a str>,
+}
+
+impl ExportRequest<'_> {
+    /// Where the export went, as the registry records it.
+    pub fn destination(&self) -> String {
+        match self.destination {
+            Some(label) => label.to_owned(),
+            None => std::path::absolute(self.dir)
+                .unwrap_or_else(|_| self.dir.to_owned())
+                .to_string_lossy()
+                .into_owned(),
+        }
+    }
 }
 
 /// A finished export of a Release.

@@ -50,16 +50,7 @@ pub async fn export_site(
     staging
         .finish(forbidden, source.release.published_at.date())
         .await?;
-    let dir = request.dir.to_owned();
-    let destination = std::path::absolute(&dir).unwrap_or(dir);
-    let record = record(
-        app,
-        &source,
-        "site",
-        &destination.to_string_lossy(),
-        request.actor,
-    )
-    .await?;
+    let record = record(app, &source, "site", &request.destination(), request.actor).await?;
     Ok(Exported {
         files: count,
         bytes,

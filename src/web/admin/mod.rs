@@ -10,6 +10,7 @@
 mod consent;
 mod curate;
 mod dashboard;
+mod exports;
 mod gate;
 mod jobs;
 mod release;
@@ -302,6 +303,24 @@ fn routes(app: App) -> Routes {
             "/admin/studies/{study}/participants/{participant}/withdraw",
             Study(P::Withdraw),
             release::withdraw_participant,
+        )
+        .add(
+            M::GET,
+            "/admin/studies/{study}/exports",
+            Study(P::Export),
+            exports::show_exports,
+        )
+        .add(
+            M::POST,
+            "/admin/studies/{study}/exports",
+            Study(P::Export),
+            exports::request_export,
+        )
+        .add(
+            M::GET,
+            "/admin/studies/{study}/exports/{id}/download",
+            Study(P::Export),
+            exports::download_export,
         )
         .add(
             M::GET,

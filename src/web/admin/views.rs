@@ -60,7 +60,7 @@ impl AdminLayout {
             &format!("{title} – {}", access.study.info.title),
             Some(staff),
         );
-        let sections: [(&str, &str, Permission); 9] = [
+        let sections: [(&str, &str, Permission); 10] = [
             ("Dashboard", "", Permission::View),
             ("Coverage", "/coverage", Permission::View),
             (
@@ -71,6 +71,7 @@ impl AdminLayout {
             ("Upload", "/upload", Permission::Edit),
             ("Study settings", "/settings", Permission::Edit),
             ("Publish", "/publish", Permission::Publish),
+            ("Exports", "/exports", Permission::Export),
             ("Audit log", "/audit", Permission::Audit),
             ("Team", "/team", Permission::Manage),
             ("Contact and search engines", "/listing", Permission::Manage),
@@ -112,6 +113,10 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "published" => "Published. The public gallery now shows the new Release.",
         "doi" => "DOI saved. That Release's pages, citation files and exports now give it.",
         "withdrawn" => "Withdrawn. Every public page and image of it now answers 404.",
+        "export" => {
+            "Export started. It is made in the background; its progress is in the table \
+             below, and a download link appears there when it is ready."
+        }
         "member" => "Team updated.",
         "added" => {
             "Saved. If that address has an account, it now has the role shown in the table \
@@ -167,6 +172,10 @@ pub enum AdminError {
     /// The request itself was wrong; the text says what to do.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// It existed, but is no longer available; the text says why and what to
+    /// do instead.
+    #[error("gone: {0}")]
+    Gone(String),
     /// Something failed inside; logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -205,6 +214,7 @@ impl IntoResponse for AdminError {
             ),
             Self::Forbidden(why) => (StatusCode::FORBIDDEN, "Not allowed", why),
             Self::BadRequest(why) => (StatusCode::BAD_REQUEST, "That did not work", why),
+            Self::Gone(why) => (StatusCode::GONE, "No longer available", why),
             Self::Internal(cause) => {
                 tracing::error!(error = %cause, "workspace request failed");
                 (

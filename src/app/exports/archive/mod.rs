@@ -40,6 +40,12 @@ use std::path::Path;
 use std::sync::Arc;
 use vitrine_core::Release;
 
+/// Whether originals may go in an archive of `source`: every participant
+/// with an image in it agrees to archive deposit today. Nothing is written.
+pub async fn originals_allowed(app: &App, source: &Source) -> Result<(), ExportError> {
+    originals::plan(app, source).await.map(|_| ())
+}
+
 /// Builds, writes, scans and records the bag.
 pub async fn export_archive(
     app: &App,
@@ -100,12 +106,11 @@ pub async fn export_archive(
     staging
         .finish(forbidden, release.published_at.date())
         .await?;
-    let destination = std::path::absolute(request.dir).unwrap_or(request.dir.to_owned());
     let record = record(
         app,
         &source,
         "archive",
-        &destination.to_string_lossy(),
+        &request.destination(),
         request.actor,
     )
     .await?;
