@@ -21,8 +21,13 @@
       fetch(window.location.pathname, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
         .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
         .then(function (html) {
-          var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById('downloads');
+          var doc = new DOMParser().parseFromString(html, 'text/html');
+          var fresh = doc.getElementById('downloads');
           if (!fresh) return;
+          // The registry gains a row when an export is made: keep it current.
+          var registry = document.getElementById('registry');
+          var freshRegistry = doc.getElementById('registry');
+          if (registry && freshRegistry) registry.innerHTML = freshRegistry.innerHTML;
           var before = states(section);
           var after = states(fresh);
           var news = [];

@@ -36,6 +36,8 @@ struct DownloadRow {
     id: i64,
     what: String,
     asked: String,
+    /// `queued`, `running`, `ready`, `failed` or `removed`, for the script.
+    code: String,
     state: String,
     /// Files written and to write, while it is being made.
     progress: Option<(u64, u64)>,
@@ -227,6 +229,7 @@ fn download_row(d: &Download, access: &StudyAccess) -> DownloadRow {
         id: d.id,
         what,
         asked: format!("{}, {}", d.requested_by, when(&d.created_at)),
+        code: d.state.clone(),
         state,
         progress: (d.state == "running" && d.total > 0).then_some((d.done.min(d.total), d.total)),
         pending,
