@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A short fuzzing pass with libFuzzer, by hand or on a schedule (its build is too
-# slow for .ci/run, which replays the corpus in tests/fuzz_corpus.rs instead;
+# slow for .ci/run, which replays the corpus in tests/ops/fuzz_corpus.rs instead;
 # docs/security.md has the long runs). Builds every target with cargo-fuzz
 # (libFuzzer; the stable toolchain with RUSTC_BOOTSTRAP=1, because cargo-fuzz
 # passes -Z flags),

@@ -1,7 +1,7 @@
 //! The planar JPEG decoder (vitrine-media's `baseline/`) on arbitrary bytes,
 //! behind the same header probe the pipeline puts in front of it; the body is
 //! `vitrine_media::fuzzing::check_planar_decode`, which the corpus replay test
-//! (`tests/fuzz_corpus.rs`) runs too.
+//! (`tests/ops/fuzz_corpus.rs`) runs too.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

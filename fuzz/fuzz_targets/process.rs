@@ -1,7 +1,7 @@
 //! The whole upload pipeline (`process_request`: probe, decode, colour,
 //! resize, orient, encode) on arbitrary bytes with small limits. The body is
 //! `vitrine_media::fuzzing::check_process`, which the corpus replay test
-//! (`tests/fuzz_corpus.rs`) runs too.
+//! (`tests/ops/fuzz_corpus.rs`) runs too.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -6,7 +6,7 @@
 //! when `VITRINE_TEST_BLOBS_URL` names an S3 bucket, each call gets its own
 //! prefix in it. So the same tests prove both backends. Not for production
 //! use: compiled only with the `test-support` feature, which the package's
-//! dev-dependency on itself turns on for test builds (see `tests/release_build.rs`).
+//! dev-dependency on itself turns on for test builds (see `tests/ops/release_build.rs`).
 
 use crate::app::App;
 use crate::settings::Settings;

@@ -1,5 +1,5 @@
 //! Internal entry points for the fuzz targets in `fuzz/` and for the corpus
-//! replay test (`tests/fuzz_corpus.rs`), compiled only with the `fuzzing`
+//! replay test (`tests/ops/fuzz_corpus.rs`), compiled only with the `fuzzing`
 //! feature. Each `check_*` function is one target's whole body: it runs the
 //! code on arbitrary bytes and panics if a property fails, so libFuzzer and the
 //! replay test judge an input by the same rules.

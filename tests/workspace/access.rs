@@ -1,6 +1,8 @@
 //! The authorization matrix of `admin_access.rs`: who may use each staff
 //! route, the people it is walked as, and how an answer is judged.
 
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+
 use crate::common::TestApp;
 use axum::body::Body;
 use axum::http::Request;

@@ -7,7 +7,7 @@
 //! gets an answer: 200, or 503 saying the server is busy.
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{DEMO, TestApp};

@@ -2,7 +2,7 @@
 //! messages that say what to fix (issue 3 §5).
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

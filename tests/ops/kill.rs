@@ -4,7 +4,7 @@
 
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use std::time::{Duration, Instant};

@@ -9,7 +9,7 @@
 
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Part, StaffLogin, TestApp, TestResponse};

@@ -3,7 +3,7 @@
 //! slug that names one of the server's own paths, or that import would refuse,
 //! is refused by the form and never served.
 
-mod common;
+use crate::common;
 
 use common::{DEMO, TestApp};
 

@@ -2,7 +2,7 @@
 //! binary of its own, because it watches the process-wide count of running
 //! hashes and must not see other tests' sign-ins.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use vitrine::app::auth::{self, HASHING_AT_ONCE, SignInError};

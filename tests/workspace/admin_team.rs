@@ -3,7 +3,7 @@
 
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use common::{DEMO, TestApp};
 use vitrine_core::Role;

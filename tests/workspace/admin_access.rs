@@ -8,8 +8,8 @@
 
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod access;
-mod common;
+use crate::access;
+use crate::common;
 
 use access::{EXPECTED, May, Person, Who, judge, rank, send};
 use axum::body::Body;
@@ -134,7 +134,7 @@ async fn people(app: &TestApp) -> Vec<Person> {
 }
 
 /// PRV-09: every route in the route table × every kind of person answers as
-/// the table in `access/mod.rs` says (404 to non-members so drafts cannot be discovered,
+/// the table in `access.rs` says (404 to non-members so drafts cannot be discovered,
 /// 403 to members without the permission, sign-in to strangers).
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_matrix_says() {
@@ -283,7 +283,7 @@ async fn forged_forms_are_refused_and_change_nothing() {
 /// table to paste between the markers.
 #[test]
 fn the_documented_permission_table_is_the_enforced_one() {
-    let docs = include_str!("../docs/workspace.md");
+    let docs = include_str!("../../docs/workspace.md");
     let start_marker = "<!-- permission-matrix:start -->\n";
     let start = docs.find(start_marker).expect("start marker") + start_marker.len();
     let end = docs

@@ -2,7 +2,7 @@
 //! all-or-nothing, idempotent re-imports, and no orphan blobs (issue 3 §2, §3).
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use vitrine::app::App;

@@ -4,7 +4,7 @@
 //! for the planted strings. The originals keep them, privately.
 #![expect(clippy::unwrap_used, reason = "fixture helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use std::path::Path;

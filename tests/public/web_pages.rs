@@ -1,6 +1,6 @@
 //! The public pages of the demo study, through the real router.
 
-mod common;
+use crate::common;
 
 use common::{DEMO, TestApp, attr, tags};
 

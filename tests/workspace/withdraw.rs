@@ -8,7 +8,7 @@
 //! (not 410, so a visitor cannot tell withdrawn from never there).
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{DEMO, TestApp, escaped};

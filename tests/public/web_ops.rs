@@ -1,7 +1,7 @@
 //! Operations endpoints a load balancer and Prometheus use (issue 4).
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;

@@ -8,9 +8,8 @@
     reason = "test helpers fail loudly"
 )]
 
-mod common;
+use crate::common;
 
-#[path = "admin_curate/support.rs"]
 mod support;
 
 use axum::http::StatusCode;

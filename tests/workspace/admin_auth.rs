@@ -7,7 +7,7 @@
 
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;

@@ -6,7 +6,7 @@
 //! out").
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{DEMO, StaffLogin, TestApp};

@@ -2,7 +2,7 @@
 //! images (HTML, CSS, JS, fonts) and 250 KB with its first image at 1x, and
 //! every image declares its size so nothing shifts while it loads.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, attr, tags};
 
