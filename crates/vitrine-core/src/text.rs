@@ -48,6 +48,33 @@ pub fn first_words(text: &str, max_words: usize) -> String {
     }
 }
 
+/// Whether `tag` has the shape of a BCP 47 language tag (en, en-GB,
+/// zh-Hant): the one check import, the study settings and anything else that
+/// takes a study's language use.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Whether `email` (already cleaned) can be an e-mail address: something
+/// before and after one `@`, a dot in the domain, no white space. Deliberately
+/// loose (addresses are checked by writing to them), but the same everywhere:
+/// accounts, a new study's contact, its settings and import.
+pub fn is_email_address(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !local.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.contains(char::is_whitespace)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -83,5 +110,37 @@ mod tests {
     fn first_words_adds_ellipsis_only_when_shortened() {
         assert_eq!(first_words("a b c", 3), "a b c");
         assert_eq!(first_words("a b c d", 3), "a b c…");
+    }
+
+    #[test]
+    fn language_tags_have_the_bcp47_shape() {
+        for good in ["en", "en-GB", "zh-Hant", "cy", "sgn-BE-FR", "es-419"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "e", "english", "en_GB", "en-", "en-toolongsubtag", "1n"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_addresses_are_checked_the_same_loose_way_everywhere() {
+        for good in ["pi@example.ac.uk", "a.b+c@uni.edu", "x@y.z"] {
+            assert!(is_email_address(good), "{good}");
+        }
+        for bad in [
+            "",
+            "@",
+            "pi",
+            "pi@",
+            "@example.org",
+            "pi@example",
+            "pi @example.org",
+            "pi@example.org ",
+            "a@b@c.org",
+            "pi@.org",
+            "pi@example.",
+        ] {
+            assert!(!is_email_address(bad), "{bad}");
+        }
     }
 }

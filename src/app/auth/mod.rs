@@ -207,7 +207,7 @@ pub async fn create_account(
     actor: &str,
 ) -> Result<User, AccountError> {
     let email = normalise_email(email);
-    if !email.contains('@') || email.contains(char::is_whitespace) {
+    if !vitrine_core::text::is_email_address(&email) {
         return Err(AccountError::BadEmail(email));
     }
     check_new_password(password).map_err(AccountError::WeakPassword)?;

@@ -118,14 +118,14 @@ impl SettingsInput {
             ));
         }
         let email = clean(&self.contact_email);
-        if !email.contains('@') || email.contains(char::is_whitespace) {
+        if !vitrine_core::text::is_email_address(&email) {
             problems.push(FieldProblem::new(
                 "contact_email",
                 "Give a public contact e-mail address, such as study@example.ac.uk.",
             ));
         }
         let language = clean(&self.language);
-        if !is_language_tag(&language) {
+        if !vitrine_core::text::is_language_tag(&language) {
             problems.push(FieldProblem::new(
                 "language",
                 "Give the language of the gallery's texts as a tag such as en or en-GB.",
@@ -163,15 +163,6 @@ impl SettingsInput {
         info.allow_search_engines = self.allow_search_engines;
         Ok(info)
     }
-}
-
-/// Whether `tag` has the shape of a BCP 47 language tag (en, en-GB, zh-Hant).
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Saves the study's public texts; `Ok(false)` when nothing changed. The
@@ -364,17 +355,4 @@ pub async fn add_theme(
         .store
         .add_theme(study.id, &name, description.as_deref(), &event)
         .await?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn language_tags_have_the_bcp47_shape() {
-        assert!(is_language_tag("en"));
-        assert!(is_language_tag("en-GB"));
-        assert!(!is_language_tag("english!"));
-        assert!(!is_language_tag(""));
-    }
 }

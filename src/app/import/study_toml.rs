@@ -64,14 +64,14 @@ pub fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<StudyInfo> {
     let language = raw
         .language
         .map_or_else(|| "en".to_owned(), |l| text::clean(&l));
-    if !is_language_tag(&language) {
+    if !text::is_language_tag(&language) {
         problems.push(key_problem(
             "language",
             format!("\"{language}\" is not a language tag such as en or en-GB"),
         ));
     }
     let email = text::clean(&raw.contact.email);
-    if !email.contains('@') || email.contains(char::is_whitespace) {
+    if !text::is_email_address(&email) {
         problems.push(key_problem(
             "contact.email",
             format!("\"{email}\" is not an e-mail address"),
@@ -151,14 +151,6 @@ fn check_slug(slug: &str, problems: &mut Vec<Problem>) {
     if let Err(e) = vitrine_core::slug::check_study_slug(slug) {
         problems.push(key_problem("slug", e.to_string()));
     }
-}
-
-fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn date(

@@ -130,7 +130,7 @@ pub async fn create_study(
     if let Some(problem) = &slug_problem {
         problems.push(problem.as_str());
     }
-    if !form.contact_email.contains('@') {
+    if !vitrine_core::text::is_email_address(&vitrine_core::text::clean(&form.contact_email)) {
         problems.push("Give a public contact e-mail address.");
     }
     if !problems.is_empty() {
