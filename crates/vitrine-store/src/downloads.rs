@@ -60,6 +60,13 @@ pub struct NewDownload<'a> {
     pub event: AuditEvent,
 }
 
+impl Download {
+    /// What kind of export this is, for people.
+    pub fn describe(&self) -> &str {
+        crate::describe_kind(&self.kind)
+    }
+}
+
 const COLUMNS: &str = "id, kind, release_version, originals, requested_by, state, done, total, \
                        problem, file_name, blob, bytes, created_at, export_id";
 

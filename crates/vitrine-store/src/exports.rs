@@ -33,15 +33,20 @@ pub struct ExportGuards {
     pub keys: Vec<String>,
 }
 
+/// An export kind (`site`, `study`, `archive`) as people read it.
+pub fn describe_kind(kind: &str) -> &str {
+    match kind {
+        "site" => "Static site",
+        "study" => "Study folder",
+        "archive" => "Archive for deposit",
+        other => other,
+    }
+}
+
 impl ExportRecord {
     /// What kind of export this is, for people.
     pub fn describe(&self) -> &str {
-        match self.kind.as_str() {
-            "site" => "Static site",
-            "study" => "Study folder",
-            "archive" => "Archive for deposit",
-            other => other,
-        }
+        describe_kind(&self.kind)
     }
 }
 

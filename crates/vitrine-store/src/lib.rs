@@ -36,7 +36,7 @@ pub use content::StudyContent;
 pub use curate::{EntryEdit, NewUpload, StaffDerivative};
 pub use db::{Backend, Store, redact};
 pub use downloads::{Download, EXPORT_ZIP, NewDownload};
-pub use exports::{ExportGuards, ExportRecord, FolderKeys, Held, NewExport};
+pub use exports::{ExportGuards, ExportRecord, FolderKeys, Held, NewExport, describe_kind};
 pub use import::{
     ImportEntry, ImportParticipant, ImportPrompt, ImportSignOff, ImportSummary, ImportTheme,
     NewDerivative, NewImage, StudyImport,

@@ -296,9 +296,18 @@ pub async fn open(app: &App, study: &Study, id: i64, actor: &str) -> Result<Read
 async fn no_longer_public(app: &App, study: &Study, export: i64) -> anyhow::Result<Option<String>> {
     let held = app.store.export_entries(export).await?;
     let content = app.store.load_study_content(study.clone()).await?;
+    let today = time::OffsetDateTime::now_utc().date();
     for id in held {
         let entry = content.entries.iter().find(|e| e.id == id);
-        if entry.is_none_or(|e| e.withdrawn) || lapsed(&content, id) {
+        // Withdrawn, or its participant no longer consents to web publication.
+        let gone = entry.is_none_or(|e| {
+            e.withdrawn
+                || content
+                    .consents
+                    .get(&e.participant)
+                    .is_none_or(|c| c.covers(vitrine_core::ConsentScope::Web, today).is_err())
+        });
+        if gone {
             let title = entry
                 .and_then(|e| e.title.clone())
                 .map_or_else(|| "an entry".to_owned(), |t| format!("the entry \"{t}\""));
@@ -306,17 +315,6 @@ async fn no_longer_public(app: &App, study: &Study, export: i64) -> anyhow::Resu
         }
     }
     Ok(None)
-}
-
-/// Whether the entry's participant no longer consents to web publication.
-fn lapsed(content: &vitrine_store::StudyContent, entry: vitrine_core::EntryId) -> bool {
-    let today = time::OffsetDateTime::now_utc().date();
-    content
-        .entries
-        .iter()
-        .find(|e| e.id == entry)
-        .and_then(|e| content.consents.get(&e.participant))
-        .is_none_or(|c| c.covers(vitrine_core::ConsentScope::Web, today).is_err())
 }
 
 /// Progress of an export, read by the ticker that writes it to the row.

@@ -192,7 +192,7 @@ fn page(
             .registry
             .iter()
             .map(|r| RegistryRow {
-                kind: kind_label(&r.kind).to_owned(),
+                kind: r.describe().to_owned(),
                 release: match r.release_version {
                     0 => "working copy".to_owned(),
                     v => format!("Release {v}"),
@@ -207,7 +207,7 @@ fn page(
 }
 
 fn download_row(d: &Download, access: &StudyAccess) -> DownloadRow {
-    let mut what = format!("{}, Release {}", kind_label(&d.kind), d.release_version);
+    let mut what = format!("{}, Release {}", d.describe(), d.release_version);
     if d.originals {
         what.push_str(", with originals");
     }
@@ -243,15 +243,6 @@ fn download_row(d: &Download, access: &StudyAccess) -> DownloadRow {
                 ),
             )
         }),
-    }
-}
-
-fn kind_label(kind: &str) -> &str {
-    match kind {
-        "site" => "Static site",
-        "archive" => "Archive for deposit",
-        "study" => "Study folder",
-        other => other,
     }
 }
 
