@@ -19,6 +19,7 @@ pub mod lint;
 pub mod paths;
 pub mod provenance;
 pub mod publish;
+pub mod redaction;
 pub mod release;
 pub mod review;
 pub mod slug;

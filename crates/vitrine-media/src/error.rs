@@ -82,11 +82,15 @@ pub enum MediaError {
     /// the caller, reported instead of silently producing nothing).
     #[error("no output widths were requested: give at least one width above 0")]
     NoWidths,
+    /// A redaction's regions or crop do not fit the photo (each problem
+    /// names its region and the photo's size).
+    #[error("the redaction does not fit the photo: {0}")]
+    Edit(String),
     /// An encoder refused the pixels. Not the uploader's fault; the message
     /// names the variant so the operator can reproduce it.
     #[error("could not encode the {format} version {width} pixels wide: {reason}")]
     Encode {
-        /// "JPEG" or "WebP".
+        /// "JPEG", "WebP" or "PNG".
         format: &'static str,
         /// Width of the variant being encoded.
         width: u32,

@@ -10,7 +10,8 @@
 //! Entry points: [`probe()`] to vet an upload cheaply, [`peak_memory()`] to
 //! know from the header how much memory processing it will take,
 //! [`process()`] to make the variants ([`process_request()`] to choose sizes
-//! and formats), [`sha256_hex`] to name content.
+//! and formats), [`redact()`] to hide regions of a photo in a new master,
+//! [`sha256_hex`] to name content.
 
 mod audit;
 mod baseline;
@@ -31,6 +32,7 @@ mod pixels;
 mod placeholder;
 mod png_decode;
 mod probe;
+mod redact;
 mod reduce;
 mod resize;
 mod sniff;
@@ -51,6 +53,9 @@ pub use pipeline::{
 };
 pub use placeholder::Placeholder;
 pub use probe::{Probe, probe};
+pub use redact::{
+    Detail, FILL, MIN_CELL, RedactOutput, Redacted, hidden_detail, redact, redaction_peak_memory,
+};
 
 /// Lower-case hexadecimal SHA-256 of `bytes`, e.g. for content-addressed
 /// file names and duplicate detection.

@@ -18,5 +18,6 @@ mod media {
     mod limits;
     mod orientation;
     mod privacy;
+    mod redaction;
     mod widths;
 }
