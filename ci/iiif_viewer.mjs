@@ -30,7 +30,9 @@ if (!viewerUrl || !docUrl) {
   console.error('usage: node ci/iiif_viewer.mjs VIEWER_PAGE_URL DOCUMENT_URL');
   process.exit(2);
 }
-const TIMEOUT = 15000;
+// Generous: on a loaded 2-core machine one Mirador step took over 15 s (a
+// CI run failed on a click that a quiet machine makes in under a second).
+const TIMEOUT = 60000;
 // Mirador 4.0.0's own bundle logs this React 19 deprecation on every start.
 const KNOWN_CONSOLE_ERRORS = [/^Accessing element\.ref was removed in React 19\./];
 const local = new URL(viewerUrl).origin;
