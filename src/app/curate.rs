@@ -6,6 +6,7 @@
 pub mod coverage;
 pub mod entry;
 pub mod images;
+pub mod redact;
 pub mod study;
 
 use vitrine_core::UserId;
@@ -13,6 +14,7 @@ use vitrine_core::UserId;
 pub use coverage::{CellEntry, Coverage, CoverageCell, CoverageRow, coverage};
 pub use entry::{EditError, EntryInput, save_entry};
 pub use images::{ImageError, UploadTarget, replace_image, upload_image};
+pub use redact::{RedactError, Studio};
 pub use study::{PromptInput, SettingsInput, ThemeInput};
 
 /// Who is making a change: the account (stamped as the entry's last editor)

@@ -79,16 +79,50 @@ async fn process(
     wait: Option<Duration>,
 ) -> Result<(Vec<u8>, Processed), IngestError> {
     let peak = vitrine_media::peak_memory(&bytes, &limits, &request)?;
-    let admitted = budget.admit(peak, wait).await?;
-    let (bytes, processed) = tokio::task::spawn_blocking(move || {
+    let (bytes, processed) = within_budget(budget, peak, wait, move || {
         let processed = vitrine_media::process_request(&bytes, &limits, &request);
-        // The room is given back only when the pixels are gone.
-        drop(admitted);
         (bytes, processed)
     })
-    .await
-    .map_err(|e| IngestError::Task(e.to_string()))?;
+    .await?;
     Ok((bytes, processed?))
+}
+
+/// Runs `work` on a blocking thread once the budget has room for `peak`
+/// bytes, waiting at most `wait` (if given); the room is given back only
+/// when `work` is done and its pixels are gone.
+async fn within_budget<T: Send + 'static>(
+    budget: &ImageBudget,
+    peak: u64,
+    wait: Option<Duration>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, IngestError> {
+    let admitted = budget.admit(peak, wait).await?;
+    tokio::task::spawn_blocking(move || {
+        let out = work();
+        drop(admitted);
+        out
+    })
+    .await
+    .map_err(|e| IngestError::Task(e.to_string()))
+}
+
+/// Applies a redaction to an original's full-size pixels
+/// ([`vitrine_media::redact`]) off the async runtime, within the image
+/// budget, waiting at most `wait` for room.
+pub async fn redact(
+    app: &App,
+    original: Vec<u8>,
+    edit: vitrine_core::redaction::Edit,
+    output: vitrine_media::RedactOutput,
+    wait: Option<Duration>,
+) -> Result<vitrine_media::Redacted, IngestError> {
+    let limits = app.settings.limits;
+    let peak = vitrine_media::redaction_peak_memory(&original, &limits)?;
+    let redacted = within_budget(&app.image_budget, peak, wait, move || {
+        vitrine_media::redact(&original, &limits, &edit, output)
+    })
+    .await?;
+    Ok(redacted?)
 }
 
 /// Processes `bytes` (off the async runtime, within the image budget, waiting

@@ -1,4 +1,4 @@
-//! The curator workspace: sign-in and its throttles, the authorization matrix, consent, curation, sign-off and publishing, the team, study slugs and withdrawal.
+//! The curator workspace: sign-in and its throttles, the authorization matrix, consent, curation, redaction, sign-off and publishing, the team, study slugs and withdrawal.
 //!
 //! One test binary (each file a module), so a clean build links it once
 //! instead of once per file.
@@ -13,6 +13,7 @@ mod admin_consent;
 mod admin_curate;
 mod admin_release;
 mod admin_team;
+mod redact;
 mod sign_in_hashing;
 mod sign_in_throttle;
 mod study_slugs;

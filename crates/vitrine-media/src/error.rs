@@ -90,7 +90,7 @@ pub enum MediaError {
     /// names the variant so the operator can reproduce it.
     #[error("could not encode the {format} version {width} pixels wide: {reason}")]
     Encode {
-        /// "JPEG", "WebP" or "PNG".
+        /// "JPEG" or "WebP".
         format: &'static str,
         /// Width of the variant being encoded.
         width: u32,

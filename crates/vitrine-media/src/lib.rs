@@ -54,7 +54,8 @@ pub use pipeline::{
 pub use placeholder::Placeholder;
 pub use probe::{Probe, probe};
 pub use redact::{
-    Detail, FILL, MIN_CELL, RedactOutput, Redacted, hidden_detail, redact, redaction_peak_memory,
+    Detail, FILL, MASTER_QUALITY, MIN_CELL, RedactOutput, Redacted, hidden_detail, redact,
+    redaction_peak_memory,
 };
 
 /// Lower-case hexadecimal SHA-256 of `bytes`, e.g. for content-addressed

@@ -1,5 +1,5 @@
 //! Redaction: hides regions of a photo in its full-size pixels, crops and
-//! turns it, and writes the result as a new *master*, from which every
+//! turns it, and writes the result as a new private *master*, from which every
 //! public size is then made like any upload's (issue 13). Always from the
 //! original's pixels, never from a derivative, so a redaction can be
 //! reopened, changed and applied again without loss.
@@ -37,6 +37,8 @@ use crate::{colour, encode};
 /// The colour of a solid fill: a dark neutral grey that reads as "hidden"
 /// on light and dark photos alike.
 pub const FILL: [u8; 3] = [48, 48, 48];
+/// JPEG quality of a master.
+pub const MASTER_QUALITY: u8 = 95;
 /// The smallest block side of a pixelated region, in pixels.
 pub const MIN_CELL: u32 = 8;
 /// How far noise moves a pixelated block's colour, at most, each way.
@@ -49,7 +51,8 @@ const BLUR_GRID: u32 = 3;
 /// What [`redact`] writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RedactOutput {
-    /// A lossless PNG: the private master that public sizes are made from.
+    /// The private master that public sizes are made from: a JPEG at
+    /// [`MASTER_QUALITY`] with full colour resolution.
     Master,
     /// A JPEG at full size, for a curator to look at before applying.
     Preview,
@@ -62,7 +65,7 @@ pub struct Redacted {
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// The encoded file (PNG or JPEG), free of any metadata of the original.
+    /// The encoded JPEG, free of any metadata of the original.
     pub bytes: Vec<u8>,
 }
 
@@ -101,7 +104,7 @@ pub fn redact(
     }
     let picture = upright(picture, turn_orientation(edit.turn));
     let bytes = match output {
-        RedactOutput::Master => png(&picture)?,
+        RedactOutput::Master => master_jpeg(&picture)?,
         RedactOutput::Preview => encode::jpeg(&picture)?,
     };
     Ok(Redacted {
@@ -305,21 +308,26 @@ fn hide(picture: &mut Pixels, region: &Region) {
     }
 }
 
-/// A lossless 8-bit RGB PNG with nothing but the picture in it.
-fn png(picture: &Pixels) -> Result<Vec<u8>, MediaError> {
-    let fail = |e: png::EncodingError| MediaError::Encode {
-        format: "PNG",
+/// The master's JPEG: quality 95 with colour at full resolution (4:4:4),
+/// nothing but the picture in it. Not lossless, but one generation only:
+/// every redaction starts again from the original, never from a master, and
+/// it stays well under the upload limit that every stored image must meet
+/// (a lossless PNG of a 24-megapixel photo would not).
+fn master_jpeg(picture: &Pixels) -> Result<Vec<u8>, MediaError> {
+    let fail = |reason: String| MediaError::Encode {
+        format: "JPEG",
         width: picture.width,
-        reason: e.to_string(),
+        reason,
     };
+    let width = u16::try_from(picture.width).map_err(|_| fail("wider than JPEG allows".into()))?;
+    let height =
+        u16::try_from(picture.height).map_err(|_| fail("taller than JPEG allows".into()))?;
     let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, picture.width, picture.height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fast);
-    let mut writer = encoder.write_header().map_err(fail)?;
-    writer.write_image_data(&picture.data).map_err(fail)?;
-    writer.finish().map_err(fail)?;
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, MASTER_QUALITY);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_4_4);
+    encoder
+        .encode(&picture.data, width, height, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| fail(e.to_string()))?;
     Ok(out)
 }
 

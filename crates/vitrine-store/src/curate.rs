@@ -65,7 +65,7 @@ pub struct StaffDerivative {
 
 /// Writes the image row (and its derivatives) when it is new, and returns the
 /// id of the image with this hash.
-async fn image_id(
+pub(crate) async fn image_id(
     tx: &mut Transaction<'static, Any>,
     sha256: &str,
     new: Option<&NewImage>,

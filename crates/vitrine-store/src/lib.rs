@@ -17,6 +17,7 @@ mod downloads;
 mod exports;
 mod import;
 mod jobs;
+mod redactions;
 mod register;
 mod releases;
 mod schema;
@@ -42,6 +43,7 @@ pub use import::{
     NewDerivative, NewImage, StudyImport,
 };
 pub use jobs::{Job, JobStatus, now_ms};
+pub use redactions::{NewRedaction, RedactionBase, RedactionRecord, SourceImage};
 pub use register::{ConsentRecord, NewConsent, ParticipantSummary};
 pub use releases::ReleaseSummary;
 pub use schema::LogicalSchema;

@@ -233,15 +233,24 @@ async fn read_entry(tx: &mut AuditTx, id: EntryId) -> Result<Gone> {
     let caption: String = row.try_get("caption")?;
     let title: Option<String> = row.try_get("title")?;
     let image: Option<i64> = row.try_get("image_id")?;
-    let media: Vec<String> = match image {
-        Some(image) => {
+    let pairs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT source_image_id, result_image_id FROM redactions WHERE entry_id = $1",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *tx.tx)
+    .await?;
+    let redacted: BTreeSet<i64> = pairs.into_iter().flat_map(|(s, r)| [s, r]).collect();
+    // Every public file any of its images had, so that a Release that showed
+    // it before a redaction is found too.
+    let mut media = Vec::new();
+    for image in image.iter().chain(&redacted) {
+        let keys: Vec<String> =
             sqlx::query_scalar("SELECT media_key FROM derivatives WHERE image_id = $1")
                 .bind(image)
                 .fetch_all(&mut *tx.tx)
-                .await?
-        }
-        None => Vec::new(),
-    };
+                .await?;
+        media.extend(keys);
+    }
     Ok(Gone {
         id,
         key: row.try_get("import_key")?,
@@ -249,6 +258,7 @@ async fn read_entry(tx: &mut AuditTx, id: EntryId) -> Result<Gone> {
         caption,
         pseudonym: row.try_get("pseudonym")?,
         image,
+        redacted: redacted.into_iter().collect(),
         media: media.into_iter().collect(),
     })
 }
@@ -265,7 +275,7 @@ async fn clear_entry(tx: &mut AuditTx, id: EntryId) -> Result<()> {
     .bind(id.0)
     .execute(&mut *tx.tx)
     .await?;
-    for table in ["entry_reviews", "entry_themes"] {
+    for table in ["entry_reviews", "entry_themes", "redactions"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE entry_id = $1"))
             .bind(id.0)
             .execute(&mut *tx.tx)
@@ -316,12 +326,21 @@ async fn delete_unused_images(
     gone: &[Gone],
     done: &mut Withdrawal,
 ) -> Result<()> {
-    let images: BTreeSet<i64> = gone.iter().filter_map(|g| g.image).collect();
+    let images: BTreeSet<i64> = gone
+        .iter()
+        .flat_map(|g| g.image.iter().chain(&g.redacted))
+        .copied()
+        .collect();
     for image in images {
-        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entries WHERE image_id = $1")
-            .bind(image)
-            .fetch_one(&mut *tx.tx)
-            .await?;
+        // Other entries may show the same photo, or have redacted it.
+        let users: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM entries WHERE image_id = $1)
+                  + (SELECT COUNT(*) FROM redactions
+                     WHERE source_image_id = $1 OR result_image_id = $1)",
+        )
+        .bind(image)
+        .fetch_one(&mut *tx.tx)
+        .await?;
         if users > 0 {
             continue;
         }

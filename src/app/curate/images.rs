@@ -60,15 +60,15 @@ impl ImageError {
 
 /// The image's hash and, unless an identical image is stored already, the
 /// new image rows with the blobs written for them.
-struct Stored {
-    sha256: String,
-    new: Option<NewImage>,
-    written: WrittenBlobs,
+pub(super) struct Stored {
+    pub(super) sha256: String,
+    pub(super) new: Option<NewImage>,
+    pub(super) written: WrittenBlobs,
 }
 
 /// Hashes `bytes` and, unless the same image is stored already, processes and
 /// stores it through the import's ingest.
-async fn store_image(app: &App, bytes: Vec<u8>) -> Result<Stored, ImageError> {
+pub(super) async fn store_image(app: &App, bytes: Vec<u8>) -> Result<Stored, ImageError> {
     let size = bytes.len() as u64;
     if size > app.settings.limits.max_bytes {
         return Err(ImageError::too_large(app, size));

@@ -156,6 +156,24 @@ fn routes(app: App) -> Routes {
         )
         .add(
             M::GET,
+            "/admin/studies/{study}/entries/{entry}/redact",
+            Study(P::Edit),
+            curate::show_studio,
+        )
+        .add(
+            M::POST,
+            "/admin/studies/{study}/entries/{entry}/redact",
+            Study(P::Edit),
+            curate::save_studio,
+        )
+        .add(
+            M::GET,
+            "/admin/studies/{study}/entries/{entry}/redact/image",
+            Study(P::Edit),
+            curate::show_studio_image,
+        )
+        .add(
+            M::GET,
             "/admin/studies/{study}/images/{image}/{width}",
             Study(P::View),
             curate::show_image,

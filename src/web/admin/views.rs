@@ -110,6 +110,11 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "consent" => "Consent recorded.",
         "checked" => "Checklist saved.",
         "approved" => "De-identification approved.",
+        "redacted" => {
+            "Redaction applied. The entry now shows the redacted photo in every size, is marked \
+             O-edited with your note, and needs its de-identification checked and approved \
+             again before it can be published."
+        }
         "published" => "Published. The public gallery now shows the new Release.",
         "doi" => "DOI saved. That Release's pages, citation files and exports now give it.",
         "withdrawn" => "Withdrawn. Every public page and image of it now answers 404.",

@@ -69,6 +69,7 @@ fn hidden_regions_leave_no_detail_in_any_public_size_or_format() {
     let limits = Limits::default();
     let master = redact(&original, &limits, &edit, RedactOutput::Master).unwrap();
     assert_eq!((master.width, master.height), (2000, 1200));
+    inspect::assert_clean_jpeg(&master.bytes, "the master");
     inspect::assert_no_secrets(&master.bytes, "the master");
     let processed = process(&master.bytes, &limits, &DEFAULT_WIDTHS).unwrap();
     inspect::assert_all_clean(&processed, "the redacted photo");
@@ -113,7 +114,7 @@ fn hidden_regions_leave_no_detail_in_any_public_size_or_format() {
 }
 
 #[test]
-fn the_rest_of_the_picture_is_kept_exactly_and_the_same_edit_gives_the_same_bytes() {
+fn the_rest_of_the_picture_is_kept_and_the_same_edit_gives_the_same_bytes() {
     let upright = busy(600, 400);
     let original = crate::common::png::encode(&upright);
     let edit =
@@ -124,25 +125,41 @@ fn the_rest_of_the_picture_is_kept_exactly_and_the_same_edit_gives_the_same_byte
         master,
         redact(&original, &limits, &edit, RedactOutput::Master).unwrap()
     );
+    // The master is a JPEG at quality 95: outside the regions the picture
+    // is the original's within JPEG's error, inside them far from it.
     let decoded = image::load_from_memory(&master.bytes).unwrap().to_rgb8();
-    let mut changed = 0;
+    let (mut outside, mut outside_error, mut hidden) = (0u64, 0u64, 0u64);
     for (x, y, px) in decoded.enumerate_pixels() {
         let at = ((y * 600 + x) * 3) as usize;
-        let before = &upright.data[at..at + 3];
-        let in_box = |r: Rect| x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height;
-        if edit.regions.iter().any(|r| in_box(r.rect)) {
-            changed += usize::from(px.0 != before);
-        } else {
-            assert_eq!(
-                &px.0[..],
-                before,
-                "pixel {x}, {y} outside every region changed"
-            );
+        let error: u64 =
+            px.0.iter()
+                .zip(&upright.data[at..at + 3])
+                .map(|(a, b)| u64::from(a.abs_diff(*b)))
+                .sum();
+        // JPEG's 8 × 8 blocks next to a box may blend with it.
+        let within = |r: Rect, m: u32| {
+            x + m >= r.x && x < r.x + r.width + m && y + m >= r.y && y < r.y + r.height + m
+        };
+        if edit.regions.iter().any(|r| within(r.rect, 0)) {
+            hidden += u64::from(error > 60);
+        } else if !edit.regions.iter().any(|r| within(r.rect, 8)) {
+            outside += 1;
+            outside_error += error;
         }
     }
-    assert!(changed > 2000 + 7000, "only {changed} pixels hidden");
+    let mean_error = outside_error as f64 / outside as f64 / 3.0;
+    assert!(
+        mean_error < 3.0,
+        "outside the regions pixels moved by {mean_error:.2} on average"
+    );
+    assert!(hidden > 5000, "only {hidden} pixels hidden");
     // The fill is the documented colour.
-    assert_eq!(decoded.get_pixel(120, 120).0, vitrine_media::FILL);
+    inspect::assert_near(
+        decoded.get_pixel(120, 120).0,
+        vitrine_media::FILL,
+        3,
+        "the fill",
+    );
 }
 
 #[test]

@@ -20,6 +20,9 @@ pub(super) struct Gone {
     pub(super) caption: String,
     pub(super) pseudonym: String,
     pub(super) image: Option<i64>,
+    /// The images of its redactions: the participant's original and every
+    /// master made from it (the current one is `image`).
+    pub(super) redacted: Vec<i64>,
     pub(super) media: HashSet<String>,
 }
 

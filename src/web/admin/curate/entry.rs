@@ -16,7 +16,7 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use vitrine_core::{Entry, EntryId, Permission, alt_text_warnings};
+use vitrine_core::{Entry, EntryId, Permission, Provenance, alt_text_warnings};
 use vitrine_store::StudyContent;
 
 /// The entry's image as the page shows it.
@@ -47,6 +47,7 @@ struct EntryPage {
     blockers: Vec<String>,
     withdrawn: bool,
     checklist_href: Option<String>,
+    redact_href: Option<String>,
     withdraw_href: Option<String>,
     warnings: Vec<String>,
     /// The neutral real-name note, for people who may not see identities.
@@ -193,6 +194,14 @@ impl Page<'_> {
                 && !entry.withdrawn
                 && entry.provenance.needs_sign_off())
             .then(|| format!("{href}/checklist")),
+            redact_href: (access.can(Permission::Edit)
+                && !entry.withdrawn
+                && entry.image.is_some()
+                && matches!(
+                    entry.provenance,
+                    Provenance::Original | Provenance::OriginalEdited
+                ))
+            .then(|| format!("{href}/redact")),
             withdraw_href: (access.can(Permission::Withdraw) && !entry.withdrawn)
                 .then(|| format!("{href}/withdraw")),
             warnings,

@@ -1,0 +1,414 @@
+//! The de-identification studio (issue 13): hide regions of a participant's
+//! photo, crop and turn it, look at the result at full size, and apply it.
+//!
+//! Applying always starts from the participant's original, never from a
+//! derivative or an earlier master: the original is decoded at full size,
+//! the edit painted into its pixels ([`vitrine_media::redact`]), and the
+//! result stored as a new private master that goes through ingest like any
+//! upload, so every public size and format, the placeholder colour and the
+//! thumbhash are made from the redacted pixels. The entry then shows the
+//! master, is marked O-edited with the curator's note, and its
+//! de-identification sign-off is void (its fingerprint covers the image).
+//! The original stays in the vault byte for byte, and each version of the
+//! edit is kept as data and in the audit log, so it can be reopened.
+
+use super::images::{ImageError, store_image};
+use super::{Actor, FieldProblem};
+use crate::app::App;
+use crate::app::ingest::IngestError;
+use serde_json::json;
+use vitrine_core::redaction::{Edit, Method, Rect, Region, Shape, Turn};
+use vitrine_core::{Entry, EntryId, Provenance, Study};
+use vitrine_media::RedactOutput;
+use vitrine_store::{
+    AuditEvent, BlobKey, NewRedaction, RedactionBase, RedactionRecord, StudyContent,
+};
+
+/// Why the studio cannot do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum RedactError {
+    /// No such entry in this study.
+    #[error("no such entry")]
+    NotFound,
+    /// The entry was withdrawn.
+    #[error("the entry was withdrawn and can no longer be changed")]
+    Withdrawn,
+    /// Only a participant's photo is redacted.
+    #[error(
+        "only a participant's photo (provenance O or O-edited) is redacted here; an \
+         illustration (I) is replaced with another image instead, and a described entry (R) \
+         shows no image"
+    )]
+    NotAPhoto,
+    /// The form has problems to fix (regions, note).
+    #[error("the redaction cannot be applied as it is")]
+    Invalid(Vec<FieldProblem>),
+    /// The entry's image changed since the studio was opened.
+    #[error(
+        "the entry's image was changed or redacted by someone else since this page was opened; \
+         nothing was applied: open the studio again to start from the image it shows now"
+    )]
+    Changed,
+    /// Reading, processing or storing the image failed (see
+    /// [`ImageError`]), e.g. the image budget stayed full.
+    #[error("{0}")]
+    Image(#[from] ImageError),
+}
+
+/// What the studio shows for one entry.
+#[derive(Debug, Clone)]
+pub struct Studio {
+    /// The entry's name for people: its title, or its key.
+    pub label: String,
+    /// Its provenance note now.
+    pub note: String,
+    /// The original and what the entry shows now.
+    pub base: RedactionBase,
+    /// Every version applied to this entry, newest first.
+    pub versions: Vec<RedactionRecord>,
+}
+
+impl Studio {
+    /// The edit to start from: the one the entry shows now, if any.
+    pub fn current_edit(&self) -> Edit {
+        self.base
+            .applied
+            .as_ref()
+            .map(|r| r.edit.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The entry `id`, if the studio may work on it.
+fn photo(content: &StudyContent, id: EntryId) -> Result<&Entry, RedactError> {
+    let entry = content
+        .entries
+        .iter()
+        .find(|e| e.id == id)
+        .ok_or(RedactError::NotFound)?;
+    if entry.withdrawn {
+        return Err(RedactError::Withdrawn);
+    }
+    match entry.provenance {
+        Provenance::Original | Provenance::OriginalEdited if entry.image.is_some() => Ok(entry),
+        _ => Err(RedactError::NotAPhoto),
+    }
+}
+
+fn failed(e: impl Into<anyhow::Error>) -> RedactError {
+    RedactError::Image(ImageError::Failed(e.into()))
+}
+
+/// What the studio shows for entry `id` of `study` (see [`Studio`]).
+pub async fn studio(app: &App, study: &Study, id: EntryId) -> Result<Studio, RedactError> {
+    let content = load(app, study).await?;
+    open(app, &content, id).await
+}
+
+async fn load(app: &App, study: &Study) -> Result<StudyContent, RedactError> {
+    app.store
+        .load_study_content(study.clone())
+        .await
+        .map_err(failed)
+}
+
+async fn open(app: &App, content: &StudyContent, id: EntryId) -> Result<Studio, RedactError> {
+    let entry = photo(content, id)?;
+    let key = content.entry_keys.get(&id).cloned().unwrap_or_default();
+    let base = app
+        .store
+        .redaction_base(id)
+        .await
+        .map_err(failed)?
+        .ok_or(RedactError::NotAPhoto)?;
+    let versions = app.store.redactions(id).await.map_err(failed)?;
+    Ok(Studio {
+        label: entry.title.clone().unwrap_or(key),
+        note: entry.provenance_note.clone().unwrap_or_default(),
+        base,
+        versions,
+    })
+}
+
+/// Checks `edit` against the original's size.
+fn check(base: &RedactionBase, edit: &Edit) -> Result<(), RedactError> {
+    edit.check(base.source.width, base.source.height)
+        .map_err(|problems| {
+            RedactError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| FieldProblem::new("regions", p.to_string()))
+                    .collect(),
+            )
+        })
+}
+
+/// The original of entry `id` with `edit` applied, as a full-size JPEG for
+/// the curator to look at (an empty edit gives the original, upright and
+/// without metadata). Made on demand, within the image budget; nothing is
+/// stored.
+pub async fn preview(
+    app: &App,
+    study: &Study,
+    id: EntryId,
+    edit: &Edit,
+) -> Result<Vec<u8>, RedactError> {
+    let studio = studio(app, study, id).await?;
+    check(&studio.base, edit)?;
+    let original = read_original(app, &studio.base).await?;
+    let redacted = crate::app::ingest::redact(
+        app,
+        original,
+        edit.clone(),
+        RedactOutput::Preview,
+        Some(app.image_budget.upload_wait()),
+    )
+    .await
+    .map_err(image_error)?;
+    Ok(redacted.bytes)
+}
+
+async fn read_original(app: &App, base: &RedactionBase) -> Result<Vec<u8>, RedactError> {
+    app.blobs
+        .get(&BlobKey::Original(base.source.sha256.clone()))
+        .await
+        .map_err(failed)?
+        .map(|b| b.to_vec())
+        .ok_or_else(|| failed(anyhow::anyhow!("the original is missing from the vault")))
+}
+
+fn image_error(e: IngestError) -> RedactError {
+    RedactError::Image(match e {
+        IngestError::Media(media) => ImageError::File(media.to_string()),
+        IngestError::Busy(busy) => ImageError::Busy(busy),
+        other => ImageError::Failed(other.into()),
+    })
+}
+
+/// Applies `edit` to entry `id`'s original with the provenance `note` (see
+/// the module docs). Returns the version's number (1 for the first).
+pub async fn apply(
+    app: &App,
+    study: &Study,
+    id: EntryId,
+    edit: &Edit,
+    note: &str,
+    actor: Actor<'_>,
+) -> Result<usize, RedactError> {
+    let content = load(app, study).await?;
+    let content = &content;
+    let studio = open(app, content, id).await?;
+    let mut problems = match check(&studio.base, edit) {
+        Err(RedactError::Invalid(problems)) => problems,
+        _ => Vec::new(),
+    };
+    if edit.is_empty() {
+        problems.push(FieldProblem::new(
+            "regions",
+            "Add at least one region, a crop or a turn: there is nothing to apply.",
+        ));
+    }
+    let note = note.trim();
+    if note.is_empty() {
+        problems.push(FieldProblem::new(
+            "note",
+            "Say what was hidden and why, e.g. \"faces of two colleagues blurred\": visitors \
+             read this note beside the photo.",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(RedactError::Invalid(problems));
+    }
+    let original = read_original(app, &studio.base).await?;
+    let master = crate::app::ingest::redact(
+        app,
+        original,
+        edit.clone(),
+        RedactOutput::Master,
+        Some(app.image_budget.upload_wait()),
+    )
+    .await
+    .map_err(image_error)?;
+    let stored = store_image(app, master.bytes).await?;
+    let version = studio.versions.len() + 1;
+    let key = content.entry_keys.get(&id).map_or("?", String::as_str);
+    let before = content.entries.iter().find(|e| e.id == id);
+    let event = AuditEvent {
+        actor: actor.name.to_owned(),
+        study: Some(content.study.id),
+        action: "entry.redact".into(),
+        subject: format!("entry {key}"),
+        before: Some(json!({
+            "image_id": studio.base.current.0,
+            "provenance": before.map(|e| e.provenance.code()),
+        })),
+        after: Some(json!({
+            "version": version,
+            "edit": edit.to_spec(),
+            "note": note,
+            "original_image_id": studio.base.source.id.0,
+            "image_sha256": stored.sha256,
+        })),
+        entry: Some(id),
+        participant: None,
+    };
+    let new = NewRedaction {
+        study: content.study.id,
+        entry: id,
+        base: &studio.base,
+        edit,
+        note,
+        master_sha256: &stored.sha256,
+        master: stored.new.as_ref(),
+        by: actor.user,
+    };
+    match app.store.apply_redaction(new, &event).await {
+        Ok(true) => {
+            stored.written.disarm();
+            crate::app::jobs::queue_webp(app).await;
+            Ok(version)
+        }
+        Ok(false) => {
+            stored.written.rollback(&app.blobs).await;
+            Err(RedactError::Changed)
+        }
+        Err(e) => {
+            stored.written.rollback(&app.blobs).await;
+            Err(failed(e))
+        }
+    }
+}
+
+/// One row of the studio's form, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegionInput {
+    /// "rectangle" or "ellipse".
+    pub shape: String,
+    /// "fill", "pixelate" or "blur".
+    pub method: String,
+    /// Left, top, width, height: whole numbers of pixels, all four blank
+    /// for an unused row.
+    pub numbers: [String; 4],
+}
+
+/// The studio's form, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditInput {
+    /// The region rows.
+    pub regions: Vec<RegionInput>,
+    /// The crop's left, top, width, height: all blank for none.
+    pub crop: [String; 4],
+    /// Degrees clockwise: "0", "90", "180" or "270".
+    pub turn: String,
+}
+
+const SIDES: [&str; 4] = ["left", "top", "width", "height"];
+
+/// Four whole numbers, `None` when all are blank.
+fn numbers(typed: &[String; 4], what: &str) -> Result<Option<Rect>, String> {
+    if typed.iter().all(|t| t.trim().is_empty()) {
+        return Ok(None);
+    }
+    let mut n = [0u32; 4];
+    for ((slot, text), side) in n.iter_mut().zip(typed).zip(SIDES) {
+        *slot = text.trim().parse().map_err(|_| {
+            format!("{what}: the {side} must be a whole number of pixels, 0 or more")
+        })?;
+    }
+    let [x, y, width, height] = n;
+    Ok(Some(Rect {
+        x,
+        y,
+        width,
+        height,
+    }))
+}
+
+impl EditInput {
+    /// The form's rows for `edit`, plus `spare` empty rows to fill in.
+    pub fn from_edit(edit: &Edit, spare: usize) -> Self {
+        let rect = |r: Rect| [r.x, r.y, r.width, r.height].map(|n| n.to_string());
+        let mut regions: Vec<RegionInput> = edit
+            .regions
+            .iter()
+            .map(|r| RegionInput {
+                shape: r.shape.code().into(),
+                method: r.method.code().into(),
+                numbers: rect(r.rect),
+            })
+            .collect();
+        regions.extend((0..spare).map(|_| RegionInput {
+            shape: Shape::Rectangle.code().into(),
+            method: Method::Fill.code().into(),
+            ..RegionInput::default()
+        }));
+        EditInput {
+            regions,
+            crop: edit.crop.map(rect).unwrap_or_default(),
+            turn: edit.turn.degrees().to_string(),
+        }
+    }
+
+    /// The edit the form describes; rows left blank are skipped. Each
+    /// problem names its region by its number among the rows.
+    pub fn parse(&self) -> Result<Edit, Vec<FieldProblem>> {
+        let mut problems = Vec::new();
+        let mut edit = Edit::default();
+        for (i, row) in self.regions.iter().enumerate() {
+            let what = format!("Region {}", i + 1);
+            match numbers(&row.numbers, &what) {
+                Ok(None) => {}
+                Ok(Some(rect)) => edit.regions.push(Region {
+                    shape: Shape::parse(&row.shape).unwrap_or(Shape::Rectangle),
+                    method: Method::parse(&row.method).unwrap_or(Method::Fill),
+                    rect,
+                }),
+                Err(message) => problems.push(FieldProblem::new("regions", message)),
+            }
+        }
+        match numbers(&self.crop, "The crop") {
+            Ok(crop) => edit.crop = crop,
+            Err(message) => problems.push(FieldProblem::new("crop", message)),
+        }
+        let turn = self.turn.trim();
+        match turn.parse::<i32>().ok().and_then(Turn::from_degrees) {
+            Some(t) => edit.turn = t,
+            None if turn.is_empty() => {}
+            None => problems.push(FieldProblem::new(
+                "turn",
+                "Choose a turn of 0, 90, 180 or 270 degrees.",
+            )),
+        }
+        if problems.is_empty() {
+            Ok(edit)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_round_trips_and_skips_blank_rows() {
+        let edit = Edit::parse_spec("ellipse blur 1 2 3 4; crop 0 0 10 10; turn 270").unwrap();
+        let input = EditInput::from_edit(&edit, 3);
+        assert_eq!(input.regions.len(), 4);
+        assert_eq!(input.parse(), Ok(edit));
+    }
+
+    #[test]
+    fn a_bad_number_names_the_row_and_the_side() {
+        let mut input = EditInput::from_edit(&Edit::default(), 2);
+        input.regions[1].numbers = ["1".into(), "x".into(), "3".into(), "4".into()];
+        input.turn = "45".into();
+        let problems = input.parse().unwrap_err();
+        assert_eq!(
+            problems[0].message,
+            "Region 2: the top must be a whole number of pixels, 0 or more"
+        );
+        assert_eq!(problems[1].field, "turn");
+    }
+}

@@ -1,0 +1,279 @@
+//! The de-identification studio's pages (issue 13): the form that marks
+//! regions to hide (typed as numbers, or drawn on the photo when JavaScript
+//! runs), a full-size preview, and applying. The use cases are in
+//! [`crate::app::curate::redact`].
+
+use super::{Fields, actor, parse_id, problem_for};
+use crate::app::App;
+use crate::app::curate::FieldProblem;
+use crate::app::curate::images::ImageError;
+use crate::app::curate::redact::{self, EditInput, RedactError, RegionInput, Studio};
+use crate::web::admin::gate::{Staff, StudyAccess};
+use crate::web::admin::views::{AdminError, AdminLayout, done, render};
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use vitrine_core::EntryId;
+use vitrine_core::redaction::{Edit, METHODS, SHAPES, Shape, Turn};
+use vitrine_store::RedactionRecord;
+
+/// Empty rows the form offers beside the regions there are.
+const SPARE_ROWS: usize = 3;
+
+/// One region's outline on the photo.
+struct Outline {
+    ellipse: bool,
+    x: u32,
+    y: u32,
+    width: u32,
+    height: u32,
+}
+
+#[derive(Template)]
+#[template(path = "admin/redact.html", whitespace = "minimize")]
+struct StudioPage {
+    layout: AdminLayout,
+    label: String,
+    entry_href: String,
+    image_href: String,
+    width: u32,
+    height: u32,
+    input: EditInput,
+    note: String,
+    outlines: Vec<Outline>,
+    problems: Vec<FieldProblem>,
+    preview: Option<String>,
+    versions: Vec<RedactionRecord>,
+    shapes: Vec<(&'static str, &'static str)>,
+    methods: Vec<(&'static str, &'static str)>,
+    turns: Vec<u16>,
+}
+
+impl StudioPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        problem_for(&self.problems, field)
+    }
+
+    fn row_number(&self, index: &usize) -> usize {
+        index + 1
+    }
+}
+
+fn page(
+    staff: &Staff,
+    access: &StudyAccess,
+    id: EntryId,
+    studio: &Studio,
+    input: EditInput,
+    edit: Option<&Edit>,
+) -> StudioPage {
+    let entry_href = access.href(&format!("/entries/{}", id.0));
+    let outlines = edit
+        .map(|e| {
+            e.regions
+                .iter()
+                .map(|r| Outline {
+                    ellipse: r.shape == Shape::Ellipse,
+                    x: r.rect.x,
+                    y: r.rect.y,
+                    width: r.rect.width,
+                    height: r.rect.height,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    StudioPage {
+        layout: AdminLayout::study(&format!("Redact {}", studio.label), staff, access, ""),
+        label: studio.label.clone(),
+        image_href: format!("{entry_href}/redact/image"),
+        entry_href,
+        width: studio.base.source.width,
+        height: studio.base.source.height,
+        input,
+        note: studio.note.clone(),
+        outlines,
+        problems: Vec::new(),
+        preview: None,
+        versions: studio.versions.clone(),
+        shapes: SHAPES.iter().map(|s| (s.code(), s.label())).collect(),
+        methods: METHODS.iter().map(|m| (m.code(), m.label())).collect(),
+        turns: Turn::ALL.iter().map(|t| t.degrees()).collect(),
+    }
+}
+
+fn refused(e: RedactError) -> AdminError {
+    match e {
+        RedactError::NotFound => AdminError::NotFound,
+        RedactError::Image(ImageError::Failed(e)) => e.into(),
+        other => AdminError::Forbidden(other.to_string()),
+    }
+}
+
+/// `GET /admin/studies/{study}/entries/{entry}/redact`: the studio, with the
+/// redaction the entry shows now (if any) ready to change.
+pub async fn show_studio(
+    State(app): State<App>,
+    Extension(staff): Extension<Staff>,
+    Extension(access): Extension<StudyAccess>,
+    Path((_, entry)): Path<(String, String)>,
+) -> Result<Response, AdminError> {
+    let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
+    let studio = redact::studio(&app, &access.study, id)
+        .await
+        .map_err(refused)?;
+    let edit = studio.current_edit();
+    let input = EditInput::from_edit(&edit, SPARE_ROWS);
+    render(&page(&staff, &access, id, &studio, input, Some(&edit)))
+}
+
+/// The form's fields as an [`EditInput`].
+fn edit_input(fields: &Fields) -> EditInput {
+    let all = |name| fields.all(name);
+    let (shapes, methods) = (all("shape"), all("method"));
+    let sides = [all("left"), all("top"), all("width"), all("height")];
+    let regions = (0..shapes.len())
+        .map(|i| RegionInput {
+            shape: shapes[i].clone(),
+            method: methods.get(i).cloned().unwrap_or_default(),
+            numbers: std::array::from_fn(|k| sides[k].get(i).cloned().unwrap_or_default()),
+        })
+        .collect();
+    EditInput {
+        regions,
+        crop: ["crop_left", "crop_top", "crop_width", "crop_height"].map(|n| fields.get(n)),
+        turn: fields.get("turn"),
+    }
+}
+
+/// `POST /admin/studies/{study}/entries/{entry}/redact`: `action=preview`
+/// shows the result at full size, `more` adds empty rows, `apply` applies.
+pub async fn save_studio(
+    State(app): State<App>,
+    Extension(staff): Extension<Staff>,
+    Extension(access): Extension<StudyAccess>,
+    Path((_, entry)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AdminError> {
+    let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
+    let fields = Fields(fields);
+    let mut input = edit_input(&fields);
+    let note = fields.get("note");
+    let action = fields.get("action");
+    let parsed = input.parse();
+    if action == "apply"
+        && let Ok(edit) = &parsed
+    {
+        match redact::apply(&app, &access.study, id, edit, &note, actor(&staff)).await {
+            Ok(_) => {
+                return Ok(done(
+                    &access.href(&format!("/entries/{}", id.0)),
+                    "redacted",
+                ));
+            }
+            Err(RedactError::Invalid(problems)) => {
+                return again(&app, &staff, &access, id, input, note, problems, None).await;
+            }
+            Err(e) => return Err(refused(e)),
+        }
+    }
+    let problems = parsed.as_ref().err().cloned().unwrap_or_default();
+    if action == "more" {
+        input
+            .regions
+            .extend(EditInput::from_edit(&Edit::default(), SPARE_ROWS).regions);
+    }
+    let preview = parsed.ok().filter(|_| action == "preview");
+    again(&app, &staff, &access, id, input, note, problems, preview).await
+}
+
+/// The studio again with what was sent: its problems (422), or a preview.
+#[allow(clippy::too_many_arguments)]
+async fn again(
+    app: &App,
+    staff: &Staff,
+    access: &StudyAccess,
+    id: EntryId,
+    input: EditInput,
+    note: String,
+    mut problems: Vec<FieldProblem>,
+    preview: Option<Edit>,
+) -> Result<Response, AdminError> {
+    let studio = redact::studio(app, &access.study, id)
+        .await
+        .map_err(refused)?;
+    let parsed = input.parse().ok();
+    if let (Some(edit), true) = (&preview, problems.is_empty())
+        && let Err(invalid) = edit.check(studio.base.source.width, studio.base.source.height)
+    {
+        problems.extend(
+            invalid
+                .into_iter()
+                .map(|p| FieldProblem::new("regions", p.to_string())),
+        );
+    }
+    let mut page = page(staff, access, id, &studio, input, parsed.as_ref());
+    page.note = note;
+    if problems.is_empty()
+        && let Some(edit) = preview
+    {
+        let spec = edit.to_spec();
+        let query = serde_urlencoded::to_string([("edit", spec)]).unwrap_or_default();
+        page.preview = Some(format!("{}?{query}", page.image_href));
+    }
+    let invalid = !problems.is_empty();
+    page.problems = problems;
+    let mut response = render(&page)?;
+    if invalid {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// The query of the studio's image.
+#[derive(Debug, Deserialize)]
+pub struct ImageQuery {
+    /// The edit in its text form; none for the original.
+    #[serde(default)]
+    edit: String,
+}
+
+/// `GET /admin/studies/{study}/entries/{entry}/redact/image?edit=…`: the
+/// original with the edit applied (or as it is), upright, full size, as a
+/// JPEG without metadata. Never cached.
+pub async fn show_studio_image(
+    State(app): State<App>,
+    Extension(access): Extension<StudyAccess>,
+    Path((_, entry)): Path<(String, String)>,
+    Query(query): Query<ImageQuery>,
+) -> Result<Response, AdminError> {
+    let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
+    let edit = Edit::parse_spec(&query.edit).map_err(|p| AdminError::BadRequest(p.to_string()))?;
+    match redact::preview(&app, &access.study, id, &edit).await {
+        Ok(jpeg) => Ok((
+            [
+                (CONTENT_TYPE, "image/jpeg"),
+                (CACHE_CONTROL, "private, no-store"),
+            ],
+            jpeg,
+        )
+            .into_response()),
+        Err(RedactError::Invalid(problems)) => Err(AdminError::BadRequest(
+            problems
+                .into_iter()
+                .map(|p| p.message)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+        Err(RedactError::Image(ImageError::Busy(busy))) => Ok((
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(RETRY_AFTER, "10")],
+            busy.to_string(),
+        )
+            .into_response()),
+        Err(e) => Err(refused(e)),
+    }
+}

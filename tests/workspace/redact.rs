@@ -1,0 +1,460 @@
+//! The de-identification studio (issue 13), as a curator and a reviewer
+//! use it: regions typed into the form (the keyboard's and no-JavaScript
+//! way), a full-size preview, applying with a provenance note, a second
+//! person's approval, and a Release whose public files, in every width,
+//! JPEG and WebP, and in the static export, keep nothing of the hidden
+//! regions, while the original in the vault is unchanged byte for byte.
+//!
+//! "Keep nothing" is [`vitrine_media::hidden_detail`] with the thresholds
+//! of the media tests: |correlation| of fine detail with the original
+//! below 0.1 in every hidden region, and a solid fill's brightness spread
+//! below 4 levels.
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+
+use crate::common::{self, DEMO, StaffLogin, TestApp, attr, tags};
+use axum::http::StatusCode;
+use std::sync::Arc;
+use tempfile::TempDir;
+use vitrine::app::exports::{ExportRequest, site::export_site};
+use vitrine::app::import::NoProgress;
+use vitrine_core::redaction::{Method, Rect, Region, Shape};
+use vitrine_core::{Entry, EntryId, Provenance, SignOffState};
+use vitrine_store::BlobKey;
+
+/// A busy 1600 × 1000 photo: 4 × 4 blocks of random colours on a gradient,
+/// so every region has detail at every public width.
+fn busy_png() -> Vec<u8> {
+    let (w, h) = (1600u32, 1000u32);
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let blocks: Vec<u8> = (0..(w / 4) * (h / 4))
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    let mut data = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let n = blocks[((y / 4) * (w / 4) + x / 4) as usize];
+            let g = (x * 200 / w) as u8;
+            data.extend_from_slice(&[n, n.wrapping_add(g) / 2 + 40, 255 - n / 2]);
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().expect("png header");
+    writer.write_image_data(&data).expect("png data");
+    writer.finish().expect("png end");
+    out
+}
+
+fn region(shape: Shape, method: Method, x: u32, y: u32, width: u32, height: u32) -> Region {
+    Region {
+        shape,
+        method,
+        rect: Rect {
+            x,
+            y,
+            width,
+            height,
+        },
+    }
+}
+
+/// Two faces and a name badge.
+fn regions() -> [Region; 3] {
+    [
+        region(Shape::Ellipse, Method::Fill, 200, 150, 300, 380),
+        region(Shape::Ellipse, Method::Blur, 900, 120, 280, 360),
+        region(Shape::Rectangle, Method::Pixelate, 560, 700, 360, 120),
+    ]
+}
+
+/// The studio's form for `regions`, as typed, with two rows left blank.
+fn form(regions: &[Region], note: &str, action: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    let blank = region(Shape::Rectangle, Method::Fill, 0, 0, 0, 0);
+    for (i, r) in regions.iter().chain([&blank, &blank]).enumerate() {
+        let typed = i < regions.len();
+        let number = |n: u32| if typed { n.to_string() } else { String::new() };
+        fields.extend([
+            ("shape".to_owned(), r.shape.code().to_owned()),
+            ("method".to_owned(), r.method.code().to_owned()),
+            ("left".to_owned(), number(r.rect.x)),
+            ("top".to_owned(), number(r.rect.y)),
+            ("width".to_owned(), number(r.rect.width)),
+            ("height".to_owned(), number(r.rect.height)),
+        ]);
+    }
+    for name in ["crop_left", "crop_top", "crop_width", "crop_height"] {
+        fields.push((name.to_owned(), String::new()));
+    }
+    fields.push(("turn".to_owned(), "0".to_owned()));
+    fields.push(("note".to_owned(), note.to_owned()));
+    fields.push(("action".to_owned(), action.to_owned()));
+    fields
+}
+
+async fn post(
+    test: &TestApp,
+    who: &StaffLogin,
+    path: &str,
+    fields: &[(String, String)],
+) -> common::TestResponse {
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    test.post_as(who, path, &pairs).await
+}
+
+async fn entry(test: &TestApp, id: EntryId) -> Entry {
+    test.demo_content()
+        .await
+        .entries
+        .into_iter()
+        .find(|e| e.id == id)
+        .expect("entry")
+}
+
+/// A published participant's photo of the demo, its image replaced by
+/// [`busy_png`] through the workspace; returns its id and the original.
+async fn photo_entry(test: &TestApp, curator: &StaffLogin) -> (EntryId, Vec<u8>) {
+    let content = test.demo_content().await;
+    let id = content
+        .entries
+        .iter()
+        .find(|e| e.provenance == Provenance::Original && e.image.is_some() && !e.withdrawn)
+        .expect("an O entry")
+        .id;
+    let original = busy_png();
+    let replaced = common::post_multipart(
+        &test.app,
+        curator,
+        &format!("/admin/studies/{DEMO}/entries/{}/image", id.0),
+        &[("image", Some(("photo.png", "image/png")), original.clone())],
+    )
+    .await;
+    assert_eq!(
+        replaced.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        replaced.text()
+    );
+    (id, original)
+}
+
+#[tokio::test]
+async fn a_curator_redacts_two_faces_and_a_badge_and_the_release_keeps_nothing_of_them() {
+    let test = TestApp::own_demo().await;
+    let curator = test
+        .staff("curator@example.org", Some("curator"), false)
+        .await;
+    let reviewer = test
+        .staff("reviewer@example.org", Some("reviewer"), false)
+        .await;
+    let (id, original) = photo_entry(&test, &curator).await;
+    let studio = format!("/admin/studies/{DEMO}/entries/{}/redact", id.0);
+    let hidden = regions();
+
+    // The entry page links to the studio; the studio gives the photo's size.
+    let page = test
+        .get_as(&curator, &format!("/admin/studies/{DEMO}/entries/{}", id.0))
+        .await;
+    assert!(
+        page.text().contains(&studio),
+        "the entry page links to the studio"
+    );
+    let page = test.get_as(&curator, &studio).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("The original is 1600 × 1000 pixels"));
+
+    // A preview: the page shows the redacted photo, made on demand.
+    let preview = post(&test, &curator, &studio, &form(&hidden, "", "preview")).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text());
+    let src = tags(&preview.text(), "img")
+        .iter()
+        .filter_map(|t| attr(t, "src"))
+        .find(|s| s.contains("edit="))
+        .expect("a preview image")
+        .replace("&amp;", "&");
+    let image = test.get_as(&curator, &src).await;
+    assert_eq!(image.status, StatusCode::OK);
+    assert_eq!(image.header("content-type"), "image/jpeg");
+    assert!(
+        image.header("cache-control").contains("no-store"),
+        "never cached"
+    );
+    let limits = test.app.settings.limits;
+    for r in &hidden {
+        let d = vitrine_media::hidden_detail(&original, &image.body, r, &limits).expect("measure");
+        assert!(d.correlation.abs() < 0.1, "preview {r:?}: {d:?}");
+    }
+    assert_eq!(
+        entry(&test, id).await.provenance,
+        Provenance::Original,
+        "a preview changes nothing"
+    );
+
+    // Applying needs the provenance note, and says so.
+    let refused = post(&test, &curator, &studio, &form(&hidden, " ", "apply")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("Say what was hidden"));
+
+    let note = "Faces of two colleagues and a name badge hidden.";
+    let applied = post(&test, &curator, &studio, &form(&hidden, note, "apply")).await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.text());
+    assert!(applied.header("location").contains("done=redacted"));
+    let after = entry(&test, id).await;
+    assert_eq!(after.provenance, Provenance::OriginalEdited);
+    assert_eq!(after.provenance_note.as_deref(), Some(note));
+    assert_eq!(
+        after.sign_off,
+        SignOffState::Voided,
+        "two people must check it again"
+    );
+
+    // The original is in the vault as it was uploaded.
+    let sha = vitrine_media::sha256_hex(&original);
+    let vault = test
+        .app
+        .blobs
+        .get(&BlobKey::Original(sha))
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(
+        vault.as_ref(),
+        original.as_slice(),
+        "the original is unchanged"
+    );
+
+    // Reopening shows the regions and the version; the audit log has it.
+    let reopened = test.get_as(&curator, &studio).await.text();
+    for value in ["value=\"900\"", "value=\"560\"", "value=\"380\""] {
+        assert!(reopened.contains(value), "{value} in the reopened form");
+    }
+    assert!(reopened.contains(note), "the version is listed");
+    let log = test.app.store.audit_log(None, 100).await.expect("log");
+    assert!(
+        log.iter()
+            .any(|r| r.action == "entry.redact" && r.actor == "curator@example.org")
+    );
+
+    // The curator checks, a second person approves, the reviewer publishes.
+    let mut checklist: Vec<(&str, &str)> = vitrine_core::CheckItem::ALL
+        .iter()
+        .map(|i| ("item", i.as_str()))
+        .collect();
+    checklist.push(("note", "Faces and badge hidden."));
+    let entry_path = format!("/admin/studies/{DEMO}/entries/{}", id.0);
+    let checked = test
+        .post_as(&curator, &format!("{entry_path}/checklist"), &checklist)
+        .await;
+    assert_eq!(checked.status, StatusCode::SEE_OTHER);
+    let approved = test
+        .post_as(&reviewer, &format!("{entry_path}/approve"), &[])
+        .await;
+    assert_eq!(
+        approved.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        approved.text()
+    );
+    vitrine::app::jobs::encode_pending_webp(&test.app, i64::MAX)
+        .await
+        .expect("webp");
+    let study = test.demo_study().await;
+    let version = test
+        .app
+        .store
+        .next_release_version(study.id)
+        .await
+        .expect("version");
+    let published = test
+        .post_as(
+            &reviewer,
+            &format!("/admin/studies/{DEMO}/publish"),
+            &[("version", &version.to_string())],
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.text()
+    );
+
+    // Every public file of the entry, fetched as a visitor would.
+    let (_, release) = test
+        .app
+        .store
+        .latest_release(DEMO)
+        .await
+        .expect("read")
+        .expect("release");
+    assert_eq!(release.version, version);
+    let shown = release
+        .prompts
+        .iter()
+        .flat_map(|p| &p.entries)
+        .find(|e| e.caption == after.caption)
+        .expect("the entry is in the Release");
+    let variants = &shown.image.as_ref().expect("an image").variants;
+    let types: Vec<&str> = variants.iter().map(|v| v.media_type.as_str()).collect();
+    assert!(
+        types.contains(&"image/jpeg") && types.contains(&"image/webp"),
+        "{types:?}"
+    );
+    let mut measured = 0;
+    let mut files = Vec::new();
+    for v in variants {
+        let public = test.get(&format!("/media/{}", v.key)).await;
+        assert_eq!(public.status, StatusCode::OK, "{}", v.key);
+        for r in &hidden {
+            let d = match vitrine_media::hidden_detail(&original, &public.body, r, &limits) {
+                Ok(d) => d,
+                Err(vitrine_media::MediaError::Edit(_)) if v.width <= 320 => continue,
+                Err(e) => panic!("{} {}: {e}", v.media_type, v.width),
+            };
+            measured += 1;
+            assert!(
+                d.correlation.abs() < 0.1,
+                "{} {} {r:?}: {d:?}",
+                v.media_type,
+                v.width
+            );
+            if r.method == Method::Fill {
+                assert!(d.spread < 4.0, "{} {}: fill {d:?}", v.media_type, v.width);
+            }
+        }
+        files.push((v.key.clone(), public.body));
+    }
+    assert!(measured >= 3 * 6, "only {measured} measurements");
+
+    // The static export holds the same files, byte for byte.
+    let out = TempDir::new().expect("temp dir");
+    let dir = out.path().join("site");
+    export_site(
+        &test.app,
+        ExportRequest {
+            study: DEMO,
+            release: None,
+            base_url: None,
+            dir: &dir,
+            actor: "test",
+            originals: false,
+            destination: None,
+        },
+        Arc::new(NoProgress),
+    )
+    .await
+    .expect("export");
+    for (key, body) in files {
+        let exported = std::fs::read(dir.join("media").join(&key)).expect("exported file");
+        assert_eq!(exported, body.to_vec(), "{key} in the static export");
+    }
+}
+
+#[tokio::test]
+async fn regions_outside_the_photo_are_refused_by_number_and_others_may_not_redact() {
+    let test = TestApp::own_demo().await;
+    let curator = test
+        .staff("curator@example.org", Some("curator"), false)
+        .await;
+    let reviewer = test
+        .staff("reviewer@example.org", Some("reviewer"), false)
+        .await;
+    let (id, original) = photo_entry(&test, &curator).await;
+    let studio = format!("/admin/studies/{DEMO}/entries/{}/redact", id.0);
+    let outside = [
+        region(Shape::Rectangle, Method::Fill, 10, 10, 50, 50),
+        region(Shape::Ellipse, Method::Blur, 1500, 900, 200, 200),
+    ];
+    let refused = post(
+        &test,
+        &curator,
+        &studio,
+        &form(&outside, "Hidden.", "apply"),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text();
+    assert!(
+        text.contains("region 2") && text.contains("1600 × 1000"),
+        "{text}"
+    );
+    assert_eq!(
+        entry(&test, id).await.provenance,
+        Provenance::Original,
+        "nothing applied"
+    );
+    let mut typo = form(&outside[..1], "Hidden.", "apply");
+    typo.iter_mut().find(|(k, _)| k == "top").expect("top").1 = "ten".into();
+    let refused = post(&test, &curator, &studio, &typo).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .text()
+            .contains("Region 1: the top must be a whole number")
+    );
+
+    // A reviewer may check and approve, not change the photo.
+    assert_eq!(
+        test.get_as(&reviewer, &studio).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let denied = post(
+        &test,
+        &reviewer,
+        &studio,
+        &form(&outside[..1], "Hidden.", "apply"),
+    )
+    .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+
+    // Withdrawing a redacted entry deletes its original too.
+    let applied = post(
+        &test,
+        &curator,
+        &studio,
+        &form(&outside[..1], "Corner hidden.", "apply"),
+    )
+    .await;
+    assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.text());
+    let withdraw = format!("/admin/studies/{DEMO}/entries/{}/withdraw", id.0);
+    let gone = test
+        .post_as(
+            &curator,
+            &withdraw,
+            &[("reason", "participant_asked"), ("confirm", "yes")],
+        )
+        .await;
+    assert!(
+        gone.status.is_success() || gone.status.is_redirection(),
+        "{}",
+        gone.text()
+    );
+    let sha = vitrine_media::sha256_hex(&original);
+    assert!(
+        test.app
+            .blobs
+            .get(&BlobKey::Original(sha))
+            .await
+            .expect("read")
+            .is_none(),
+        "the participant's original left the vault with the withdrawal"
+    );
+    assert!(
+        test.app
+            .store
+            .redactions(id)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+}
