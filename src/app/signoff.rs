@@ -28,6 +28,9 @@ pub struct Review {
     pub times: ReviewTimes,
     /// Who last changed the entry in the workspace.
     pub last_editor: Option<i64>,
+    /// The redaction the entry's image shows, if it is a redacted one
+    /// (the checker looks at that image; see `app::curate::redact`).
+    pub redaction: Option<vitrine_store::RedactionRecord>,
 }
 
 /// Why an approval was not recorded.
@@ -66,7 +69,14 @@ pub async fn review(app: &App, study: &Study, entry: EntryId) -> anyhow::Result<
         .review_times(entry)
         .await
         .context("cannot read the sign-off")?;
+    let redaction = app
+        .store
+        .redaction_base(entry)
+        .await
+        .context("cannot read the entry's redactions")?
+        .and_then(|base| base.applied);
     Ok(Some(Review {
+        redaction,
         label: crate::app::publish::entry_label(&content, entry),
         key: content.entry_keys.get(&entry).cloned().unwrap_or_default(),
         sign_off: content.sign_offs.get(&entry).cloned(),

@@ -50,6 +50,7 @@ pub const EXPECTED: &[(&str, &str, May)] = {
         ("GET", "/admin/studies/{study}/entries/{entry}/redact", Study(Edit)),
         ("POST", "/admin/studies/{study}/entries/{entry}/redact", Study(Edit)),
         ("GET", "/admin/studies/{study}/entries/{entry}/redact/image", Study(Edit)),
+        ("GET", "/admin/studies/{study}/entries/{entry}/original", Study(Identity)),
         ("GET", "/admin/studies/{study}/images/{image}/{width}", Study(View)),
         ("GET", "/admin/studies/{study}/upload", Study(Edit)),
         ("POST", "/admin/studies/{study}/upload", Study(Edit)),

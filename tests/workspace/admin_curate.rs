@@ -302,6 +302,15 @@ async fn replacing_an_image_voids_the_sign_off() {
         .await;
     let before = content(&test).await;
     let e05 = entry(&before, "e06");
+    let old_sha = test
+        .app
+        .store
+        .redaction_base(e05.id)
+        .await
+        .unwrap()
+        .expect("an image")
+        .source
+        .sha256;
     let path = format!("{}/image", entry_path(e05));
     let junk = post_multipart(
         &test,
@@ -325,6 +334,22 @@ async fn replacing_an_image_voids_the_sign_off() {
     let e05_after = entry(&after, "e06");
     assert_ne!(e05_after.image, e05.image);
     assert_eq!(e05_after.sign_off, SignOffState::Voided);
+    // The replaced photo leaves the vault (by the orphan sweep): kept, it would
+    // outlive a later withdrawal of the entry.
+    let (originals, _) = test.app.store.referenced_blobs().await.unwrap();
+    assert!(
+        !originals.contains(&old_sha),
+        "the replaced image's rows are gone"
+    );
+    vitrine::app::gc::sweep(&test.app, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    let vault = test
+        .app
+        .blobs
+        .get(&vitrine_store::BlobKey::Original(old_sha))
+        .await;
+    assert!(vault.unwrap().is_none(), "the replaced original is deleted");
 }
 
 /// PRE-02: the coverage page lists every participant and prompt, the counts,

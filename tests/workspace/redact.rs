@@ -252,6 +252,40 @@ async fn a_curator_redacts_two_faces_and_a_badge_and_the_release_keeps_nothing_o
         .collect();
     checklist.push(("note", "Faces and badge hidden."));
     let entry_path = format!("/admin/studies/{DEMO}/entries/{}", id.0);
+
+    // The checklist shows the redacted photo, and the original beside it only
+    // to people who may see identities.
+    let owner = test.staff("owner@example.org", Some("owner"), false).await;
+    let original_path = format!("{entry_path}/original");
+    let for_owner = test
+        .get_as(&owner, &format!("{entry_path}/checklist"))
+        .await
+        .text();
+    assert!(
+        for_owner.contains(&original_path),
+        "the owner sees the original"
+    );
+    let for_reviewer = test
+        .get_as(&reviewer, &format!("{entry_path}/checklist"))
+        .await
+        .text();
+    assert!(!for_reviewer.contains(&original_path));
+    assert!(for_reviewer.contains("Only people who may see identities see the original"));
+    assert!(for_reviewer.contains(note), "what was done is named");
+    let shown = test.get_as(&owner, &original_path).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert_eq!(shown.header("content-type"), "image/jpeg");
+    let control = &regions()[0];
+    let d =
+        vitrine_media::hidden_detail(&original, &shown.body, control, &limits).expect("measure");
+    assert!(
+        d.correlation > 0.3,
+        "the original shows what was hidden: {d:?}"
+    );
+    assert_eq!(
+        test.get_as(&reviewer, &original_path).await.status,
+        StatusCode::FORBIDDEN
+    );
     let checked = test
         .post_as(&curator, &format!("{entry_path}/checklist"), &checklist)
         .await;

@@ -80,6 +80,47 @@ pub(crate) async fn image_id(
         .ok_or_else(|| StoreError::Corrupt(format!("image {sha256} is not stored")))
 }
 
+/// Deletes the rows of `image` (and its derivatives) when no entry shows it
+/// and no redaction starts from or made it, returning its original's hash and
+/// its public files; `None`, with nothing deleted, while it is in use. The
+/// blobs are left to the caller (withdrawal deletes them at once) or to the
+/// orphan sweep.
+pub(crate) async fn delete_image_if_unused(
+    tx: &mut Transaction<'static, Any>,
+    image: i64,
+) -> Result<Option<(String, Vec<String>)>> {
+    let users: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM entries WHERE image_id = $1)
+              + (SELECT COUNT(*) FROM redactions
+                 WHERE source_image_id = $1 OR result_image_id = $1)",
+    )
+    .bind(image)
+    .fetch_one(&mut **tx)
+    .await?;
+    if users > 0 {
+        return Ok(None);
+    }
+    let Some(sha) = sqlx::query_scalar::<_, String>("SELECT sha256 FROM images WHERE id = $1")
+        .bind(image)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT media_key FROM derivatives WHERE image_id = $1")
+            .bind(image)
+            .fetch_all(&mut **tx)
+            .await?;
+    for table in ["derivatives WHERE image_id", "images WHERE id"] {
+        sqlx::query(&format!("DELETE FROM {table} = $1"))
+            .bind(image)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(Some((sha, keys)))
+}
+
 /// The next free `upload-N` import key of a study.
 async fn next_upload_key(tx: &mut Transaction<'static, Any>, study: i64) -> Result<String> {
     let keys: Vec<String> = sqlx::query_scalar(
@@ -191,6 +232,13 @@ impl Store {
     ) -> Result<bool> {
         let mut tx = self.begin_audited().await?;
         let image = image_id(&mut tx.tx, sha256, new).await?;
+        let old: Option<i64> =
+            sqlx::query_scalar("SELECT image_id FROM entries WHERE id = $1 AND study_id = $2")
+                .bind(entry.0)
+                .bind(study.0)
+                .fetch_optional(&mut *tx.tx)
+                .await?
+                .flatten();
         let updated = sqlx::query(
             "UPDATE entries SET image_id = $1, updated_by = $2
              WHERE id = $3 AND study_id = $4 AND withdrawn_at IS NULL",
@@ -205,6 +253,13 @@ impl Store {
         if updated == 0 {
             // Dropping the transaction rolls the image rows back too.
             return Ok(false);
+        }
+        // The replaced image goes unless something else uses it: left behind,
+        // a participant's photo would outlive a later withdrawal, which deletes
+        // only the images an entry shows or its redactions used. Its blobs are
+        // then orphans for the sweep (public files of a stored Release stay).
+        if let Some(old) = old.filter(|old| *old != image) {
+            delete_image_if_unused(&mut tx.tx, old).await?;
         }
         tx.record(event).await?;
         tx.commit().await?;

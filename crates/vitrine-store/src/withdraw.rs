@@ -332,35 +332,10 @@ async fn delete_unused_images(
         .copied()
         .collect();
     for image in images {
-        // Other entries may show the same photo, or have redacted it.
-        let users: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM entries WHERE image_id = $1)
-                  + (SELECT COUNT(*) FROM redactions
-                     WHERE source_image_id = $1 OR result_image_id = $1)",
-        )
-        .bind(image)
-        .fetch_one(&mut *tx.tx)
-        .await?;
-        if users > 0 {
+        let Some((sha, keys)) = crate::curate::delete_image_if_unused(&mut tx.tx, image).await?
+        else {
             continue;
-        }
-        let sha: Option<String> = sqlx::query_scalar("SELECT sha256 FROM images WHERE id = $1")
-            .bind(image)
-            .fetch_optional(&mut *tx.tx)
-            .await?;
-        let keys: Vec<String> =
-            sqlx::query_scalar("SELECT media_key FROM derivatives WHERE image_id = $1")
-                .bind(image)
-                .fetch_all(&mut *tx.tx)
-                .await?;
-        sqlx::query("DELETE FROM derivatives WHERE image_id = $1")
-            .bind(image)
-            .execute(&mut *tx.tx)
-            .await?;
-        sqlx::query("DELETE FROM images WHERE id = $1")
-            .bind(image)
-            .execute(&mut *tx.tx)
-            .await?;
+        };
         for key in keys {
             let shown: Option<i64> = sqlx::query_scalar(
                 "SELECT release_id FROM release_media WHERE media_key = $1 LIMIT 1",
@@ -372,7 +347,7 @@ async fn delete_unused_images(
                 done.delete_public.push(key);
             }
         }
-        done.delete_originals.extend(sha);
+        done.delete_originals.push(sha);
     }
     Ok(())
 }

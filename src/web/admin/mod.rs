@@ -174,6 +174,12 @@ fn routes(app: App) -> Routes {
         )
         .add(
             M::GET,
+            "/admin/studies/{study}/entries/{entry}/original",
+            Study(P::Identity),
+            curate::show_original,
+        )
+        .add(
+            M::GET,
             "/admin/studies/{study}/images/{image}/{width}",
             Study(P::View),
             curate::show_image,

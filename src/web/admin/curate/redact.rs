@@ -277,3 +277,23 @@ pub async fn show_studio_image(
         Err(e) => Err(refused(e)),
     }
 }
+
+/// `GET /admin/studies/{study}/entries/{entry}/original`: the participant's
+/// original of a redacted (or redactable) photo, upright, full size, without
+/// metadata, for people who may see identities (the checklist page shows it
+/// beside the redacted version). Never cached.
+pub async fn show_original(
+    state: State<App>,
+    access: Extension<StudyAccess>,
+    path: Path<(String, String)>,
+) -> Result<Response, AdminError> {
+    show_studio_image(
+        state,
+        access,
+        path,
+        Query(ImageQuery {
+            edit: String::new(),
+        }),
+    )
+    .await
+}

@@ -43,6 +43,19 @@ struct ChecklistPage {
     problem: Option<String>,
     can_check: bool,
     approve_href: Option<String>,
+    /// The image the checklist covers, as staff see it.
+    image: Option<CheckedImage>,
+}
+
+/// The image a checker looks at, and for a redacted one what was done.
+struct CheckedImage {
+    src: String,
+    width: u32,
+    height: u32,
+    /// "Redacted on …": the version the entry shows, if it is redacted.
+    redaction: Option<String>,
+    /// The original beside it: only for people who may see identities.
+    original: Option<String>,
 }
 
 /// `GET …/entries/{entry}/checklist`.
@@ -141,6 +154,32 @@ pub async fn approve(
     )
 }
 
+/// The image the checklist covers, at most 1024 pixels wide (a stored size:
+/// every image has 1024 or, when narrower, its own width).
+fn checked_image(access: &StudyAccess, review: &Review) -> Option<CheckedImage> {
+    let image = review.entry.image.as_ref()?;
+    let width = image.width.min(1024);
+    let height =
+        u32::try_from(u64::from(image.height) * u64::from(width) / u64::from(image.width.max(1)))
+            .unwrap_or(u32::MAX);
+    let redaction = review.redaction.as_ref();
+    Some(CheckedImage {
+        src: access.href(&format!("/images/{}/{width}", image.id.0)),
+        width,
+        height,
+        redaction: redaction.map(|r| {
+            format!(
+                "Redacted by {} on {}: {}",
+                r.created_by,
+                day(&r.created_at),
+                r.note
+            )
+        }),
+        original: (redaction.is_some() && access.can(Permission::Identity))
+            .then(|| access.href(&format!("/entries/{}/original", review.entry.id.0))),
+    })
+}
+
 fn layout(staff: &Staff, access: &StudyAccess) -> AdminLayout {
     AdminLayout::study("De-identification checklist", staff, access, "")
 }
@@ -217,6 +256,7 @@ fn page(
         can_check: access.can(Permission::Check) && !entry.withdrawn,
         approve_href: (approvable && access.can(Permission::Approve))
             .then(|| access.href(&format!("/entries/{}/approve", entry.id.0))),
+        image: checked_image(access, review),
     })?;
     *response.status_mut() = status;
     Ok(response)
