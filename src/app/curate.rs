@@ -13,7 +13,7 @@ use vitrine_core::UserId;
 
 pub use coverage::{CellEntry, Coverage, CoverageCell, CoverageRow, coverage};
 pub use entry::{EditError, EntryInput, save_entry};
-pub use images::{ImageError, UploadTarget, replace_image, upload_image};
+pub use images::{ImageError, UploadTarget, Uploaded, replace_image, upload_image};
 pub use redact::{RedactError, Studio};
 pub use study::{PromptInput, SettingsInput, ThemeInput};
 

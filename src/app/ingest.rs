@@ -149,6 +149,7 @@ pub async fn ingest(
     let blobs = &app.blobs;
     let media_type = processed.source_format.media_type().to_owned();
     let byte_size = bytes.len() as u64;
+    let records_location = vitrine_media::records_location(&bytes);
 
     let original = BlobKey::Original(sha256.clone());
     blobs.put(&original, bytes).await?;
@@ -176,6 +177,7 @@ pub async fn ingest(
         width: processed.width,
         height: processed.height,
         color: processed.placeholder.color,
+        records_location,
         derivatives,
     })
 }

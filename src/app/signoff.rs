@@ -31,6 +31,9 @@ pub struct Review {
     /// The redaction the entry's image shows, if it is a redacted one
     /// (the checker looks at that image; see `app::curate::redact`).
     pub redaction: Option<vitrine_store::RedactionRecord>,
+    /// Whether the participant's uploaded file recorded where it was taken
+    /// (EXIF GPS): never published, but a reason to look for places in it.
+    pub records_location: bool,
 }
 
 /// Why an approval was not recorded.
@@ -69,14 +72,14 @@ pub async fn review(app: &App, study: &Study, entry: EntryId) -> anyhow::Result<
         .review_times(entry)
         .await
         .context("cannot read the sign-off")?;
-    let redaction = app
+    let base = app
         .store
         .redaction_base(entry)
         .await
-        .context("cannot read the entry's redactions")?
-        .and_then(|base| base.applied);
+        .context("cannot read the entry's redactions")?;
     Ok(Some(Review {
-        redaction,
+        records_location: base.as_ref().is_some_and(|b| b.source.records_location),
+        redaction: base.and_then(|b| b.applied),
         label: crate::app::publish::entry_label(&content, entry),
         key: content.entry_keys.get(&entry).cloned().unwrap_or_default(),
         sign_off: content.sign_offs.get(&entry).cloned(),

@@ -70,6 +70,7 @@ pub(super) fn study(entries: u32) -> StudyImport {
             width: 2400,
             height: 1800,
             color: "#808080".into(),
+            records_location: false,
             derivatives,
         });
         rows.push(ImportEntry {

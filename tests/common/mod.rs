@@ -462,6 +462,27 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
+/// `png` with an `eXIf` chunk whose GPS IFD holds a latitude, as a phone
+/// writes it.
+pub fn with_gps(png: &[u8]) -> Vec<u8> {
+    let mut tiff = b"II*\0".to_vec();
+    tiff.extend(8u32.to_le_bytes());
+    // IFD0: the GPS pointer to offset 26; then the GPS IFD: a latitude.
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(0x8825u16.to_le_bytes());
+    tiff.extend([4, 0, 1, 0, 0, 0]);
+    tiff.extend(26u32.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(0x0002u16.to_le_bytes());
+    tiff.extend([5, 0, 3, 0, 0, 0, 0, 0, 0, 0]);
+    // After the signature and IHDR (8 + 25 bytes).
+    let mut out = png[..33].to_vec();
+    out.extend(png_chunk(b"eXIf", &tiff));
+    out.extend(&png[33..]);
+    out
+}
+
 /// One PNG chunk: length, kind, data, CRC.
 pub fn png_chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     let mut body = kind.to_vec();

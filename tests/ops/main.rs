@@ -10,6 +10,7 @@ mod cli;
 mod fuzz_corpus;
 mod image_memory;
 mod import;
+mod import_location;
 mod jobs;
 mod kill;
 mod release_build;

@@ -492,3 +492,61 @@ async fn regions_outside_the_photo_are_refused_by_number_and_others_may_not_reda
             .is_empty()
     );
 }
+
+/// Issue 13: a photo whose file recorded where it was taken says so at
+/// upload and on its checklist, and one without GPS does not.
+#[tokio::test]
+async fn an_upload_that_recorded_a_location_warns_the_uploader_and_the_reviewer() {
+    let test = TestApp::own_demo().await;
+    let curator = test
+        .staff("curator@example.org", Some("curator"), false)
+        .await;
+    let reviewer = test
+        .staff("reviewer@example.org", Some("reviewer"), false)
+        .await;
+    let content = test.demo_content().await;
+    let prompt = content.prompts[0].id.0.to_string();
+    let participant = content.participants[0].id.0.to_string();
+    let plain = busy_png();
+    let located = common::with_gps(&plain);
+    assert!(vitrine_media::records_location(&located) && !vitrine_media::records_location(&plain));
+    let upload = format!("/admin/studies/{DEMO}/upload");
+    let results = common::post_multipart(
+        &test.app,
+        &curator,
+        &upload,
+        &[
+            ("prompt", None, prompt.into_bytes()),
+            ("participant", None, participant.into_bytes()),
+            ("provenance", None, b"O".to_vec()),
+            ("images", Some(("walk.png", "image/png")), located),
+        ],
+    )
+    .await;
+    assert_eq!(results.status, StatusCode::OK, "{}", results.text());
+    let text = results.text();
+    assert!(
+        text.contains("the file recorded where it was taken (GPS)"),
+        "{text}"
+    );
+    let href = tags(&text, "a")
+        .iter()
+        .filter_map(|t| attr(t, "href"))
+        .find(|h| h.contains("/entries/"))
+        .expect("a link to the new entry");
+    let checklist = test
+        .get_as(&reviewer, &format!("{href}/checklist"))
+        .await
+        .text();
+    assert!(checklist.contains("The uploaded file recorded where it was taken"));
+    // The demo's own photos carry no GPS: no warning on theirs.
+    let (id, _) = photo_entry(&test, &curator).await;
+    let path = format!("/admin/studies/{DEMO}/entries/{}/checklist", id.0);
+    assert!(
+        !test
+            .get_as(&reviewer, &path)
+            .await
+            .text()
+            .contains("recorded where it was taken")
+    );
+}

@@ -26,6 +26,7 @@ mod format;
 pub mod fuzzing;
 mod jpeg;
 mod limits;
+mod location;
 mod orient;
 mod pipeline;
 mod pixels;
@@ -47,6 +48,7 @@ pub use encode::{JPEG_QUALITY, WEBP_MAX_SIDE, WEBP_QUALITY};
 pub use error::{MediaError, Side};
 pub use format::{Format, OutputFormat};
 pub use limits::Limits;
+pub use location::records_location;
 pub use pipeline::{
     DEFAULT_WIDTHS, MAX_HEIGHT_PER_SIZE, Measure, Processed, Request, Variant, process,
     process_request,

@@ -19,6 +19,8 @@ pub struct SourceImage {
     pub width: u32,
     /// Upright height.
     pub height: u32,
+    /// Whether the upload's metadata recorded where it was taken (GPS).
+    pub records_location: bool,
 }
 
 /// One applied version of an entry's redaction.
@@ -127,10 +129,11 @@ impl Store {
             .transpose()?
             .filter(|r| r.result.0 == current);
         let source = applied.as_ref().map_or(current, |r| r.source.0);
-        let row = sqlx::query("SELECT sha256, width, height FROM images WHERE id = $1")
-            .bind(source)
-            .fetch_one(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT sha256, width, height, records_location FROM images WHERE id = $1")
+                .bind(source)
+                .fetch_one(&self.pool)
+                .await?;
         let side = |name: &str| -> Result<u32> {
             let v: i64 = row.try_get(name)?;
             u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("image {source}: {name} {v}")))
@@ -141,6 +144,7 @@ impl Store {
                 sha256: row.try_get("sha256")?,
                 width: side("width")?,
                 height: side("height")?,
+                records_location: row.try_get::<i64, _>("records_location")? != 0,
             },
             current: ImageId(current),
             applied,

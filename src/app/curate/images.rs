@@ -239,15 +239,28 @@ impl UploadTarget {
     }
 }
 
+/// A draft entry made from one uploaded image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uploaded {
+    /// The entry.
+    pub id: EntryId,
+    /// Its import key.
+    pub key: String,
+    /// The file's metadata recorded where it was taken (EXIF GPS): never
+    /// published, but worth a look at the picture for places.
+    pub records_location: bool,
+}
+
 /// Makes one uploaded image a new draft entry (caption blank: blocked until
-/// a curator writes one). Returns the entry's id and import key.
+/// a curator writes one).
 pub async fn upload_image(
     app: &App,
     content: &StudyContent,
     target: UploadTarget,
     bytes: Vec<u8>,
     actor: Actor<'_>,
-) -> Result<(EntryId, String), ImageError> {
+) -> Result<Uploaded, ImageError> {
+    let records_location = vitrine_media::records_location(&bytes);
     let stored = store_image(app, bytes).await?;
     let prompt = content
         .prompts
@@ -286,5 +299,10 @@ pub async fn upload_image(
         actor.user,
         &event,
     );
-    commit(app, stored, written).await
+    let (id, key) = commit(app, stored, written).await?;
+    Ok(Uploaded {
+        id,
+        key,
+        records_location,
+    })
 }

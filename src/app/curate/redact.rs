@@ -55,7 +55,8 @@ pub enum RedactError {
     Image(#[from] ImageError),
 }
 
-/// What the studio shows for one entry.
+/// What the studio shows for one entry (`base.source.records_location`
+/// says whether the uploaded file recorded where it was taken).
 #[derive(Debug, Clone)]
 pub struct Studio {
     /// The entry's name for people: its title, or its key.

@@ -41,6 +41,9 @@ pub struct Ingested {
     pub written: WrittenBlobs,
     pub processed: usize,
     pub reused: usize,
+    /// Files processed now whose metadata recorded where they were taken
+    /// (GPS), in name order, for a note to the researcher.
+    pub located: Vec<String>,
 }
 
 /// Reads each named image once, checks its header against the limits and
@@ -164,7 +167,7 @@ impl CheckedImages {
                     Err(e) => Err(format!("{path} cannot be read: {e}")),
                 };
                 progress.advance(&path);
-                (result, written)
+                (path, result, written)
             })
             .buffer_unordered(workers)
             .collect()
@@ -175,12 +178,18 @@ impl CheckedImages {
             written: WrittenBlobs::default(),
             processed: 0,
             reused,
+            located: Vec::new(),
         };
         let mut problems = Vec::new();
-        for (result, written) in results {
+        for (path, result, written) in results {
             out.written.absorb(written);
             match result {
-                Ok(image) => out.new_images.push(image),
+                Ok(image) => {
+                    if image.records_location {
+                        out.located.push(path);
+                    }
+                    out.new_images.push(image);
+                }
                 Err(message) => {
                     problems.push(Problem::at("entries.csv", None, Some("image"), message))
                 }
@@ -191,6 +200,7 @@ impl CheckedImages {
             return Err(ImportError::Invalid(problems));
         }
         out.new_images.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+        out.located.sort();
         out.processed = out.new_images.len();
         Ok(out)
     }

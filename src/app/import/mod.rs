@@ -141,8 +141,17 @@ pub async fn import_folder(
         entries: parsed.entries.into_iter().map(|e| e.entry).collect(),
     };
     match app.store.import_study(&import, "folder import").await {
-        Ok(summary) => {
+        Ok(mut summary) => {
             outcome.written.disarm();
+            // Issue 13: for the reviewer, a note per photo that recorded
+            // where it was taken (the location itself is never stored).
+            summary.notes.extend(outcome.located.iter().map(|path| {
+                format!(
+                    "{path} recorded where it was taken (GPS in its metadata). That is never \
+                     published, but check the picture for addresses, signs, landmarks and \
+                     number plates that show the place."
+                )
+            }));
             if outcome.processed > 0 {
                 crate::app::jobs::queue_webp(app).await;
             }

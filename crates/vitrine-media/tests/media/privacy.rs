@@ -138,3 +138,26 @@ fn same_input_gives_the_same_bytes() {
     assert_eq!(a, b);
     assert!(a.variants.iter().any(|v| v.format == OutputFormat::Webp));
 }
+
+/// Issue 13: an upload that recorded where it was taken is recognised, in
+/// each format's EXIF, so its reviewer can be told; one without GPS is not.
+#[test]
+fn a_recorded_location_is_recognised_in_jpeg_png_and_webp() {
+    let picture = Picture::gradient(64, 48);
+    let exif = tiff::camera_exif(1, b"thumbnail");
+    let camera = jpeg::camera(&picture, 1, &[]);
+    let png = png::with_chunks(&png::encode(&picture), &[png::exif(&exif)]);
+    let webp = webp::with_metadata(&picture, &[], &exif, "<x:xmpmeta/>");
+    for (what, bytes) in [("JPEG", &camera), ("PNG", &png), ("WebP", &webp)] {
+        assert!(vitrine_media::records_location(bytes), "{what} with GPS");
+    }
+    let orientation_only = jpeg::oriented(&picture, 6);
+    for (what, bytes) in [
+        ("plain JPEG", jpeg::encode(&picture)),
+        ("JPEG with EXIF but no GPS", orientation_only),
+        ("plain PNG", png::encode(&picture)),
+        ("not an image", b"hello".to_vec()),
+    ] {
+        assert!(!vitrine_media::records_location(&bytes), "{what}");
+    }
+}

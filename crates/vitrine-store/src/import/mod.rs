@@ -237,8 +237,8 @@ pub(crate) async fn insert_images(
     for img in images {
         sqlx::query(
             "INSERT INTO images (sha256, original_key, media_type, byte_size, width, height, color, created_at,
-                 webp_pending)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (sha256) DO NOTHING",
+                 webp_pending, records_location)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (sha256) DO NOTHING",
         )
         .bind(&img.sha256)
         .bind(BlobKey::Original(img.sha256.clone()).path().to_string())
@@ -251,6 +251,7 @@ pub(crate) async fn insert_images(
         .bind(i64::from(
             !img.derivatives.iter().any(|d| d.media_type == "image/webp"),
         ))
+        .bind(i64::from(img.records_location))
         .execute(&mut **tx)
         .await?;
         let id: i64 = sqlx::query_scalar("SELECT id FROM images WHERE sha256 = $1")

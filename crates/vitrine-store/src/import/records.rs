@@ -74,6 +74,8 @@ pub struct NewImage {
     pub height: u32,
     /// Average colour.
     pub color: String,
+    /// Whether the upload's metadata recorded where it was taken (GPS).
+    pub records_location: bool,
     /// Public derivatives.
     pub derivatives: Vec<NewDerivative>,
 }

@@ -134,6 +134,8 @@ struct FileResult {
     outcome: Result<(String, String), String>,
     /// Set when the file name contains a participant's real name (ETH-20).
     name_warning: bool,
+    /// Set when the file's metadata recorded where it was taken (GPS).
+    records_location: bool,
 }
 
 #[derive(Template)]
@@ -302,6 +304,7 @@ pub async fn upload(
         if results.len() >= MAX_UPLOAD_FILES {
             results.push(FileResult {
                 name_warning: false,
+                records_location: false,
                 name: file_name,
                 outcome: Err(format!(
                     "not uploaded: at most {MAX_UPLOAD_FILES} files at a time; upload it again \
@@ -310,12 +313,16 @@ pub async fn upload(
             });
             continue;
         }
+        let mut located = false;
         let outcome = match part {
             Part::TooLarge(size) => Err(ImageError::too_large(&app, size)),
             Part::Bytes(bytes) => upload_image(&app, &content, *target, bytes, actor(&staff)).await,
         };
         let outcome = match outcome {
-            Ok((id, key)) => Ok((key, access.href(&format!("/entries/{}", id.0)))),
+            Ok(made) => {
+                located = made.records_location;
+                Ok((made.key, access.href(&format!("/entries/{}", made.id.0))))
+            }
             Err(ImageError::Failed(e)) => {
                 tracing::error!(error = %format!("{e:#}"), "an uploaded image could not be stored");
                 Err(ImageError::Failed(e).to_string())
@@ -330,6 +337,7 @@ pub async fn upload(
             name: file_name,
             outcome,
             name_warning,
+            records_location: located,
         });
     }
     let chosen_refs = [chosen[0].as_str(), chosen[1].as_str(), chosen[2].as_str()];

@@ -56,6 +56,8 @@ struct CheckedImage {
     redaction: Option<String>,
     /// The original beside it: only for people who may see identities.
     original: Option<String>,
+    /// The uploaded file recorded where it was taken.
+    records_location: bool,
 }
 
 /// `GET …/entries/{entry}/checklist`.
@@ -177,6 +179,7 @@ fn checked_image(access: &StudyAccess, review: &Review) -> Option<CheckedImage> 
         }),
         original: (redaction.is_some() && access.can(Permission::Identity))
             .then(|| access.href(&format!("/entries/{}/original", review.entry.id.0))),
+        records_location: review.records_location,
     })
 }
 
