@@ -93,8 +93,8 @@
     if (drawing) el.setAttribute('class', 'studio-canvas__drawing');
     return el;
   }
-  function redraw() {
-    while (svg.firstChild) svg.removeChild(svg.firstChild);
+  function redraw() { // the regions' outlines; face suggestions stay
+    svg.querySelectorAll(':not([data-suggestion])').forEach(function (el) { svg.removeChild(el); });
     rows.querySelectorAll('tr').forEach(function (tr) {
       var typed = numbers(tr);
       var n = typed.map(Number);

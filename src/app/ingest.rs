@@ -212,6 +212,22 @@ pub async fn encode_webp(app: &App, original: Vec<u8>) -> Result<Vec<NewDerivati
     Ok(derivatives)
 }
 
+/// Looks for faces in an original ([`vitrine_media::suggest_faces`]) off the
+/// async runtime, within the image budget, waiting at most `wait` for room.
+pub async fn suggest_faces(
+    app: &App,
+    original: Vec<u8>,
+    wait: Option<Duration>,
+) -> Result<Vec<vitrine_core::redaction::Rect>, IngestError> {
+    let limits = app.settings.limits;
+    let peak = vitrine_media::faces_peak_memory(&original, &limits)?;
+    let faces = within_budget(&app.image_budget, peak, wait, move || {
+        vitrine_media::suggest_faces(&original, &limits)
+    })
+    .await?;
+    Ok(faces?)
+}
+
 /// An original at its full upright size as one metadata-free JPEG, for an
 /// archive that asked for originals: the participant's pixels, re-encoded
 /// like every public image (orientation applied, colours in sRGB, no EXIF,

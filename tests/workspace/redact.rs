@@ -550,3 +550,87 @@ async fn an_upload_that_recorded_a_location_warns_the_uploader_and_the_reviewer(
             .contains("recorded where it was taken")
     );
 }
+
+/// Issue 13: faces found on the server are offered as suggestions, shown
+/// and listed, and only the ones ticked become regions, never applied
+/// without the curator.
+#[tokio::test]
+async fn suggested_faces_become_regions_only_when_ticked() {
+    let test = TestApp::own_demo().await;
+    let curator = test
+        .staff("curator@example.org", Some("curator"), false)
+        .await;
+    let (id, _) = photo_entry(&test, &curator).await;
+    let portrait = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/vitrine-media/tests/faces/navy_grace_hopper.jpg"
+    ))
+    .expect("fixture");
+    let replaced = common::post_multipart(
+        &test.app,
+        &curator,
+        &format!("/admin/studies/{DEMO}/entries/{}/image", id.0),
+        &[("image", Some(("portrait.jpg", "image/jpeg")), portrait)],
+    )
+    .await;
+    assert_eq!(replaced.status, StatusCode::SEE_OTHER);
+    let studio = format!("/admin/studies/{DEMO}/entries/{}/redact", id.0);
+    let page = test.get_as(&curator, &studio).await.text();
+    let boxes: Vec<String> = tags(&page, "input")
+        .iter()
+        .filter(|t| attr(t, "name").as_deref() == Some("face"))
+        .filter_map(|t| attr(t, "value"))
+        .collect();
+    assert_eq!(boxes.len(), 1, "one face suggested: {boxes:?}");
+    assert!(page.contains("Face 1: left"));
+    let n: Vec<u32> = boxes[0]
+        .split(' ')
+        .map(|v| v.parse().expect("number"))
+        .collect();
+    // Hand-labelled brow to chin: 180, 140, 165 × 195 (tests/faces/LICENSES.md).
+    assert!(
+        n[0] <= 190 && n[0] + n[2] >= 335 && n[1] <= 150 && n[1] + n[3] >= 325,
+        "{n:?}"
+    );
+    assert_eq!(
+        entry(&test, id).await.provenance,
+        Provenance::Original,
+        "a suggestion is never applied on its own"
+    );
+
+    // Left unticked, nothing is added; ticked, it becomes an ellipse to fill.
+    let mut fields = form(&[], "", "faces");
+    let untouched = post(&test, &curator, &studio, &fields).await.text();
+    assert!(
+        !untouched.contains(&format!("value=\"{}\"", n[0])),
+        "nothing added"
+    );
+    fields.push(("face".to_owned(), boxes[0].clone()));
+    let added = post(&test, &curator, &studio, &fields).await;
+    assert_eq!(added.status, StatusCode::OK);
+    let text = added.text();
+    let row = text
+        .split("<tr>")
+        .find(|r| r.contains(&format!("value=\"{}\"", n[0])))
+        .expect("a row");
+    assert!(row.contains("value=\"ellipse\" selected"), "{row}");
+    // The suggestions are kept: the page opens again without looking again.
+    assert_eq!(
+        test.app
+            .store
+            .face_suggestions(
+                test.app
+                    .store
+                    .redaction_base(id)
+                    .await
+                    .expect("read")
+                    .expect("base")
+                    .source
+                    .id
+            )
+            .await
+            .expect("read")
+            .map(|f| f.len()),
+        Some(1)
+    );
+}

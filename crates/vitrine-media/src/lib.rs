@@ -20,6 +20,7 @@ mod cost;
 mod decode;
 mod encode;
 mod error;
+mod faces;
 mod format;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -46,6 +47,7 @@ pub use audit::public_image_problem;
 pub use cost::peak_memory;
 pub use encode::{JPEG_QUALITY, WEBP_MAX_SIDE, WEBP_QUALITY};
 pub use error::{MediaError, Side};
+pub use faces::{faces_peak_memory, suggest_faces};
 pub use format::{Format, OutputFormat};
 pub use limits::Limits;
 pub use location::records_location;

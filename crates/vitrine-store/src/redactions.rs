@@ -5,7 +5,7 @@
 use crate::curate::image_id;
 use crate::{AuditEvent, NewImage, Result, Store, StoreError, now_text};
 use sqlx::Row;
-use vitrine_core::redaction::Edit;
+use vitrine_core::redaction::{Edit, Rect};
 use vitrine_core::{EntryId, ImageId, Provenance, StudyId, UserId};
 
 /// A stored image an edit starts from: the participant's original.
@@ -196,5 +196,36 @@ impl Store {
         tx.record(event).await?;
         tx.commit().await?;
         Ok(true)
+    }
+}
+
+impl Store {
+    /// The face suggestions kept for an image (boxes in its upright pixels),
+    /// or `None` when it has not been looked at yet.
+    pub async fn face_suggestions(&self, image: ImageId) -> Result<Option<Vec<Rect>>> {
+        let faces: Option<String> = sqlx::query_scalar("SELECT faces FROM images WHERE id = $1")
+            .bind(image.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .flatten();
+        faces
+            .map(|json| {
+                serde_json::from_str(&json).map_err(|e| {
+                    StoreError::Corrupt(format!("stored face suggestions are unreadable: {e}"))
+                })
+            })
+            .transpose()
+    }
+
+    /// Keeps the face suggestions made for an image.
+    pub async fn set_face_suggestions(&self, image: ImageId, faces: &[Rect]) -> Result<()> {
+        let json = serde_json::to_string(faces)
+            .map_err(|e| StoreError::Corrupt(format!("cannot store face suggestions: {e}")))?;
+        sqlx::query("UPDATE images SET faces = $1 WHERE id = $2")
+            .bind(json)
+            .bind(image.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

@@ -67,6 +67,9 @@ pub struct Studio {
     pub base: RedactionBase,
     /// Every version applied to this entry, newest first.
     pub versions: Vec<RedactionRecord>,
+    /// Where the local detector suggests a face, in the original's upright
+    /// pixels (see [`faces`]); `None` when it could not run just now.
+    pub faces: Option<Vec<Rect>>,
 }
 
 impl Studio {
@@ -100,10 +103,42 @@ fn failed(e: impl Into<anyhow::Error>) -> RedactError {
     RedactError::Image(ImageError::Failed(e.into()))
 }
 
-/// What the studio shows for entry `id` of `study` (see [`Studio`]).
+/// What the studio shows for entry `id` of `study` (see [`Studio`]), with
+/// the face suggestions.
 pub async fn studio(app: &App, study: &Study, id: EntryId) -> Result<Studio, RedactError> {
     let content = load(app, study).await?;
-    open(app, &content, id).await
+    let mut studio = open(app, &content, id).await?;
+    studio.faces = faces(app, &studio.base).await;
+    Ok(studio)
+}
+
+/// The face suggestions for the original of `base`: kept ones, or made now
+/// (within the image budget) and kept. `None`, logged, when they cannot be
+/// made now (the budget stayed full, or the detector failed): the studio
+/// then says so instead of suggesting nothing.
+pub async fn faces(app: &App, base: &RedactionBase) -> Option<Vec<Rect>> {
+    match app.store.face_suggestions(base.source.id).await {
+        Ok(Some(faces)) => return Some(faces),
+        Ok(None) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read face suggestions");
+            return None;
+        }
+    }
+    let original = read_original(app, base).await.ok()?;
+    let wait = Some(app.image_budget.upload_wait());
+    match crate::app::ingest::suggest_faces(app, original, wait).await {
+        Ok(faces) => {
+            if let Err(e) = app.store.set_face_suggestions(base.source.id, &faces).await {
+                tracing::error!(error = %e, "cannot keep face suggestions");
+            }
+            Some(faces)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "no face suggestions");
+            None
+        }
+    }
 }
 
 async fn load(app: &App, study: &Study) -> Result<StudyContent, RedactError> {
@@ -128,6 +163,7 @@ async fn open(app: &App, content: &StudyContent, id: EntryId) -> Result<Studio, 
         note: entry.provenance_note.clone().unwrap_or_default(),
         base,
         versions,
+        faces: None,
     })
 }
 

@@ -3,3 +3,8 @@
 -- reviewer to look at the picture for places. Mirrored in
 -- sqlite/0015_image_location.sql.
 ALTER TABLE images ADD COLUMN records_location BIGINT NOT NULL DEFAULT 0;
+-- Face suggestions for redaction (issue 13): boxes where the local detector
+-- saw a face, as JSON in the upright original's pixels, kept once made so
+-- the studio opens at once; NULL until first looked for. Boxes only: no
+-- face embeddings, nothing that recognises anyone.
+ALTER TABLE images ADD COLUMN faces TEXT;

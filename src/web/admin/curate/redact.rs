@@ -33,6 +33,16 @@ struct Outline {
     height: u32,
 }
 
+/// One face suggestion, as the form offers it.
+struct FaceView {
+    x: u32,
+    y: u32,
+    width: u32,
+    height: u32,
+    /// What its checkbox sends: "left top width height".
+    value: String,
+}
+
 #[derive(Template)]
 #[template(path = "admin/redact.html", whitespace = "minimize")]
 struct StudioPage {
@@ -46,6 +56,7 @@ struct StudioPage {
     input: EditInput,
     note: String,
     outlines: Vec<Outline>,
+    faces: Option<Vec<FaceView>>,
     problems: Vec<FieldProblem>,
     preview: Option<String>,
     versions: Vec<RedactionRecord>,
@@ -98,6 +109,18 @@ fn page(
         input,
         note: studio.note.clone(),
         outlines,
+        faces: studio.faces.as_ref().map(|faces| {
+            faces
+                .iter()
+                .map(|r| FaceView {
+                    x: r.x,
+                    y: r.y,
+                    width: r.width,
+                    height: r.height,
+                    value: format!("{} {} {} {}", r.x, r.y, r.width, r.height),
+                })
+                .collect()
+        }),
         problems: Vec::new(),
         preview: None,
         versions: studio.versions.clone(),
@@ -188,8 +211,45 @@ pub async fn save_studio(
             .regions
             .extend(EditInput::from_edit(&Edit::default(), SPARE_ROWS).regions);
     }
+    if action == "faces" {
+        add_faces(&mut input, &fields.all("face"));
+    }
     let preview = parsed.ok().filter(|_| action == "preview");
     again(&app, &staff, &access, id, input, note, problems, preview).await
+}
+
+/// Puts the ticked face suggestions (each "left top width height") into the
+/// form as ellipses to fill: into empty rows first, then new ones, with
+/// spare rows after them.
+fn add_faces(input: &mut EditInput, ticked: &[String]) {
+    for face in ticked {
+        let numbers: Vec<String> = face.split_whitespace().map(str::to_owned).collect();
+        let Ok(numbers) = <[String; 4]>::try_from(numbers) else {
+            continue;
+        };
+        let row = RegionInput {
+            shape: Shape::Ellipse.code().into(),
+            method: vitrine_core::redaction::Method::Fill.code().into(),
+            numbers,
+        };
+        match input
+            .regions
+            .iter_mut()
+            .find(|r| r.numbers.iter().all(|n| n.trim().is_empty()))
+        {
+            Some(empty) => *empty = row,
+            None => input.regions.push(row),
+        }
+    }
+    if !input
+        .regions
+        .iter()
+        .any(|r| r.numbers.iter().all(|n| n.trim().is_empty()))
+    {
+        input
+            .regions
+            .extend(EditInput::from_edit(&Edit::default(), SPARE_ROWS).regions);
+    }
 }
 
 /// The studio again with what was sent: its problems (422), or a preview.
