@@ -51,6 +51,7 @@ pub const EXPECTED: &[(&str, &str, May)] = {
         ("POST", "/admin/studies/{study}/entries/{entry}/redact", Study(Edit)),
         ("GET", "/admin/studies/{study}/entries/{entry}/redact/image", Study(Edit)),
         ("GET", "/admin/studies/{study}/entries/{entry}/original", Study(Identity)),
+        ("POST", "/admin/studies/{study}/entries/{entry}/redact/substitute", Study(Edit)),
         ("GET", "/admin/studies/{study}/images/{image}/{width}", Study(View)),
         ("GET", "/admin/studies/{study}/upload", Study(Edit)),
         ("POST", "/admin/studies/{study}/upload", Study(Edit)),

@@ -10,7 +10,7 @@
 
 use crate::common;
 
-mod support;
+pub(crate) mod support;
 
 use axum::http::StatusCode;
 use common::{DEMO, TestApp};

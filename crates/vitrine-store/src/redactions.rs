@@ -28,8 +28,11 @@ pub struct SourceImage {
 pub struct RedactionRecord {
     /// Its id; later versions have larger ones.
     pub id: i64,
-    /// What was done.
+    /// What was done (empty for a substitute).
     pub edit: Edit,
+    /// Whether the version shows a researcher-made illustration instead of
+    /// the original (the entry is then I), rather than a redaction of it.
+    pub substitute: bool,
     /// The original it was applied to.
     pub source: ImageId,
     /// The master it made.
@@ -64,8 +67,9 @@ pub struct NewRedaction<'a> {
     /// What [`Store::redaction_base`] returned: the entry must still show
     /// `base.current`, or nothing is written.
     pub base: &'a RedactionBase,
-    /// What to do.
-    pub edit: &'a Edit,
+    /// What to do; `None` for a substitute: `master` is then the
+    /// researcher-made illustration and the entry becomes I.
+    pub edit: Option<&'a Edit>,
     /// The provenance note, which the entry shows from then on.
     pub note: &'a str,
     /// The hash of the master.
@@ -82,6 +86,7 @@ fn record(row: &sqlx::any::AnyRow) -> Result<RedactionRecord> {
         id: row.try_get("id")?,
         edit: serde_json::from_str(&edit)
             .map_err(|e| StoreError::Corrupt(format!("a stored redaction is unreadable: {e}")))?,
+        substitute: row.try_get::<String, _>("kind")? == SUBSTITUTE,
         source: ImageId(row.try_get("source_image_id")?),
         result: ImageId(row.try_get("result_image_id")?),
         note: row.try_get("note")?,
@@ -90,7 +95,11 @@ fn record(row: &sqlx::any::AnyRow) -> Result<RedactionRecord> {
     })
 }
 
-const COLUMNS: &str = "id, edit, source_image_id, result_image_id, note, created_by, created_at";
+const COLUMNS: &str =
+    "id, kind, edit, source_image_id, result_image_id, note, created_by, created_at";
+
+/// `redactions.kind` of a substitute.
+const SUBSTITUTE: &str = "substitute";
 
 impl Store {
     /// Every redaction applied to an entry, newest first.
@@ -153,7 +162,7 @@ impl Store {
 
     /// Applies a redaction: stores the master's rows (if new), records the
     /// version, points the entry at the master, marks it O-edited with the
-    /// note, and records `event`, in one transaction. The de-identification
+    /// note (I for a substitute), and records `event`, in one transaction. The de-identification
     /// sign-off is void from then on (its fingerprint covers the image).
     /// `false`, with nothing written, when the entry was withdrawn or its
     /// image changed since `new.base` was read.
@@ -165,7 +174,10 @@ impl Store {
              WHERE id = $5 AND study_id = $6 AND withdrawn_at IS NULL AND image_id = $7",
         )
         .bind(result)
-        .bind(Provenance::OriginalEdited.code())
+        .bind(match new.edit {
+            Some(_) => Provenance::OriginalEdited.code(),
+            None => Provenance::Illustration.code(),
+        })
         .bind(new.note)
         .bind(new.by.0)
         .bind(new.entry.0)
@@ -177,12 +189,12 @@ impl Store {
         if updated == 0 {
             return Ok(false);
         }
-        let edit = serde_json::to_string(new.edit)
+        let edit = serde_json::to_string(&new.edit.cloned().unwrap_or_default())
             .map_err(|e| StoreError::Corrupt(format!("cannot store a redaction: {e}")))?;
         sqlx::query(
             "INSERT INTO redactions (entry_id, source_image_id, result_image_id, edit, note,
-                 created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 created_by, created_at, kind)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(new.entry.0)
         .bind(new.base.source.id.0)
@@ -191,6 +203,11 @@ impl Store {
         .bind(new.note)
         .bind(&event.actor)
         .bind(now_text())
+        .bind(if new.edit.is_some() {
+            "redaction"
+        } else {
+            SUBSTITUTE
+        })
         .execute(&mut *tx.tx)
         .await?;
         tx.record(event).await?;

@@ -16,6 +16,7 @@ use super::images::{ImageError, store_image};
 use super::{Actor, FieldProblem};
 use crate::app::App;
 use crate::app::ingest::IngestError;
+use crate::app::ingest::WrittenBlobs;
 use serde_json::json;
 use vitrine_core::redaction::{Edit, Method, Rect, Region, Shape, Turn};
 use vitrine_core::{Entry, EntryId, Provenance, Study};
@@ -83,7 +84,7 @@ impl Studio {
     }
 }
 
-/// The entry `id`, if the studio may work on it.
+/// The entry `id`, if it is not withdrawn.
 fn photo(content: &StudyContent, id: EntryId) -> Result<&Entry, RedactError> {
     let entry = content
         .entries
@@ -93,9 +94,17 @@ fn photo(content: &StudyContent, id: EntryId) -> Result<&Entry, RedactError> {
     if entry.withdrawn {
         return Err(RedactError::Withdrawn);
     }
+    Ok(entry)
+}
+
+/// Whether the studio may work on `entry`: a participant's photo (O or
+/// O-edited), or an illustration shown in place of one (a substitute, so
+/// the original can be redacted and shown again instead).
+fn studio_may_open(entry: &Entry, base: &RedactionBase) -> bool {
     match entry.provenance {
-        Provenance::Original | Provenance::OriginalEdited if entry.image.is_some() => Ok(entry),
-        _ => Err(RedactError::NotAPhoto),
+        Provenance::Original | Provenance::OriginalEdited => true,
+        Provenance::Illustration => base.applied.as_ref().is_some_and(|a| a.substitute),
+        Provenance::Described => false,
     }
 }
 
@@ -157,6 +166,9 @@ async fn open(app: &App, content: &StudyContent, id: EntryId) -> Result<Studio, 
         .await
         .map_err(failed)?
         .ok_or(RedactError::NotAPhoto)?;
+    if !studio_may_open(entry, &base) {
+        return Err(RedactError::NotAPhoto);
+    }
     let versions = app.store.redactions(id).await.map_err(failed)?;
     Ok(Studio {
         label: entry.title.clone().unwrap_or(key),
@@ -289,28 +301,101 @@ pub async fn apply(
         entry: Some(id),
         participant: None,
     };
+    let (sha256, master) = (stored.sha256.clone(), stored.new.clone());
     let new = NewRedaction {
         study: content.study.id,
         entry: id,
         base: &studio.base,
-        edit,
+        edit: Some(edit),
         note,
-        master_sha256: &stored.sha256,
-        master: stored.new.as_ref(),
+        master_sha256: &sha256,
+        master: master.as_ref(),
         by: actor.user,
     };
-    match app.store.apply_redaction(new, &event).await {
+    record(app, stored.written, new, &event)
+        .await
+        .map(|()| version)
+}
+
+/// Shows a researcher-made illustration (`bytes`, an image file the curator
+/// uploads) in place of entry `id`'s photo, with the required note on how it
+/// was made: the entry becomes I, its sign-off is void, and the participant's
+/// original stays private in the vault (a version in the studio's list, so
+/// it can be redacted and shown again instead, and so a withdrawal deletes
+/// it). Returns the version's number.
+pub async fn substitute(
+    app: &App,
+    study: &Study,
+    id: EntryId,
+    bytes: Vec<u8>,
+    note: &str,
+    actor: Actor<'_>,
+) -> Result<usize, RedactError> {
+    let content = load(app, study).await?;
+    let studio = open(app, &content, id).await?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(RedactError::Invalid(vec![FieldProblem::new(
+            "substitute_note",
+            "Say how the illustration was made and why it stands in for the photo, e.g. \
+             \"drawn by the research team from the participant's description\": visitors \
+             read this note beside it.",
+        )]));
+    }
+    let stored = store_image(app, bytes).await?;
+    let version = studio.versions.len() + 1;
+    let key = content.entry_keys.get(&id).map_or("?", String::as_str);
+    let event = AuditEvent {
+        actor: actor.name.to_owned(),
+        study: Some(content.study.id),
+        action: "entry.substitute".into(),
+        subject: format!("entry {key}"),
+        before: Some(json!({ "image_id": studio.base.current.0 })),
+        after: Some(json!({
+            "version": version,
+            "note": note,
+            "original_image_id": studio.base.source.id.0,
+            "image_sha256": stored.sha256,
+        })),
+        entry: Some(id),
+        participant: None,
+    };
+    let (sha256, master) = (stored.sha256.clone(), stored.new.clone());
+    let new = NewRedaction {
+        study: content.study.id,
+        entry: id,
+        base: &studio.base,
+        edit: None,
+        note,
+        master_sha256: &sha256,
+        master: master.as_ref(),
+        by: actor.user,
+    };
+    record(app, stored.written, new, &event)
+        .await
+        .map(|()| version)
+}
+
+/// Writes a version with its image rows; on failure removes the blobs
+/// written for it again.
+async fn record(
+    app: &App,
+    written: WrittenBlobs,
+    new: NewRedaction<'_>,
+    event: &AuditEvent,
+) -> Result<(), RedactError> {
+    match app.store.apply_redaction(new, event).await {
         Ok(true) => {
-            stored.written.disarm();
+            written.disarm();
             crate::app::jobs::queue_webp(app).await;
-            Ok(version)
+            Ok(())
         }
         Ok(false) => {
-            stored.written.rollback(&app.blobs).await;
+            written.rollback(&app.blobs).await;
             Err(RedactError::Changed)
         }
         Err(e) => {
-            stored.written.rollback(&app.blobs).await;
+            written.rollback(&app.blobs).await;
             Err(failed(e))
         }
     }

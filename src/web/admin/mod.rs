@@ -172,6 +172,12 @@ fn routes(app: App) -> Routes {
             Study(P::Edit),
             curate::show_studio_image,
         )
+        .add_upload(
+            "/admin/studies/{study}/entries/{entry}/redact/substitute",
+            Study(P::Edit),
+            curate::image_body_limit(&limits),
+            curate::substitute,
+        )
         .add(
             M::GET,
             "/admin/studies/{study}/entries/{entry}/original",

@@ -110,6 +110,11 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "consent" => "Consent recorded.",
         "checked" => "Checklist saved.",
         "approved" => "De-identification approved.",
+        "substituted" => {
+            "Illustration shown instead. The entry is now marked I with your note and needs its \
+             de-identification checked and approved again; the participant's original stays \
+             private, and the studio can still redact it and show it instead."
+        }
         "redacted" => {
             "Redaction applied. The entry now shows the redacted photo in every size, is marked \
              O-edited with your note, and needs its de-identification checked and approved \

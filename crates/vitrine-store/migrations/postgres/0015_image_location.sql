@@ -8,3 +8,7 @@ ALTER TABLE images ADD COLUMN records_location BIGINT NOT NULL DEFAULT 0;
 -- the studio opens at once; NULL until first looked for. Boxes only: no
 -- face embeddings, nothing that recognises anyone.
 ALTER TABLE images ADD COLUMN faces TEXT;
+-- A version in `redactions` is either a redaction of the original or, for a
+-- substitute (issue 13), a researcher-made illustration shown in its place
+-- (the entry becomes I; the participant's original stays private).
+ALTER TABLE redactions ADD COLUMN kind TEXT NOT NULL DEFAULT 'redaction';

@@ -15,7 +15,7 @@ pub use coverage::show_coverage;
 pub use entry::{save_entry, show_entry};
 pub use listing::{save_listing, show_listing};
 pub use media::{replace_image, show_image, show_upload, upload};
-pub use redact::{save_studio, show_original, show_studio, show_studio_image};
+pub use redact::{save_studio, show_original, show_studio, show_studio_image, substitute};
 pub use study::{add_prompt, add_theme, move_prompt, save_settings, show_settings};
 
 use super::gate::Staff;

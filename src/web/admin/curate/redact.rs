@@ -3,7 +3,7 @@
 //! runs), a full-size preview, and applying. The use cases are in
 //! [`crate::app::curate::redact`].
 
-use super::{Fields, actor, parse_id, problem_for};
+use super::{Fields, Part, actor, parse_id, problem_for, read_part, read_text};
 use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::images::ImageError;
@@ -12,7 +12,7 @@ use crate::web::admin::gate::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, AdminLayout, done, render};
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use axum::response::{IntoResponse, Response};
@@ -59,6 +59,10 @@ struct StudioPage {
     faces: Option<Vec<FaceView>>,
     problems: Vec<FieldProblem>,
     preview: Option<String>,
+    /// The illustration form's note, as sent.
+    substitute_note: String,
+    /// Where the illustration form goes.
+    substitute_action: String,
     versions: Vec<RedactionRecord>,
     shapes: Vec<(&'static str, &'static str)>,
     methods: Vec<(&'static str, &'static str)>,
@@ -102,7 +106,6 @@ fn page(
         layout: AdminLayout::study(&format!("Redact {}", studio.label), staff, access, ""),
         label: studio.label.clone(),
         image_href: format!("{entry_href}/redact/image"),
-        entry_href,
         width: studio.base.source.width,
         height: studio.base.source.height,
         records_location: studio.base.source.records_location,
@@ -123,10 +126,13 @@ fn page(
         }),
         problems: Vec::new(),
         preview: None,
+        substitute_note: String::new(),
+        substitute_action: format!("{entry_href}/redact/substitute?csrf={}", staff.csrf),
         versions: studio.versions.clone(),
         shapes: SHAPES.iter().map(|s| (s.code(), s.label())).collect(),
         methods: METHODS.iter().map(|m| (m.code(), m.label())).collect(),
         turns: Turn::ALL.iter().map(|t| t.degrees()).collect(),
+        entry_href,
     }
 }
 
@@ -358,4 +364,82 @@ pub async fn show_original(
         }),
     )
     .await
+}
+
+/// `POST /admin/studies/{study}/entries/{entry}/redact/substitute`
+/// (multipart: `image`, `substitute_note`): shows a researcher-made illustration in
+/// place of the photo ([`redact::substitute`]).
+pub async fn substitute(
+    State(app): State<App>,
+    Extension(staff): Extension<Staff>,
+    Extension(access): Extension<StudyAccess>,
+    Path((_, entry)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> Result<Response, AdminError> {
+    let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
+    let limit = app.settings.limits.max_bytes;
+    let mut file: Option<Result<Vec<u8>, ImageError>> = None;
+    let mut note = String::new();
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                file = Some(Err(ImageError::File(format!(
+                    "the upload was cut short ({e})"
+                ))));
+                break;
+            }
+        };
+        match field.name() {
+            Some("substitute_note") => note = read_text(&mut field).await.unwrap_or_default(),
+            Some("image") if file.is_none() => {
+                file = Some(match read_part(&mut field, limit).await {
+                    Ok(Part::Bytes(bytes)) if bytes.is_empty() => Err(ImageError::File(
+                        "choose the illustration's image file".into(),
+                    )),
+                    Ok(Part::Bytes(bytes)) => Ok(bytes),
+                    Ok(Part::TooLarge(size)) => Err(ImageError::too_large(&app, size)),
+                    Err(e) => Err(ImageError::File(format!("the upload was cut short ({e})"))),
+                });
+            }
+            _ => {}
+        }
+    }
+    let result = match file {
+        None => Err(RedactError::Image(ImageError::File(
+            "choose the illustration's image file".into(),
+        ))),
+        Some(Err(e)) => Err(RedactError::Image(e)),
+        Some(Ok(bytes)) => {
+            redact::substitute(&app, &access.study, id, bytes, &note, actor(&staff)).await
+        }
+    };
+    let problems = match result {
+        Ok(_) => {
+            return Ok(done(
+                &access.href(&format!("/entries/{}", id.0)),
+                "substituted",
+            ));
+        }
+        Err(RedactError::Invalid(problems)) => problems,
+        Err(RedactError::Image(e @ (ImageError::File(_) | ImageError::Busy(_)))) => {
+            vec![FieldProblem::new(
+                "substitute",
+                format!("The illustration was not stored: {e}"),
+            )]
+        }
+        Err(e) => return Err(refused(e)),
+    };
+    let studio = redact::studio(&app, &access.study, id)
+        .await
+        .map_err(refused)?;
+    let edit = studio.current_edit();
+    let input = EditInput::from_edit(&edit, SPARE_ROWS);
+    let mut page = page(&staff, &access, id, &studio, input, Some(&edit));
+    page.substitute_note = note;
+    page.problems = problems;
+    let mut response = render(&page)?;
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
 }
