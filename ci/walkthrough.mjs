@@ -8,7 +8,8 @@
 //
 //   node ci/walkthrough.mjs BASE_URL CURATOR_EMAIL REVIEWER_EMAIL PASSWORD [OUTDIR]
 //
-// The flow: upload → title, caption, alt text, licence → consent → checklist →
+// The flow: upload → title, caption, alt text, licence → redaction of two
+// faces and a badge in the de-identification studio → consent → checklist →
 // a second person's approval → publish → public page → withdraw → 404.
 //
 // Needs playwright-core from the audit tool's node_modules (AUDIT_DIR, default
@@ -228,6 +229,39 @@ async function main() {
       await activate({ role: 'button', name: /^Save/ });
       await expectNoProblem();
       await expectText('Saved.');
+    });
+    await step('curator redacts two faces and a badge in the studio, by keyboard', async () => {
+      await activate({ role: 'link', name: 'Redact regions of the photo' });
+      // Three regions typed into the table: two faces as ellipses (one blurred),
+      // a name badge as a pixelated rectangle.
+      const regions = [
+        ['Ellipse', 'Solid fill', 40, 30, 60, 70],
+        ['Ellipse', 'Heavy blur', 160, 40, 50, 60],
+        ['Rectangle', 'Pixelate', 90, 150, 80, 24],
+      ];
+      for (const [i, [shape, how, left, top, width, height]] of regions.entries()) {
+        const n = i + 1;
+        await choose({ name: `Region ${n} shape` }, shape);
+        await choose({ name: `Region ${n} how it is hidden` }, how);
+        await fill({ name: `Region ${n} left` }, String(left));
+        await fill({ name: `Region ${n} top` }, String(top));
+        await fill({ name: `Region ${n} width` }, String(width));
+        await fill({ name: `Region ${n} height` }, String(height));
+      }
+      await fill({ id: 'note' }, 'Faces of two colleagues and a name badge hidden.');
+      await activate({ role: 'button', name: 'Preview' });
+      await expectNoProblem();
+      await expectText('This is the photo as it will be after applying');
+      const preview = await page.evaluate(() => {
+        const img = document.querySelector('img.studio-preview');
+        return img && img.complete && img.naturalWidth;
+      });
+      if (!preview) throw new StepError(`the preview image did not load on ${page.url()}`);
+      // The form keeps what was typed; apply it.
+      await activate({ role: 'button', name: 'Apply the redaction' });
+      await expectNoProblem();
+      await expectText('Redaction applied.');
+      await expectText('O-edited');
     });
     await step('curator records consent for the participant', async () => {
       await activate({ role: 'link', name: 'Participants and consent' });

@@ -124,6 +124,33 @@ impl Rect {
         u64::from(self.y) + u64::from(self.height)
     }
 
+    /// Its area in pixels.
+    pub fn area(self) -> u64 {
+        u64::from(self.width) * u64::from(self.height)
+    }
+
+    /// The area it shares with `other`, in pixels.
+    pub fn overlap(self, other: Rect) -> u64 {
+        let across = self
+            .right()
+            .min(other.right())
+            .saturating_sub(u64::from(self.x.max(other.x)));
+        let down = self
+            .bottom()
+            .min(other.bottom())
+            .saturating_sub(u64::from(self.y.max(other.y)));
+        across * down
+    }
+
+    /// Intersection over union with `other`, 0 to 1: how face detections
+    /// are matched with known faces.
+    #[allow(clippy::cast_precision_loss, reason = "pixel areas, far below 2^52")]
+    pub fn iou(self, other: Rect) -> f64 {
+        let shared = self.overlap(other) as f64;
+        let union = (self.area() + other.area()) as f64 - shared;
+        if union > 0.0 { shared / union } else { 0.0 }
+    }
+
     /// Whether the box is not empty and lies wholly inside a `width` ×
     /// `height` picture.
     pub fn fits(self, width: u32, height: u32) -> bool {
@@ -144,6 +171,29 @@ pub struct Region {
     /// Its box (an ellipse fills it).
     #[serde(flatten)]
     pub rect: Rect,
+}
+
+impl Region {
+    /// A region of `shape` hidden by `method`, its box at (`x`, `y`).
+    pub const fn new(
+        shape: Shape,
+        method: Method,
+        x: u32,
+        y: u32,
+        width: u32,
+        height: u32,
+    ) -> Self {
+        Region {
+            shape,
+            method,
+            rect: Rect {
+                x,
+                y,
+                width,
+                height,
+            },
+        }
+    }
 }
 
 /// A quarter turn clockwise, applied last.
@@ -419,17 +469,8 @@ impl Edit {
 mod tests {
     use super::*;
 
-    fn region(shape: Shape, method: Method, x: u32, y: u32, width: u32, height: u32) -> Region {
-        Region {
-            shape,
-            method,
-            rect: Rect {
-                x,
-                y,
-                width,
-                height,
-            },
-        }
+    const fn region(shape: Shape, method: Method, x: u32, y: u32, w: u32, h: u32) -> Region {
+        Region::new(shape, method, x, y, w, h)
     }
 
     #[test]
@@ -526,6 +567,26 @@ mod tests {
         assert_eq!(Edit::default().output_size(4000, 3000), (4000, 3000));
         assert!(Edit::default().is_empty());
         assert!(!edit.is_empty());
+    }
+
+    #[test]
+    fn overlap_and_iou_measure_shared_area() {
+        let a = Rect {
+            x: 0,
+            y: 0,
+            width: 10,
+            height: 10,
+        };
+        let b = Rect {
+            x: 5,
+            y: 5,
+            width: 10,
+            height: 10,
+        };
+        assert_eq!(a.overlap(b), 25);
+        assert!((a.iou(b) - 25.0 / 175.0).abs() < 1e-9);
+        assert_eq!(a.iou(a), 1.0);
+        assert_eq!(a.overlap(Rect { x: 20, ..b }), 0);
     }
 
     #[test]

@@ -10,20 +10,6 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 use vitrine_core::redaction::Rect;
 
-fn iou(a: Rect, b: Rect) -> f64 {
-    let ix = a
-        .right()
-        .min(b.right())
-        .saturating_sub(u64::from(a.x.max(b.x)));
-    let iy = a
-        .bottom()
-        .min(b.bottom())
-        .saturating_sub(u64::from(a.y.max(b.y)));
-    let inter = (ix * iy) as f64;
-    let area = |r: Rect| f64::from(r.width) * f64::from(r.height);
-    inter / (area(a) + area(b) - inter)
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args().nth(1).ok_or("usage: face_recall DIR")?;
     let csv = std::fs::read_to_string(format!("{dir}/boxes.csv"))?;
@@ -57,11 +43,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         let hits = known
             .iter()
-            .filter(|k| suggested.iter().any(|s| iou(**k, *s) >= 0.3))
+            .filter(|k| suggested.iter().any(|s| k.iou(*s) >= 0.3))
             .count();
         let stray = suggested
             .iter()
-            .filter(|s| !known.iter().chain(ignored).any(|k| iou(*k, **s) >= 0.3))
+            .filter(|s| !known.iter().chain(ignored).any(|k| k.iou(**s) >= 0.3))
             .count();
         println!("| {file} | {} | {hits} | {stray} | {ms:.0} |", known.len());
         faces += known.len();

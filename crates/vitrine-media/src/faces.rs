@@ -127,16 +127,7 @@ pub fn suggest_faces(bytes: &[u8], limits: &Limits) -> Result<Vec<Rect>, MediaEr
 
 /// Whether at least 70 % of `inner` lies inside `outer`.
 fn mostly_inside(inner: Rect, outer: Rect) -> bool {
-    let ix = inner
-        .right()
-        .min(outer.right())
-        .saturating_sub(u64::from(inner.x.max(outer.x)));
-    let iy = inner
-        .bottom()
-        .min(outer.bottom())
-        .saturating_sub(u64::from(inner.y.max(outer.y)));
-    let area = u64::from(inner.width) * u64::from(inner.height);
-    ix * iy * 10 >= area * 7
+    inner.overlap(outer) * 10 >= inner.area() * 7
 }
 
 /// BT.601 brightness of an RGB(A) or YCbCr picture, one byte a pixel.

@@ -32,20 +32,6 @@ fn rect([x, y, width, height]: [u32; 4]) -> Rect {
     }
 }
 
-fn iou(a: Rect, b: Rect) -> f64 {
-    let ix = a
-        .right()
-        .min(b.right())
-        .saturating_sub(u64::from(a.x.max(b.x)));
-    let iy = a
-        .bottom()
-        .min(b.bottom())
-        .saturating_sub(u64::from(a.y.max(b.y)));
-    let inter = (ix * iy) as f64;
-    let area = |r: Rect| f64::from(r.width) * f64::from(r.height);
-    inter / (area(a) + area(b) - inter)
-}
-
 fn jpeg(image: &RgbImage) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     DynamicImage::ImageRgb8(image.clone())
@@ -138,62 +124,62 @@ fn test_set() -> Vec<(String, Vec<u8>, Vec<Rect>)> {
     let scenes: [(usize, (u32, u32), &[Placed]); 10] = [
         (
             2,
-            (1600, 1000),
-            &[(0, 260, 300, 300, false), (1, 200, 1000, 350, false)],
+            (960, 600),
+            &[(0, 156, 180, 180, false), (1, 120, 600, 210, false)],
         ),
         (
             0,
-            (1600, 1066),
+            (960, 640),
             &[
-                (0, 120, 200, 200, true),
-                (1, 120, 700, 250, false),
-                (0, 120, 1200, 300, false),
+                (0, 72, 120, 120, true),
+                (1, 72, 420, 150, false),
+                (0, 72, 720, 180, false),
             ],
         ),
         (
             1,
-            (1600, 1066),
-            &[(1, 90, 300, 600, false), (0, 90, 1200, 150, true)],
+            (960, 640),
+            &[(1, 54, 180, 360, false), (0, 54, 720, 90, true)],
         ),
         (
             2,
-            (1200, 900),
+            (720, 540),
             &[
-                (0, 60, 150, 150, false),
-                (1, 60, 500, 200, true),
-                (0, 60, 850, 500, false),
+                (0, 40, 90, 90, false),
+                (1, 40, 300, 120, true),
+                (0, 40, 510, 300, false),
             ],
         ),
-        (0, (1600, 1066), &[(1, 160, 900, 400, true)]),
+        (0, (960, 640), &[(1, 96, 540, 240, true)]),
         (
             2,
-            (1600, 1200),
+            (960, 720),
             &[
-                (0, 45, 200, 200, false),
-                (1, 45, 600, 250, false),
-                (0, 45, 1000, 800, true),
-                (1, 45, 1300, 300, true),
+                (0, 40, 120, 120, false),
+                (1, 40, 360, 150, false),
+                (0, 40, 600, 480, true),
+                (1, 40, 780, 180, true),
             ],
         ),
-        (1, (1200, 800), &[(0, 200, 400, 250, false)]),
+        (1, (720, 480), &[(0, 120, 240, 150, false)]),
         (
             2,
-            (1600, 900),
+            (960, 540),
             &[
-                (1, 70, 150, 300, false),
-                (1, 140, 600, 250, true),
-                (0, 100, 1200, 320, false),
+                (1, 42, 90, 180, false),
+                (1, 84, 360, 150, true),
+                (0, 60, 720, 192, false),
             ],
         ),
         (
             0,
-            (1000, 1400),
-            &[(0, 180, 300, 250, true), (1, 150, 350, 900, false)],
+            (600, 840),
+            &[(0, 108, 180, 150, true), (1, 90, 210, 540, false)],
         ),
         (
             2,
-            (1600, 1066),
-            &[(2, 150, 400, 300, false), (0, 150, 1000, 300, false)],
+            (960, 640),
+            &[(2, 90, 240, 180, false), (0, 90, 600, 180, false)],
         ),
     ];
     for (i, (kind, (w, h), faces)) in scenes.iter().enumerate() {
@@ -223,11 +209,11 @@ fn suggestions_find_the_faces_of_the_test_set_and_little_else() {
         }
         let hits = known
             .iter()
-            .filter(|k| suggested.iter().any(|s| iou(**k, *s) >= 0.3))
+            .filter(|k| suggested.iter().any(|s| k.iou(*s) >= 0.3))
             .count();
         let stray = suggested
             .iter()
-            .filter(|s| !known.iter().any(|k| iou(*k, **s) >= 0.3))
+            .filter(|s| !known.iter().any(|k| k.iou(**s) >= 0.3))
             .count();
         if known.is_empty() {
             assert_eq!(stray, 0, "{name}: a face suggested where there is none");

@@ -29,17 +29,8 @@ fn busy(width: u32, height: u32) -> Picture {
     })
 }
 
-fn region(shape: Shape, method: Method, x: u32, y: u32, width: u32, height: u32) -> Region {
-    Region {
-        shape,
-        method,
-        rect: Rect {
-            x,
-            y,
-            width,
-            height,
-        },
-    }
+const fn region(shape: Shape, method: Method, x: u32, y: u32, w: u32, h: u32) -> Region {
+    Region::new(shape, method, x, y, w, h)
 }
 
 /// Two faces and a name badge, one of each method, and one region left alone.

@@ -6,7 +6,8 @@
 use super::entry::{Page, withdrawn};
 use super::entry_form::Choice;
 use super::{
-    MAX_UPLOAD_FILES, Part, actor, base_name, parse_id, problem_for, read_part, read_text,
+    ImageForm, MAX_UPLOAD_FILES, Part, actor, base_name, parse_id, problem_for, read_part,
+    read_text,
 };
 use crate::app::App;
 use crate::app::curate::FieldProblem;
@@ -70,35 +71,9 @@ pub async fn replace_image(
 ) -> Result<Response, AdminError> {
     let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
     let content = app.store.load_study_content(access.study.clone()).await?;
-    let limit = app.settings.limits.max_bytes;
-    let mut file: Option<Result<Vec<u8>, ImageError>> = None;
-    loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => {
-                file = Some(Err(ImageError::File(format!(
-                    "the upload was cut short ({e})"
-                ))));
-                break;
-            }
-        };
-        if field.name() != Some("image") || file.is_some() {
-            continue;
-        }
-        file = Some(match read_part(&mut field, limit).await {
-            Ok(Part::Bytes(bytes)) if bytes.is_empty() => {
-                Err(ImageError::File("choose an image file to upload".into()))
-            }
-            Ok(Part::Bytes(bytes)) => Ok(bytes),
-            Ok(Part::TooLarge(size)) => Err(ImageError::too_large(&app, size)),
-            Err(e) => Err(ImageError::File(format!("the upload was cut short ({e})"))),
-        });
-    }
-    let result = match file {
-        None => Err(ImageError::File("choose an image file to upload".into())),
-        Some(Err(e)) => Err(e),
-        Some(Ok(bytes)) => replace(&app, &content, id, bytes, actor(&staff)).await,
+    let result = match ImageForm::read(&app, &mut multipart).await.file {
+        Err(e) => Err(e),
+        Ok(bytes) => replace(&app, &content, id, bytes, actor(&staff)).await,
     };
     match result {
         Ok(()) => Ok(super::super::views::done(

@@ -19,7 +19,10 @@ pub use redact::{save_studio, show_original, show_studio, show_studio_image, sub
 pub use study::{add_prompt, add_theme, move_prompt, save_settings, show_settings};
 
 use super::gate::Staff;
+use crate::app::App;
+use crate::app::curate::ImageError;
 use crate::app::curate::{Actor, FieldProblem};
+use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError};
 use vitrine_media::Limits;
 
@@ -127,6 +130,57 @@ async fn read_text(field: &mut Field<'_>) -> Result<String, MultipartError> {
         Part::Bytes(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Part::TooLarge(_) => String::new(),
     })
+}
+
+/// A form with one image file (field `image`) and short text fields, read
+/// from a multipart body: the file up to the image size limit, the texts
+/// by name.
+struct ImageForm {
+    /// The file's bytes, or what was wrong with it ("choose a file" when
+    /// none was sent).
+    file: Result<Vec<u8>, ImageError>,
+    /// The other fields.
+    texts: Fields,
+}
+
+impl ImageForm {
+    async fn read(app: &App, multipart: &mut Multipart) -> Self {
+        let limit = app.settings.limits.max_bytes;
+        let none = || Err(ImageError::File("choose an image file to upload".into()));
+        let cut = |e: MultipartError| ImageError::File(format!("the upload was cut short ({e})"));
+        let mut file = None;
+        let mut texts = Vec::new();
+        loop {
+            let mut field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(e) => {
+                    file = Some(Err(cut(e)));
+                    break;
+                }
+            };
+            let name = field.name().unwrap_or_default().to_owned();
+            if name != "image" {
+                if let Ok(text) = read_text(&mut field).await {
+                    texts.push((name, text));
+                }
+                continue;
+            }
+            if file.is_some() {
+                continue;
+            }
+            file = Some(match read_part(&mut field, limit).await {
+                Ok(Part::Bytes(bytes)) if bytes.is_empty() => none(),
+                Ok(Part::Bytes(bytes)) => Ok(bytes),
+                Ok(Part::TooLarge(size)) => Err(ImageError::too_large(app, size)),
+                Err(e) => Err(cut(e)),
+            });
+        }
+        ImageForm {
+            file: file.unwrap_or_else(none),
+            texts: Fields(texts),
+        }
+    }
 }
 
 /// The last path component of an uploaded file's name (some browsers send a

@@ -3,7 +3,7 @@
 //! runs), a full-size preview, and applying. The use cases are in
 //! [`crate::app::curate::redact`].
 
-use super::{Fields, Part, actor, parse_id, problem_for, read_part, read_text};
+use super::{Fields, ImageForm, actor, parse_id, problem_for};
 use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::images::ImageError;
@@ -377,43 +377,11 @@ pub async fn substitute(
     mut multipart: Multipart,
 ) -> Result<Response, AdminError> {
     let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
-    let limit = app.settings.limits.max_bytes;
-    let mut file: Option<Result<Vec<u8>, ImageError>> = None;
-    let mut note = String::new();
-    loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) => {
-                file = Some(Err(ImageError::File(format!(
-                    "the upload was cut short ({e})"
-                ))));
-                break;
-            }
-        };
-        match field.name() {
-            Some("substitute_note") => note = read_text(&mut field).await.unwrap_or_default(),
-            Some("image") if file.is_none() => {
-                file = Some(match read_part(&mut field, limit).await {
-                    Ok(Part::Bytes(bytes)) if bytes.is_empty() => Err(ImageError::File(
-                        "choose the illustration's image file".into(),
-                    )),
-                    Ok(Part::Bytes(bytes)) => Ok(bytes),
-                    Ok(Part::TooLarge(size)) => Err(ImageError::too_large(&app, size)),
-                    Err(e) => Err(ImageError::File(format!("the upload was cut short ({e})"))),
-                });
-            }
-            _ => {}
-        }
-    }
-    let result = match file {
-        None => Err(RedactError::Image(ImageError::File(
-            "choose the illustration's image file".into(),
-        ))),
-        Some(Err(e)) => Err(RedactError::Image(e)),
-        Some(Ok(bytes)) => {
-            redact::substitute(&app, &access.study, id, bytes, &note, actor(&staff)).await
-        }
+    let form = ImageForm::read(&app, &mut multipart).await;
+    let note = form.texts.get("substitute_note");
+    let result = match form.file {
+        Err(e) => Err(RedactError::Image(e)),
+        Ok(bytes) => redact::substitute(&app, &access.study, id, bytes, &note, actor(&staff)).await,
     };
     let problems = match result {
         Ok(_) => {
