@@ -12,13 +12,16 @@
 //! The original stays in the vault byte for byte, and each version of the
 //! edit is kept as data and in the audit log, so it can be reopened.
 
-use super::images::{ImageError, store_image};
+mod form;
+
+pub use form::{EditInput, RegionInput};
+
+use super::images::{ImageError, Stored, store_image};
 use super::{Actor, FieldProblem};
 use crate::app::App;
 use crate::app::ingest::IngestError;
-use crate::app::ingest::WrittenBlobs;
 use serde_json::json;
-use vitrine_core::redaction::{Edit, Method, Rect, Region, Shape, Turn};
+use vitrine_core::redaction::{Edit, Rect};
 use vitrine_core::{Entry, EntryId, Provenance, Study};
 use vitrine_media::RedactOutput;
 use vitrine_store::{
@@ -202,7 +205,8 @@ pub async fn preview(
     id: EntryId,
     edit: &Edit,
 ) -> Result<Vec<u8>, RedactError> {
-    let studio = studio(app, study, id).await?;
+    // `open`, not `studio`: a preview needs no face suggestions.
+    let studio = open(app, &load(app, study).await?, id).await?;
     check(&studio.base, edit)?;
     let original = read_original(app, &studio.base).await?;
     let redacted = crate::app::ingest::redact(
@@ -279,42 +283,18 @@ pub async fn apply(
     .await
     .map_err(image_error)?;
     let stored = store_image(app, master.bytes).await?;
-    let version = studio.versions.len() + 1;
-    let key = content.entry_keys.get(&id).map_or("?", String::as_str);
-    let before = content.entries.iter().find(|e| e.id == id);
-    let event = AuditEvent {
-        actor: actor.name.to_owned(),
-        study: Some(content.study.id),
-        action: "entry.redact".into(),
-        subject: format!("entry {key}"),
-        before: Some(json!({
-            "image_id": studio.base.current.0,
-            "provenance": before.map(|e| e.provenance.code()),
-        })),
-        after: Some(json!({
-            "version": version,
-            "edit": edit.to_spec(),
-            "note": note,
-            "original_image_id": studio.base.source.id.0,
-            "image_sha256": stored.sha256,
-        })),
-        entry: Some(id),
-        participant: None,
-    };
-    let (sha256, master) = (stored.sha256.clone(), stored.new.clone());
-    let new = NewRedaction {
-        study: content.study.id,
-        entry: id,
-        base: &studio.base,
+    let provenance = content
+        .entries
+        .iter()
+        .find(|e| e.id == id)
+        .map(|e| e.provenance.code());
+    let version = Version {
+        action: "entry.redact",
+        before: json!({ "image_id": studio.base.current.0, "provenance": provenance }),
         edit: Some(edit),
         note,
-        master_sha256: &sha256,
-        master: master.as_ref(),
-        by: actor.user,
     };
-    record(app, stored.written, new, &event)
-        .await
-        .map(|()| version)
+    record(app, content, &studio, id, version, stored, actor).await
 }
 
 /// Shows a researcher-made illustration (`bytes`, an image file the curator
@@ -343,194 +323,84 @@ pub async fn substitute(
         )]));
     }
     let stored = store_image(app, bytes).await?;
-    let version = studio.versions.len() + 1;
+    let version = Version {
+        action: "entry.substitute",
+        before: json!({ "image_id": studio.base.current.0 }),
+        edit: None,
+        note,
+    };
+    record(app, &content, &studio, id, version, stored, actor).await
+}
+
+/// What a new version of an entry's image is, for [`record`].
+struct Version<'a> {
+    /// The audit action: `entry.redact` or `entry.substitute`.
+    action: &'static str,
+    /// The audit record's `before`.
+    before: serde_json::Value,
+    /// The redaction, or `None` for a substitute.
+    edit: Option<&'a Edit>,
+    /// The provenance note, trimmed.
+    note: &'a str,
+}
+
+/// Records `version` of entry `id`, whose image `stored` holds (a master or
+/// an illustration), with its audit event, in one transaction; on failure
+/// removes the blobs written for it again. Returns the version's number.
+async fn record(
+    app: &App,
+    content: &StudyContent,
+    studio: &Studio,
+    id: EntryId,
+    version: Version<'_>,
+    stored: Stored,
+    actor: Actor<'_>,
+) -> Result<usize, RedactError> {
+    let number = studio.versions.len() + 1;
     let key = content.entry_keys.get(&id).map_or("?", String::as_str);
+    let mut after = json!({
+        "version": number,
+        "note": version.note,
+        "original_image_id": studio.base.source.id.0,
+        "image_sha256": stored.sha256,
+    });
+    if let (Some(edit), Some(fields)) = (version.edit, after.as_object_mut()) {
+        fields.insert("edit".into(), json!(edit.to_spec()));
+    }
     let event = AuditEvent {
         actor: actor.name.to_owned(),
         study: Some(content.study.id),
-        action: "entry.substitute".into(),
+        action: version.action.into(),
         subject: format!("entry {key}"),
-        before: Some(json!({ "image_id": studio.base.current.0 })),
-        after: Some(json!({
-            "version": version,
-            "note": note,
-            "original_image_id": studio.base.source.id.0,
-            "image_sha256": stored.sha256,
-        })),
+        before: Some(version.before),
+        after: Some(after),
         entry: Some(id),
         participant: None,
     };
-    let (sha256, master) = (stored.sha256.clone(), stored.new.clone());
     let new = NewRedaction {
         study: content.study.id,
         entry: id,
         base: &studio.base,
-        edit: None,
-        note,
-        master_sha256: &sha256,
-        master: master.as_ref(),
+        edit: version.edit,
+        note: version.note,
+        master_sha256: &stored.sha256,
+        master: stored.new.as_ref(),
         by: actor.user,
     };
-    record(app, stored.written, new, &event)
-        .await
-        .map(|()| version)
-}
-
-/// Writes a version with its image rows; on failure removes the blobs
-/// written for it again.
-async fn record(
-    app: &App,
-    written: WrittenBlobs,
-    new: NewRedaction<'_>,
-    event: &AuditEvent,
-) -> Result<(), RedactError> {
-    match app.store.apply_redaction(new, event).await {
+    let written = app.store.apply_redaction(new, &event).await;
+    match written {
         Ok(true) => {
-            written.disarm();
+            stored.written.disarm();
             crate::app::jobs::queue_webp(app).await;
-            Ok(())
+            Ok(number)
         }
         Ok(false) => {
-            written.rollback(&app.blobs).await;
+            stored.written.rollback(&app.blobs).await;
             Err(RedactError::Changed)
         }
         Err(e) => {
-            written.rollback(&app.blobs).await;
+            stored.written.rollback(&app.blobs).await;
             Err(failed(e))
         }
-    }
-}
-
-/// One row of the studio's form, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RegionInput {
-    /// "rectangle" or "ellipse".
-    pub shape: String,
-    /// "fill", "pixelate" or "blur".
-    pub method: String,
-    /// Left, top, width, height: whole numbers of pixels, all four blank
-    /// for an unused row.
-    pub numbers: [String; 4],
-}
-
-/// The studio's form, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EditInput {
-    /// The region rows.
-    pub regions: Vec<RegionInput>,
-    /// The crop's left, top, width, height: all blank for none.
-    pub crop: [String; 4],
-    /// Degrees clockwise: "0", "90", "180" or "270".
-    pub turn: String,
-}
-
-const SIDES: [&str; 4] = ["left", "top", "width", "height"];
-
-/// Four whole numbers, `None` when all are blank.
-fn numbers(typed: &[String; 4], what: &str) -> Result<Option<Rect>, String> {
-    if typed.iter().all(|t| t.trim().is_empty()) {
-        return Ok(None);
-    }
-    let mut n = [0u32; 4];
-    for ((slot, text), side) in n.iter_mut().zip(typed).zip(SIDES) {
-        *slot = text.trim().parse().map_err(|_| {
-            format!("{what}: the {side} must be a whole number of pixels, 0 or more")
-        })?;
-    }
-    let [x, y, width, height] = n;
-    Ok(Some(Rect {
-        x,
-        y,
-        width,
-        height,
-    }))
-}
-
-impl EditInput {
-    /// The form's rows for `edit`, plus `spare` empty rows to fill in.
-    pub fn from_edit(edit: &Edit, spare: usize) -> Self {
-        let rect = |r: Rect| [r.x, r.y, r.width, r.height].map(|n| n.to_string());
-        let mut regions: Vec<RegionInput> = edit
-            .regions
-            .iter()
-            .map(|r| RegionInput {
-                shape: r.shape.code().into(),
-                method: r.method.code().into(),
-                numbers: rect(r.rect),
-            })
-            .collect();
-        regions.extend((0..spare).map(|_| RegionInput {
-            shape: Shape::Rectangle.code().into(),
-            method: Method::Fill.code().into(),
-            ..RegionInput::default()
-        }));
-        EditInput {
-            regions,
-            crop: edit.crop.map(rect).unwrap_or_default(),
-            turn: edit.turn.degrees().to_string(),
-        }
-    }
-
-    /// The edit the form describes; rows left blank are skipped. Each
-    /// problem names its region by its number among the rows.
-    pub fn parse(&self) -> Result<Edit, Vec<FieldProblem>> {
-        let mut problems = Vec::new();
-        let mut edit = Edit::default();
-        for (i, row) in self.regions.iter().enumerate() {
-            let what = format!("Region {}", i + 1);
-            match numbers(&row.numbers, &what) {
-                Ok(None) => {}
-                Ok(Some(rect)) => edit.regions.push(Region {
-                    shape: Shape::parse(&row.shape).unwrap_or(Shape::Rectangle),
-                    method: Method::parse(&row.method).unwrap_or(Method::Fill),
-                    rect,
-                }),
-                Err(message) => problems.push(FieldProblem::new("regions", message)),
-            }
-        }
-        match numbers(&self.crop, "The crop") {
-            Ok(crop) => edit.crop = crop,
-            Err(message) => problems.push(FieldProblem::new("crop", message)),
-        }
-        let turn = self.turn.trim();
-        match turn.parse::<i32>().ok().and_then(Turn::from_degrees) {
-            Some(t) => edit.turn = t,
-            None if turn.is_empty() => {}
-            None => problems.push(FieldProblem::new(
-                "turn",
-                "Choose a turn of 0, 90, 180 or 270 degrees.",
-            )),
-        }
-        if problems.is_empty() {
-            Ok(edit)
-        } else {
-            Err(problems)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_form_round_trips_and_skips_blank_rows() {
-        let edit = Edit::parse_spec("ellipse blur 1 2 3 4; crop 0 0 10 10; turn 270").unwrap();
-        let input = EditInput::from_edit(&edit, 3);
-        assert_eq!(input.regions.len(), 4);
-        assert_eq!(input.parse(), Ok(edit));
-    }
-
-    #[test]
-    fn a_bad_number_names_the_row_and_the_side() {
-        let mut input = EditInput::from_edit(&Edit::default(), 2);
-        input.regions[1].numbers = ["1".into(), "x".into(), "3".into(), "4".into()];
-        input.turn = "45".into();
-        let problems = input.parse().unwrap_err();
-        assert_eq!(
-            problems[0].message,
-            "Region 2: the top must be a whole number of pixels, 0 or more"
-        );
-        assert_eq!(problems[1].field, "turn");
     }
 }
