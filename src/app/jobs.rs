@@ -14,6 +14,9 @@
 //! - `webp_derivatives` (queued by every import and upload, and hourly as a
 //!   safety net): makes the WebP versions of new images after their JPEGs, and
 //!   adds them to the latest Releases that show those images.
+//! - `face_suggestions` (queued with the WebP job, and hourly as a safety
+//!   net): looks for faces in participants' photos nobody has looked at yet,
+//!   so the checklist can warn the reviewer ([`crate::app::faces`]).
 //! - `consent_expiry` (queued hourly by the workers themselves): takes down
 //!   published entries whose participant's consent no longer covers web
 //!   publication (expired or withdrawn), by writing a new Release that keeps
@@ -38,6 +41,10 @@ pub const GC_BLOBS: &str = "gc_blobs";
 pub const CDN_PURGE: &str = "cdn_purge";
 /// The kind of the job that makes the WebP versions of new images.
 pub const WEBP_DERIVATIVES: &str = "webp_derivatives";
+/// The kind of the job that looks for faces in new participants' photos.
+pub const FACE_SUGGESTIONS: &str = "face_suggestions";
+/// Photos one face job looks at before handing the rest to a new job.
+const FACES_BATCH: i64 = 10;
 /// Images one WebP job handles before handing the rest to a new job.
 const WEBP_BATCH: i64 = 20;
 /// How long a claim lasts before another instance may take the job over,
@@ -97,6 +104,7 @@ pub async fn schedule(app: &App) -> anyhow::Result<()> {
         // A safety net: an import queues its own WebP job, but an instance
         // that died before doing so leaves images waiting.
         (WEBP_DERIVATIVES, format!("{WEBP_DERIVATIVES}:{hour}")),
+        (FACE_SUGGESTIONS, format!("{FACE_SUGGESTIONS}:{hour}")),
     ];
     for (kind, key) in periodic {
         app.store
@@ -118,15 +126,14 @@ pub async fn run_claimed(app: &App, worker: &str, job: Job) {
         vitrine_store::EXPORT_ZIP => {
             crate::app::exports::downloads::run_job(app, &job.payload).await
         }
-        WEBP_DERIVATIVES => match encode_pending_webp(app, WEBP_BATCH).await {
-            Ok(done) if done == usize::try_from(WEBP_BATCH).unwrap_or(usize::MAX) => {
-                // Maybe more: hand them to a fresh job so others get a turn.
-                queue_webp(app).await;
-                Ok(())
-            }
-            Ok(_) => Ok(()),
-            Err(e) => Err(e),
-        },
+        WEBP_DERIVATIVES => {
+            let done = encode_pending_webp(app, WEBP_BATCH).await;
+            in_batches(app, WEBP_DERIVATIVES, WEBP_BATCH, done).await
+        }
+        FACE_SUGGESTIONS => {
+            let done = crate::app::faces::look_for_pending(app, FACES_BATCH).await;
+            in_batches(app, FACE_SUGGESTIONS, FACES_BATCH, done).await
+        }
         other => Err(anyhow::anyhow!("unknown job kind \"{other}\"")),
     };
     let duration_ms = started.elapsed().as_millis();
@@ -149,15 +156,33 @@ pub async fn run_claimed(app: &App, worker: &str, job: Job) {
     }
 }
 
-/// Queues the WebP job (after an import or upload). A failure is logged,
-/// not returned: the hourly safety net queues it again.
-pub async fn queue_webp(app: &App) {
-    if let Err(e) = app
-        .store
-        .enqueue_job(WEBP_DERIVATIVES, "{}", None, now_ms())
-        .await
-    {
-        tracing::warn!(error = %e, "cannot queue the WebP job; the hourly run will pick the images up");
+/// After a batch job handled `done` items of at most `batch`: when the batch
+/// was full there may be more, so a fresh job of `kind` takes them and other
+/// jobs get a turn.
+async fn in_batches(
+    app: &App,
+    kind: &str,
+    batch: i64,
+    done: anyhow::Result<usize>,
+) -> anyhow::Result<()> {
+    if done? == usize::try_from(batch).unwrap_or(usize::MAX) {
+        queue(app, kind).await;
+    }
+    Ok(())
+}
+
+/// Queues the work new images need (after an import, upload or redaction):
+/// their WebP versions, then a look for faces in participants' photos.
+pub async fn queue_image_jobs(app: &App) {
+    queue(app, WEBP_DERIVATIVES).await;
+    queue(app, FACE_SUGGESTIONS).await;
+}
+
+/// Queues a job of `kind` now. A failure is logged, not returned: the hourly
+/// safety net queues it again.
+async fn queue(app: &App, kind: &str) {
+    if let Err(e) = app.store.enqueue_job(kind, "{}", None, now_ms()).await {
+        tracing::warn!(error = %e, kind, "cannot queue a job; the hourly run will pick the images up");
     }
 }
 

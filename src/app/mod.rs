@@ -28,6 +28,7 @@ pub mod consent;
 pub mod curate;
 pub mod demo;
 pub mod exports;
+pub mod faces;
 pub mod gc;
 pub mod identity;
 pub mod image_budget;

@@ -34,6 +34,10 @@ pub struct Review {
     /// Whether the participant's uploaded file recorded where it was taken
     /// (EXIF GPS): never published, but a reason to look for places in it.
     pub records_location: bool,
+    /// How many faces the local detector suggests in the participant's
+    /// photo ([`crate::app::faces`]); `None` when it has not looked yet or
+    /// the entry shows no participant's photo.
+    pub faces: Option<usize>,
 }
 
 /// Why an approval was not recorded.
@@ -77,7 +81,17 @@ pub async fn review(app: &App, study: &Study, entry: EntryId) -> anyhow::Result<
         .redaction_base(entry)
         .await
         .context("cannot read the entry's redactions")?;
+    let faces = match &base {
+        Some(b) if found.provenance.is_participants_photo() => app
+            .store
+            .face_suggestions(b.source.id)
+            .await
+            .context("cannot read the face suggestions")?
+            .map(|f| f.len()),
+        _ => None,
+    };
     Ok(Some(Review {
+        faces,
         records_location: base.as_ref().is_some_and(|b| b.source.records_location),
         redaction: base.and_then(|b| b.applied),
         label: crate::app::publish::entry_label(&content, entry),

@@ -145,7 +145,15 @@ async fn scheduled_jobs_are_queued_once_however_many_instances_ask() {
         .map(|j| j.kind)
         .collect();
     kinds.sort();
-    assert_eq!(kinds, ["consent_expiry", "gc_blobs", "webp_derivatives"]);
+    assert_eq!(
+        kinds,
+        [
+            "consent_expiry",
+            "face_suggestions",
+            "gc_blobs",
+            "webp_derivatives"
+        ]
+    );
 }
 
 #[tokio::test]

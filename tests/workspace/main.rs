@@ -13,6 +13,7 @@ mod admin_consent;
 mod admin_curate;
 mod admin_release;
 mod admin_team;
+mod face_warnings;
 mod redact;
 mod sign_in_hashing;
 mod sign_in_throttle;

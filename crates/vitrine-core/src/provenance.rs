@@ -56,6 +56,13 @@ impl Provenance {
         }
     }
 
+    /// Whether the image is the participant's own photo (O or O-edited):
+    /// the kind that may show faces and places, which the studio redacts and
+    /// the face detector looks at.
+    pub fn is_participants_photo(self) -> bool {
+        matches!(self, Self::Original | Self::OriginalEdited)
+    }
+
     /// A short label for a badge.
     pub fn label(self) -> &'static str {
         match self {

@@ -234,15 +234,34 @@ impl Store {
             .transpose()
     }
 
-    /// Keeps the face suggestions made for an image.
-    pub async fn set_face_suggestions(&self, image: ImageId, faces: &[Rect]) -> Result<()> {
+    /// Keeps the face suggestions made for the image whose original is
+    /// named by `sha256`.
+    pub async fn set_face_suggestions(&self, sha256: &str, faces: &[Rect]) -> Result<()> {
         let json = serde_json::to_string(faces)
             .map_err(|e| StoreError::Corrupt(format!("cannot store face suggestions: {e}")))?;
-        sqlx::query("UPDATE images SET faces = $1 WHERE id = $2")
+        sqlx::query("UPDATE images SET faces = $1 WHERE sha256 = $2")
             .bind(json)
-            .bind(image.0)
+            .bind(sha256)
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Participants' photos (O and O-edited entries' images, not masters a
+    /// redaction made) not yet looked at for faces, oldest first, with the
+    /// sha256 that names their original.
+    pub async fn images_pending_faces(&self, limit: i64) -> Result<Vec<(ImageId, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT i.id, i.sha256 FROM images i
+             WHERE i.faces IS NULL
+               AND EXISTS (SELECT 1 FROM entries e
+                           WHERE e.image_id = i.id AND e.provenance IN ('O', 'O-edited'))
+               AND NOT EXISTS (SELECT 1 FROM redactions r WHERE r.result_image_id = i.id)
+             ORDER BY i.id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(crate::webp::image_refs(rows))
     }
 }

@@ -10,6 +10,13 @@ use crate::{NewDerivative, Result, Store};
 use sqlx::Row;
 use vitrine_core::{ImageId, MediaVariant, Release};
 
+/// `(id, sha256)` rows as image ids with the hash that names their original.
+pub(crate) fn image_refs(rows: Vec<(i64, String)>) -> Vec<(ImageId, String)> {
+    rows.into_iter()
+        .map(|(id, sha)| (ImageId(id), sha))
+        .collect()
+}
+
 impl Store {
     /// Images whose WebP versions are still to be made, oldest first, with
     /// the sha256 that names their original.
@@ -20,10 +27,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, sha)| (ImageId(id), sha))
-            .collect())
+        Ok(image_refs(rows))
     }
 
     /// Records `derivatives` (already in the blob store) for `image`, marks it

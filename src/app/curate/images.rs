@@ -115,7 +115,7 @@ async fn commit<T>(
     match write.await {
         Ok(value) => {
             stored.written.disarm();
-            crate::app::jobs::queue_webp(app).await;
+            crate::app::jobs::queue_image_jobs(app).await;
             Ok(value)
         }
         Err(e) => {
@@ -249,6 +249,10 @@ pub struct Uploaded {
     /// The file's metadata recorded where it was taken (EXIF GPS): never
     /// published, but worth a look at the picture for places.
     pub records_location: bool,
+    /// How many faces the local detector suggests in a participant's photo
+    /// (see [`crate::app::faces`]); `None` for an illustration, or when it
+    /// could not look yet (the background job looks later).
+    pub faces: Option<usize>,
 }
 
 /// Makes one uploaded image a new draft entry (caption blank: blocked until
@@ -261,7 +265,13 @@ pub async fn upload_image(
     actor: Actor<'_>,
 ) -> Result<Uploaded, ImageError> {
     let records_location = vitrine_media::records_location(&bytes);
+    // Kept for the face detector, which runs once the image is stored.
+    let photo = target
+        .provenance
+        .is_participants_photo()
+        .then(|| bytes.clone());
     let stored = store_image(app, bytes).await?;
+    let sha256 = stored.sha256.clone();
     let prompt = content
         .prompts
         .iter()
@@ -300,9 +310,19 @@ pub async fn upload_image(
         &event,
     );
     let (id, key) = commit(app, stored, written).await?;
+    let faces = match photo {
+        Some(bytes) => {
+            let wait = Some(app.image_budget.upload_wait());
+            crate::app::faces::look(app, &sha256, bytes, wait)
+                .await
+                .map(|f| f.len())
+        }
+        None => None,
+    };
     Ok(Uploaded {
         id,
         key,
         records_location,
+        faces,
     })
 }

@@ -72,7 +72,7 @@ pub struct Studio {
     /// Every version applied to this entry, newest first.
     pub versions: Vec<RedactionRecord>,
     /// Where the local detector suggests a face, in the original's upright
-    /// pixels (see [`faces`]); `None` when it could not run just now.
+    /// pixels (see [`crate::app::faces`]); `None` when it could not run just now.
     pub faces: Option<Vec<Rect>>,
 }
 
@@ -104,11 +104,9 @@ fn photo(content: &StudyContent, id: EntryId) -> Result<&Entry, RedactError> {
 /// O-edited), or an illustration shown in place of one (a substitute, so
 /// the original can be redacted and shown again instead).
 fn studio_may_open(entry: &Entry, base: &RedactionBase) -> bool {
-    match entry.provenance {
-        Provenance::Original | Provenance::OriginalEdited => true,
-        Provenance::Illustration => base.applied.as_ref().is_some_and(|a| a.substitute),
-        Provenance::Described => false,
-    }
+    entry.provenance.is_participants_photo()
+        || (entry.provenance == Provenance::Illustration
+            && base.applied.as_ref().is_some_and(|a| a.substitute))
 }
 
 fn failed(e: impl Into<anyhow::Error>) -> RedactError {
@@ -120,37 +118,10 @@ fn failed(e: impl Into<anyhow::Error>) -> RedactError {
 pub async fn studio(app: &App, study: &Study, id: EntryId) -> Result<Studio, RedactError> {
     let content = load(app, study).await?;
     let mut studio = open(app, &content, id).await?;
-    studio.faces = faces(app, &studio.base).await;
+    studio.faces =
+        crate::app::faces::suggestions(app, studio.base.source.id, &studio.base.source.sha256)
+            .await;
     Ok(studio)
-}
-
-/// The face suggestions for the original of `base`: kept ones, or made now
-/// (within the image budget) and kept. `None`, logged, when they cannot be
-/// made now (the budget stayed full, or the detector failed): the studio
-/// then says so instead of suggesting nothing.
-pub async fn faces(app: &App, base: &RedactionBase) -> Option<Vec<Rect>> {
-    match app.store.face_suggestions(base.source.id).await {
-        Ok(Some(faces)) => return Some(faces),
-        Ok(None) => {}
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read face suggestions");
-            return None;
-        }
-    }
-    let original = read_original(app, base).await.ok()?;
-    let wait = Some(app.image_budget.upload_wait());
-    match crate::app::ingest::suggest_faces(app, original, wait).await {
-        Ok(faces) => {
-            if let Err(e) = app.store.set_face_suggestions(base.source.id, &faces).await {
-                tracing::error!(error = %e, "cannot keep face suggestions");
-            }
-            Some(faces)
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "no face suggestions");
-            None
-        }
-    }
 }
 
 async fn load(app: &App, study: &Study) -> Result<StudyContent, RedactError> {
@@ -391,7 +362,7 @@ async fn record(
     match written {
         Ok(true) => {
             stored.written.disarm();
-            crate::app::jobs::queue_webp(app).await;
+            crate::app::jobs::queue_image_jobs(app).await;
             Ok(number)
         }
         Ok(false) => {

@@ -103,6 +103,22 @@ pub struct ImportReport {
     pub images_reused: usize,
 }
 
+/// How many of the images stored by `import` are participants' photos (O or
+/// O-edited), which the face detector looks at.
+fn new_participants_photos(import: &StudyImport) -> usize {
+    let photos: std::collections::HashSet<&str> = import
+        .entries
+        .iter()
+        .filter(|e| e.provenance.is_participants_photo())
+        .filter_map(|e| e.image_sha256.as_deref())
+        .collect();
+    import
+        .images
+        .iter()
+        .filter(|i| photos.contains(i.sha256.as_str()))
+        .count()
+}
+
 /// Validates and imports the study in `files`.
 pub async fn import_folder(
     app: &App,
@@ -149,11 +165,20 @@ pub async fn import_folder(
                 format!(
                     "{path} recorded where it was taken (GPS in its metadata). That is never \
                      published, but check the picture for addresses, signs, landmarks and \
-                     number plates that show the place."
+                     number plates that show the place"
                 )
             }));
+            let photos = new_participants_photos(&import);
+            if photos > 0 {
+                summary.notes.push(format!(
+                    "The background worker of `vitrine serve` will look for faces in {photos} \
+                     new participant {}; each entry's checklist and the redaction studio show \
+                     what it finds",
+                    if photos == 1 { "photo" } else { "photos" }
+                ));
+            }
             if outcome.processed > 0 {
-                crate::app::jobs::queue_webp(app).await;
+                crate::app::jobs::queue_image_jobs(app).await;
             }
             Ok(ImportReport {
                 slug: import.info.slug,

@@ -111,6 +111,8 @@ struct FileResult {
     name_warning: bool,
     /// Set when the file's metadata recorded where it was taken (GPS).
     records_location: bool,
+    /// Faces the detector suggests, with a link to the studio to hide them.
+    faces: Option<(usize, String)>,
 }
 
 #[derive(Template)]
@@ -280,6 +282,7 @@ pub async fn upload(
             results.push(FileResult {
                 name_warning: false,
                 records_location: false,
+                faces: None,
                 name: file_name,
                 outcome: Err(format!(
                     "not uploaded: at most {MAX_UPLOAD_FILES} files at a time; upload it again \
@@ -289,6 +292,7 @@ pub async fn upload(
             continue;
         }
         let mut located = false;
+        let mut faces = None;
         let outcome = match part {
             Part::TooLarge(size) => Err(ImageError::too_large(&app, size)),
             Part::Bytes(bytes) => upload_image(&app, &content, *target, bytes, actor(&staff)).await,
@@ -296,7 +300,12 @@ pub async fn upload(
         let outcome = match outcome {
             Ok(made) => {
                 located = made.records_location;
-                Ok((made.key, access.href(&format!("/entries/{}", made.id.0))))
+                let entry = access.href(&format!("/entries/{}", made.id.0));
+                faces = made
+                    .faces
+                    .filter(|&n| n > 0)
+                    .map(|n| (n, format!("{entry}/redact")));
+                Ok((made.key, entry))
             }
             Err(ImageError::Failed(e)) => {
                 tracing::error!(error = %format!("{e:#}"), "an uploaded image could not be stored");
@@ -313,6 +322,7 @@ pub async fn upload(
             outcome,
             name_warning,
             records_location: located,
+            faces,
         });
     }
     let chosen_refs = [chosen[0].as_str(), chosen[1].as_str(), chosen[2].as_str()];

@@ -58,6 +58,9 @@ struct CheckedImage {
     original: Option<String>,
     /// The uploaded file recorded where it was taken.
     records_location: bool,
+    /// Faces the detector suggests in the participant's photo, and the
+    /// studio's address for those who may edit.
+    faces: Option<(usize, Option<String>)>,
 }
 
 /// `GET …/entries/{entry}/checklist`.
@@ -180,6 +183,12 @@ fn checked_image(access: &StudyAccess, review: &Review) -> Option<CheckedImage> 
         original: (redaction.is_some() && access.can(Permission::Identity))
             .then(|| access.href(&format!("/entries/{}/original", review.entry.id.0))),
         records_location: review.records_location,
+        faces: review.faces.filter(|&n| n > 0).map(|n| {
+            let studio = access
+                .can(Permission::Edit)
+                .then(|| access.href(&format!("/entries/{}/redact", review.entry.id.0)));
+            (n, studio)
+        }),
     })
 }
 
