@@ -29,6 +29,7 @@ pub mod curate;
 pub mod demo;
 pub mod exports;
 pub mod faces;
+pub mod facilitate;
 pub mod gc;
 pub mod identity;
 pub mod image_budget;

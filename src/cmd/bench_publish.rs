@@ -103,6 +103,7 @@ pub(super) fn study(entries: u32) -> StudyImport {
                 title: format!("Prompt {p}"),
                 text: format!("Take a photo that shows part {p} of your work."),
                 note: None,
+                guide: None,
             })
             .collect(),
         themes: Vec::new(),

@@ -15,6 +15,8 @@ pub struct GalleryPage<'a> {
     summary: Prose,
     notice: Option<Prose>,
     participation_note: Option<Prose>,
+    /// The study's discussion guide as sanitised HTML ([`vitrine_core::guide`]).
+    guide: Option<String>,
     about_href: String,
     prompts: Vec<PromptSection<'a>>,
 }
@@ -23,6 +25,8 @@ pub struct GalleryPage<'a> {
 pub struct PromptSection<'a> {
     prompt: &'a ReleasePrompt,
     note: Option<Prose>,
+    /// The prompt's discussion questions as sanitised HTML.
+    guide: Option<String>,
     cards: Vec<EntryCard<'a>>,
 }
 
@@ -47,6 +51,7 @@ impl<'a> GalleryPage<'a> {
                 PromptSection {
                     prompt,
                     note: Prose::optional(prompt.note.as_ref()),
+                    guide: prompt.guide.as_deref().map(vitrine_core::guide::to_html),
                     cards,
                 }
             })
@@ -64,6 +69,11 @@ impl<'a> GalleryPage<'a> {
             summary: Prose::new(&release.study.summary),
             notice: Prose::optional(release.study.notice.as_ref()),
             participation_note: Prose::optional(release.study.participation_note.as_ref()),
+            guide: release
+                .study
+                .discussion_guide
+                .as_deref()
+                .map(vitrine_core::guide::to_html),
             about_href: links.about(slug),
             prompts,
         }

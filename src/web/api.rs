@@ -85,6 +85,9 @@ pub struct StudyOut {
     funder: Option<String>,
     /// Award or grant reference.
     award: Option<String>,
+    /// Guidance for discussing the gallery, in a small Markdown subset
+    /// (paragraphs, lists, emphasis, links).
+    discussion_guide: Option<String>,
     /// The Release this is.
     release: ReleaseOut,
     /// How to cite it.
@@ -104,6 +107,8 @@ pub struct PromptOut {
     text: String,
     /// A note for readers.
     note: Option<String>,
+    /// Questions for discussing its entries, in the same Markdown subset.
+    guide: Option<String>,
     /// The entries under it, in order, by slug.
     entries: Vec<String>,
 }
@@ -298,6 +303,7 @@ pub async fn show_study(
         contact_email: info.contact.email.clone(),
         funder: info.funder.as_ref().map(|f| f.name.clone()),
         award: info.funder.as_ref().and_then(|f| f.award.clone()),
+        discussion_guide: info.discussion_guide.clone(),
         release: release_out(&release),
         citation: citation::sentence(&release, Some(&url)),
         prompts: release
@@ -308,6 +314,7 @@ pub async fn show_study(
                 title: p.title.clone(),
                 text: p.text.clone(),
                 note: p.note.clone(),
+                guide: p.guide.clone(),
                 entries: p.entries.iter().map(|e| e.slug.clone()).collect(),
             })
             .collect(),

@@ -42,7 +42,10 @@ async fn snapshot(test: &TestApp) -> BTreeMap<String, String> {
     for p in &content.prompts {
         out.insert(
             format!("prompt {}", keys.prompts[&p.id.0]),
-            format!("{} {} {} {:?}", p.order, p.title, p.text, p.note),
+            format!(
+                "{} {} {} {:?} {:?}",
+                p.order, p.title, p.text, p.note, p.guide
+            ),
         );
     }
     for t in &content.themes {
@@ -97,6 +100,26 @@ async fn snapshot(test: &TestApp) -> BTreeMap<String, String> {
 #[tokio::test]
 async fn import_export_import_keeps_every_field_and_image() {
     let first = TestApp::own_demo().await;
+    // Discussion guides (issue 14), with the line breaks their lists need.
+    let study = first.demo_study().await;
+    let prompt = first.demo_content().await.prompts[2].id;
+    vitrine::app::facilitate::save_guides(
+        &first.app,
+        &study,
+        &vitrine::app::facilitate::GuidesInput {
+            study: "Start with *one* image.\n\n- What do you see?\n- \"Quoted\", too".into(),
+            prompts: vec![(prompt, "1. First\n2. Second, with a comma".into())],
+        },
+        vitrine::app::curate::Actor {
+            user: vitrine_core::UserId(1),
+            name: "test",
+        },
+    )
+    .await
+    .expect("guides");
+    vitrine::app::publish::publish(&first.app, DEMO)
+        .await
+        .expect("publish the guides");
     let out = TempDir::new().expect("temp dir");
     let dir = out.path().join("folder");
     let done = export(&first, &dir).await;

@@ -32,7 +32,7 @@ pub enum May {
 #[rustfmt::skip]
 pub const EXPECTED: &[(&str, &str, May)] = {
     use May::{Admin, Anyone, SignedIn, Study};
-    use Permission::{Approve, Audit, Check, Consent, Edit, Export, Identity, Manage, Publish, View, Withdraw};
+    use Permission::{Approve, Audit, Check, Consent, Edit, Export, Facilitate, Identity, Manage, Publish, View, Withdraw};
     &[
         ("GET", "/admin/login", Anyone),
         ("POST", "/admin/login", Anyone),
@@ -57,6 +57,8 @@ pub const EXPECTED: &[(&str, &str, May)] = {
         ("POST", "/admin/studies/{study}/upload", Study(Edit)),
         ("GET", "/admin/studies/{study}/settings", Study(Edit)),
         ("POST", "/admin/studies/{study}/settings", Study(Edit)),
+        ("GET", "/admin/studies/{study}/guides", Study(Facilitate)),
+        ("POST", "/admin/studies/{study}/guides", Study(Facilitate)),
         ("GET", "/admin/studies/{study}/listing", Study(Manage)),
         ("POST", "/admin/studies/{study}/listing", Study(Manage)),
         ("POST", "/admin/studies/{study}/prompts", Study(Edit)),

@@ -14,6 +14,7 @@ mod admin_curate;
 mod admin_release;
 mod admin_team;
 mod face_warnings;
+mod guides;
 mod redact;
 mod sign_in_hashing;
 mod sign_in_throttle;

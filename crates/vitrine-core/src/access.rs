@@ -94,6 +94,8 @@ pub enum Permission {
     Identity,
     /// Add and remove team members, change the study's settings.
     Manage,
+    /// Write the discussion guides and prepare workshops (issue 14).
+    Facilitate,
 }
 
 /// One row of the permission table: who may do `permission` in a study.
@@ -111,7 +113,7 @@ pub struct Rule {
 /// order: the only place staff access is written down. [`Role::allows`], the
 /// web gate, the team page, `docs/workspace.md` (see [`markdown_table`]) and
 /// the authorization test all read it (PRV-09).
-pub const RULES: [Rule; 11] = {
+pub const RULES: [Rule; 12] = {
     use Permission as P;
     use Role::{Curator as C, Facilitator as F, Owner as O, Reviewer as R};
     const fn rule(permission: Permission, roles: &'static [Role], admin_off_team: bool) -> Rule {
@@ -133,6 +135,7 @@ pub const RULES: [Rule; 11] = {
         rule(P::Audit, &[O, R], false),
         rule(P::Identity, &[O], false),
         rule(P::Manage, &[O], true),
+        rule(P::Facilitate, &[O, C, F], false),
     ]
 };
 
@@ -159,7 +162,7 @@ pub fn markdown_table() -> String {
 
 impl Permission {
     /// Every permission, for tables and tests.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::View,
         Permission::Edit,
         Permission::Consent,
@@ -171,6 +174,7 @@ impl Permission {
         Permission::Audit,
         Permission::Identity,
         Permission::Manage,
+        Permission::Facilitate,
     ];
 
     /// This permission's row of [`RULES`].
@@ -204,6 +208,7 @@ impl Permission {
             Permission::Audit => "read the audit log",
             Permission::Identity => "see and edit real names and contacts",
             Permission::Manage => "manage the team and study settings",
+            Permission::Facilitate => "write discussion guides and prepare workshops",
         }
     }
 }
@@ -247,11 +252,12 @@ mod tests {
     }
 
     #[test]
-    fn facilitators_only_look() {
+    fn facilitators_look_and_facilitate() {
         for permission in Permission::ALL {
             assert_eq!(
                 Role::Facilitator.allows(permission),
-                permission == Permission::View
+                matches!(permission, Permission::View | Permission::Facilitate),
+                "{permission:?}"
             );
         }
     }

@@ -127,6 +127,7 @@ mod tests {
             funder_disclaimer: None,
             participation_note: None,
             suggested_use: None,
+            discussion_guide: None,
             notice: None,
             allow_search_engines: false,
         };
@@ -139,6 +140,7 @@ mod tests {
                 title: "P".into(),
                 text: "T".into(),
                 note: None,
+                guide: None,
                 participants_answered: 1,
                 entries,
             }],

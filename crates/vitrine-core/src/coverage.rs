@@ -115,6 +115,7 @@ mod tests {
                     funder_disclaimer: None,
                     participation_note: note.map(str::to_owned),
                     suggested_use: None,
+                    discussion_guide: None,
                     notice: None,
                     allow_search_engines: false,
                 },
@@ -128,6 +129,7 @@ mod tests {
                 title: title.into(),
                 text: format!("{title}?"),
                 note: None,
+                guide: None,
             }
         }
 

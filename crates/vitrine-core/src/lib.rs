@@ -12,6 +12,7 @@ pub mod citation;
 pub mod consent;
 pub mod coverage;
 pub mod entry;
+pub mod guide;
 pub mod ids;
 pub mod iiif;
 pub mod licence;

@@ -55,6 +55,9 @@ pub struct ReleasePrompt {
     pub text: String,
     /// Optional note.
     pub note: Option<String>,
+    /// Questions for discussing the prompt (Markdown subset, [`crate::guide`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide: Option<String>,
     /// Distinct participants with a published entry here.
     pub participants_answered: u32,
     /// Published entries in order.
@@ -273,6 +276,7 @@ pub fn build_release_mapped(
             title: prompt.title.clone(),
             text: prompt.text.clone(),
             note: prompt.note.clone(),
+            guide: prompt.guide.clone(),
             participants_answered: count(answered.len()),
             entries: published,
         });

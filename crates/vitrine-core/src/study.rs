@@ -71,6 +71,10 @@ pub struct StudyInfo {
     pub participation_note: Option<String>,
     /// How the team suggests the images are used.
     pub suggested_use: Option<String>,
+    /// Guidance and questions for discussing the gallery, in the small
+    /// Markdown subset of [`crate::guide`] (issue 14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discussion_guide: Option<String>,
     /// A notice shown on the gallery and about pages.
     pub notice: Option<String>,
     /// Whether search engines may index the public pages.
@@ -97,6 +101,7 @@ impl StudyInfo {
             funder_disclaimer: None,
             participation_note: None,
             suggested_use: None,
+            discussion_guide: None,
             notice: None,
             allow_search_engines: false,
         }
@@ -116,6 +121,10 @@ pub struct Prompt {
     pub text: String,
     /// An optional note shown with it.
     pub note: Option<String>,
+    /// Questions for discussing this prompt's entries, in the Markdown
+    /// subset of [`crate::guide`] (issue 14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide: Option<String>,
 }
 
 /// An analytic theme; an entry may have several.

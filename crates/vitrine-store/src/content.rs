@@ -99,7 +99,7 @@ impl Store {
     pub async fn load_study_content(&self, study: Study) -> Result<StudyContent> {
         let id = study.id.0;
         let prompts = sqlx::query(
-            "SELECT id, ord, title, body, note FROM prompts WHERE study_id = $1 ORDER BY ord, id",
+            "SELECT id, ord, title, body, note, guide FROM prompts WHERE study_id = $1 ORDER BY ord, id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -112,6 +112,7 @@ impl Store {
                 title: r.try_get("title")?,
                 text: r.try_get("body")?,
                 note: r.try_get("note")?,
+                guide: r.try_get("guide")?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;

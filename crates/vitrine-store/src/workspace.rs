@@ -3,7 +3,7 @@
 //! never disagree.
 
 use crate::{AuditEvent, Result, Store, StoreError, now_text};
-use vitrine_core::{Role, StudyId, StudyInfo, UserId};
+use vitrine_core::{PromptId, Role, StudyId, StudyInfo, UserId};
 
 impl Store {
     /// Creates a study and makes `owner` its owner. [`StoreError::Conflict`]
@@ -55,6 +55,44 @@ impl Store {
             .bind(study.0)
             .execute(&mut *tx.tx)
             .await?;
+        tx.record(event).await?;
+        tx.commit().await
+    }
+
+    /// Replaces a study's discussion guides (issue 14): its own, kept in its
+    /// info, and each of its prompts' (`prompts` pairs a prompt with its new
+    /// guide; a prompt of another study is left alone). Read and written in
+    /// one transaction, so a settings change saved meanwhile is kept.
+    pub async fn set_guides(
+        &self,
+        study: StudyId,
+        guide: Option<&str>,
+        prompts: &[(PromptId, Option<String>)],
+        event: &AuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_audited().await?;
+        let json: String = sqlx::query_scalar("SELECT info FROM studies WHERE id = $1")
+            .bind(study.0)
+            .fetch_one(&mut *tx.tx)
+            .await?;
+        let mut info: StudyInfo =
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        info.discussion_guide = guide.map(str::to_owned);
+        let json = serde_json::to_string(&info).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query("UPDATE studies SET info = $1, updated_at = $2 WHERE id = $3")
+            .bind(&json)
+            .bind(now_text())
+            .bind(study.0)
+            .execute(&mut *tx.tx)
+            .await?;
+        for (prompt, guide) in prompts {
+            sqlx::query("UPDATE prompts SET guide = $1 WHERE id = $2 AND study_id = $3")
+                .bind(guide)
+                .bind(prompt.0)
+                .bind(study.0)
+                .execute(&mut *tx.tx)
+                .await?;
+        }
         tx.record(event).await?;
         tx.commit().await
     }

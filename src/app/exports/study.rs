@@ -180,6 +180,7 @@ fn folder(content: &vitrine_store::StudyContent, keys: &FolderKeys) -> anyhow::R
                 ("title", p.title.clone()),
                 ("text", p.text.clone()),
                 ("note", opt(&p.note)),
+                ("guide", opt(&p.guide)),
             ]))
         })
         .collect::<anyhow::Result<_>>()?;
@@ -346,6 +347,7 @@ fn study_toml(info: &StudyInfo) -> anyhow::Result<String> {
     text("funder_disclaimer", info.funder_disclaimer.as_ref());
     text("participation_note", info.participation_note.as_ref());
     text("suggested_use", info.suggested_use.as_ref());
+    text("discussion_guide", info.discussion_guide.as_ref());
     text("notice", info.notice.as_ref());
     let date = |d: vitrine_core::Date| {
         Value::Datetime(toml::value::Datetime {

@@ -8,7 +8,8 @@ use vitrine_core::{Consent, ConsentScope, Date};
 use vitrine_store::{ImportParticipant, ImportPrompt, ImportTheme};
 
 /// Column lists: (required, optional).
-pub const PROMPTS: (&[&str], &[&str]) = (&["prompt_id", "order", "title", "text"], &["note"]);
+pub const PROMPTS: (&[&str], &[&str]) =
+    (&["prompt_id", "order", "title", "text"], &["note", "guide"]);
 /// Participants columns.
 pub const PARTICIPANTS: (&[&str], &[&str]) = (&["participant_id", "pseudonym"], &["role"]);
 /// Consent columns.
@@ -66,6 +67,18 @@ fn date(row: &Row, column: &str, problems: &mut Vec<Problem>) -> Option<Date> {
         .ok()
 }
 
+/// A prompt's discussion guide, checked ([`vitrine_core::guide::check`]).
+fn guide(row: &Row, problems: &mut Vec<Problem>) -> Option<String> {
+    let guide = row.optional("guide")?;
+    match vitrine_core::guide::check(&guide) {
+        Ok(()) => Some(guide),
+        Err(e) => {
+            problems.push(row.problem("guide", e.to_string()));
+            None
+        }
+    }
+}
+
 /// Parses prompts.csv.
 pub fn prompts(table: &Table, problems: &mut Vec<Problem>) -> Vec<ImportPrompt> {
     let mut ids = Ids::new("prompt_id");
@@ -82,6 +95,7 @@ pub fn prompts(table: &Table, problems: &mut Vec<Problem>) -> Vec<ImportPrompt> 
                 title,
                 text,
                 note: row.optional("note"),
+                guide: guide(row, problems),
             });
         }
     }

@@ -22,6 +22,7 @@ struct StudyToml {
     funder_disclaimer: Option<String>,
     participation_note: Option<String>,
     suggested_use: Option<String>,
+    discussion_guide: Option<String>,
     notice: Option<String>,
     allow_search_engines: Option<bool>,
     contact: ContactToml,
@@ -88,6 +89,10 @@ pub fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<StudyInfo> {
     let summary = non_blank(&raw.summary, "summary", problems);
     let contact_name = non_blank(&raw.contact.name, "contact.name", problems);
     let opt = |v: Option<String>| v.as_deref().and_then(text::optional);
+    let discussion_guide = opt(raw.discussion_guide);
+    if let Some(Err(e)) = discussion_guide.as_deref().map(vitrine_core::guide::check) {
+        problems.push(key_problem("discussion_guide", e.to_string()));
+    }
     let funder = raw.funder.map(|f| Funder {
         name: text::clean(&f.name),
         award: opt(f.award),
@@ -115,6 +120,7 @@ pub fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<StudyInfo> {
         funder_disclaimer: opt(raw.funder_disclaimer),
         participation_note: opt(raw.participation_note),
         suggested_use: opt(raw.suggested_use),
+        discussion_guide,
         notice: opt(raw.notice),
         allow_search_engines: raw.allow_search_engines.unwrap_or(false),
     })

@@ -156,6 +156,18 @@ fn routes(app: App) -> Routes {
         )
         .add(
             M::GET,
+            "/admin/studies/{study}/guides",
+            Study(P::Facilitate),
+            curate::show_guides,
+        )
+        .add(
+            M::POST,
+            "/admin/studies/{study}/guides",
+            Study(P::Facilitate),
+            curate::save_guides_form,
+        )
+        .add(
+            M::GET,
             "/admin/studies/{study}/entries/{entry}/redact",
             Study(P::Edit),
             curate::show_studio,

@@ -60,7 +60,7 @@ impl AdminLayout {
             &format!("{title} – {}", access.study.info.title),
             Some(staff),
         );
-        let sections: [(&str, &str, Permission); 10] = [
+        let sections: [(&str, &str, Permission); 11] = [
             ("Dashboard", "", Permission::View),
             ("Coverage", "/coverage", Permission::View),
             (
@@ -70,6 +70,7 @@ impl AdminLayout {
             ),
             ("Upload", "/upload", Permission::Edit),
             ("Study settings", "/settings", Permission::Edit),
+            ("Discussion guides", "/guides", Permission::Facilitate),
             ("Publish", "/publish", Permission::Publish),
             ("Exports", "/exports", Permission::Export),
             ("Audit log", "/audit", Permission::Audit),

@@ -111,9 +111,11 @@ async fn upsert_prompts(
     let mut ids = HashMap::new();
     for p in prompts {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO prompts (study_id, import_key, ord, title, body, note, from_import) VALUES ($1, $2, $3, $4, $5, $6, 1)
+            "INSERT INTO prompts (study_id, import_key, ord, title, body, note, guide, from_import)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1)
              ON CONFLICT (study_id, import_key) DO UPDATE
-             SET ord = excluded.ord, title = excluded.title, body = excluded.body, note = excluded.note
+             SET ord = excluded.ord, title = excluded.title, body = excluded.body,
+                 note = excluded.note, guide = excluded.guide
              RETURNING id",
         )
         .bind(study)
@@ -122,6 +124,7 @@ async fn upsert_prompts(
         .bind(&p.title)
         .bind(&p.text)
         .bind(&p.note)
+        .bind(&p.guide)
         .fetch_one(&mut **tx)
         .await?;
         ids.insert(p.key.clone(), id);

@@ -33,6 +33,8 @@ pub struct ImportPrompt {
     pub text: String,
     /// Note.
     pub note: Option<String>,
+    /// Discussion guide (Markdown subset).
+    pub guide: Option<String>,
 }
 
 /// A theme row.

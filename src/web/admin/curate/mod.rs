@@ -6,6 +6,7 @@
 mod coverage;
 mod entry;
 mod entry_form;
+mod guides;
 mod listing;
 mod media;
 mod redact;
@@ -13,6 +14,7 @@ mod study;
 
 pub use coverage::show_coverage;
 pub use entry::{save_entry, show_entry};
+pub use guides::{save_guides_form, show_guides};
 pub use listing::{save_listing, show_listing};
 pub use media::{replace_image, show_image, show_upload, upload};
 pub use redact::{save_studio, show_original, show_studio, show_studio_image, substitute};
