@@ -47,8 +47,46 @@ pub async fn open(dir: &Path) -> anyhow::Result<App> {
     App::open(settings(dir).await?).await
 }
 
+/// Settings for a writable copy, in data folder `dir` (into which the caller
+/// has copied the template's data folder), of the app whose settings are
+/// `template` and which nobody uses any more: on PostgreSQL a new database
+/// made from the template's (`CREATE DATABASE … TEMPLATE`), on S3 a new
+/// prefix holding a copy of every blob. Much quicker than importing again.
+pub async fn copy_of(template: &Settings, dir: &Path) -> anyhow::Result<Settings> {
+    let mut settings = Settings::for_data_dir(dir);
+    if let Some(url) = &template.database {
+        let name = url
+            .split('?')
+            .next()
+            .and_then(|base| base.rsplit('/').next())
+            .context("the template database URL names no database")?;
+        // Connected to the server's own database, not the template: a
+        // template may have no other connections while it is copied.
+        let server = std::env::var("VITRINE_TEST_DATABASE_URL").unwrap_or_else(|_| url.clone());
+        settings.database = Some(create_database_from(&server, Some(name)).await?);
+    }
+    if let (Some(from), Ok(bucket)) = (&template.blobs, std::env::var("VITRINE_TEST_BLOBS_URL")) {
+        let to = format!("{}/{}", bucket.trim_end_matches('/'), unique("test"));
+        let source = vitrine_store::Blobs::open(from, &template.s3)?;
+        let target = vitrine_store::Blobs::open(&to, &settings.s3)?;
+        for (key, _) in source.list_all().await? {
+            if let Some(bytes) = source.get(&key).await? {
+                target.put(&key, bytes.to_vec()).await?;
+            }
+        }
+        settings.blobs = Some(to);
+    }
+    Ok(settings)
+}
+
 /// Creates a fresh database on the server `url` points at and returns its URL.
 async fn create_database(url: &str) -> anyhow::Result<String> {
+    create_database_from(url, None).await
+}
+
+/// Creates a fresh database on the server `url` points at, as a copy of
+/// database `template` if given, and returns its URL.
+async fn create_database_from(url: &str, template: Option<&str>) -> anyhow::Result<String> {
     use sqlx::Connection;
     let name = unique("vitrine_test");
     let mut conn = sqlx::PgConnection::connect(url).await.with_context(|| {
@@ -57,10 +95,26 @@ async fn create_database(url: &str) -> anyhow::Result<String> {
             vitrine_store::redact(url)
         )
     })?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .context("cannot create a test database")?;
+    let from = template
+        .filter(|t| t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .map(|t| format!(" TEMPLATE {t}"))
+        .unwrap_or_default();
+    // A template's last connections may take a moment to end after its
+    // pool closed ("being accessed by other users"): try again briefly.
+    let mut tries = 0;
+    loop {
+        match sqlx::query(&format!("CREATE DATABASE {name}{from}"))
+            .execute(&mut conn)
+            .await
+        {
+            Ok(_) => break,
+            Err(e) if tries < 50 && !from.is_empty() && e.to_string().contains("other users") => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("cannot create a test database")),
+        }
+    }
     let (base, query) = url
         .split_once('?')
         .map_or((url, None), |(b, q)| (b, Some(q)));

@@ -54,19 +54,18 @@ impl TestApp {
         TestApp { app, _data: data }
     }
 
-    /// An app with the bundled demo study imported and published. The demo is
-    /// imported once per test binary, because image processing dominates the
-    /// test time: on SQLite each test gets its own copy of that data folder; on
-    /// a server backend (PostgreSQL, S3) the tests share it, read-only.
+    /// An app with its own copy of the bundled demo study, imported and
+    /// published. The demo is imported once per test binary, because image
+    /// processing dominates the test time; each test gets a copy of that
+    /// data folder and, on a server backend, of its database (made from it
+    /// as a template) and its blobs (`vitrine::app::testing::copy_of`).
     pub async fn demo() -> TestApp {
         let data = TempDir::new().expect("temp dir");
         let (template, settings) = demo_template();
-        let settings = if settings.database.is_none() && settings.blobs.is_none() {
-            copy_dir(template, data.path());
-            Settings::for_data_dir(data.path())
-        } else {
-            settings.clone()
-        };
+        copy_dir(template, data.path());
+        let settings = vitrine::app::testing::copy_of(settings, data.path())
+            .await
+            .expect("copy the demo");
         let app = App::open(settings).await.expect("open app");
         TestApp { app, _data: data }
     }
@@ -88,18 +87,10 @@ impl TestApp {
     }
 
     /// An app with its own copy of the demo study, safe to change (withdraw,
-    /// edit, publish) on every backend.
+    /// edit, publish) on every backend: [`TestApp::demo`], named for tests
+    /// that change it.
     pub async fn own_demo() -> TestApp {
-        if std::env::var_os("VITRINE_TEST_DATABASE_URL").is_some()
-            || std::env::var_os("VITRINE_TEST_BLOBS_URL").is_some()
-        {
-            let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("demo")
-                .join(DEMO);
-            Self::with_study(&folder).await
-        } else {
-            Self::demo().await
-        }
+        Self::demo().await
     }
 
     /// The demo study.
