@@ -10,7 +10,8 @@
 //
 // The flow: upload → title, caption, alt text, licence → redaction of two
 // faces and a badge in the de-identification studio → consent → checklist →
-// a second person's approval → publish → public page → withdraw → 404.
+// a second person's approval → publish → public page → presenting the gallery
+// by keyboard (notes in step) → withdraw → 404 (page and slide).
 //
 // Needs playwright-core from the audit tool's node_modules (AUDIT_DIR, default
 // ~/.cache/vitrine-audit) and Debian's Chromium (CHROME_PATH, default
@@ -201,6 +202,7 @@ async function main() {
   page = await context.newPage();
   cdp = await context.newCDPSession(page);
   let publicUrl = null;
+  let presentUrl = null;
   try {
     await step('curator signs in', () => signIn(CURATOR));
     await step('curator uploads a photo', async () => {
@@ -335,6 +337,40 @@ async function main() {
       const alts = await page.evaluate(() => [...document.images].map((i) => i.alt));
       if (!alts.includes(NEW_ALT)) throw new StepError(`the public page ${publicUrl} does not show the new alt text; alts: ${alts.join(' | ')}`);
     });
+    await step('a facilitator presents the gallery by keyboard, notes kept in step in a second window', async () => {
+      await open(`${BASE}/`);
+      await activate({ role: 'link', name: STUDY_TITLE });
+      await activate({ role: 'link', name: /^Present the gallery/ });
+      const slide = () => page.evaluate(() => document.body.dataset.slide);
+      const first = await slide();
+      const count = () => page.evaluate(() => document.querySelector('.present__count')?.textContent || '');
+      if (!/^\(1 of \d+\)$/.test(await count())) throw new StepError(`the first slide says ${await count()}`);
+      // The facilitator's notes in a second window follow the slides.
+      const notesUrl = new URL(await page.evaluate(() => document.body.dataset.notes), page.url()).href;
+      const notes = await context.newPage();
+      await notes.goto(notesUrl, { waitUntil: 'load' });
+      await page.bringToFront();
+      const press = async (key, want) => {
+        const navigated = page.waitForNavigation({ waitUntil: 'load', timeout: 20000 });
+        await page.keyboard.press(key);
+        await navigated.catch(() => { throw new StepError(`${key} did not move the slides on ${page.url()}`); });
+        const now = await count();
+        if (!now.startsWith(`(${want} of`)) throw new StepError(`after ${key} the slide says ${now}, not ${want}`);
+      };
+      await press('ArrowRight', 2);
+      await press('PageDown', 3);
+      await press('PageUp', 2);
+      await press(' ', 3);
+      const third = await page.evaluate(() => document.body.dataset.notes);
+      await notes.waitForURL((u) => u.pathname === new URL(third, page.url()).pathname, { timeout: 20000 })
+        .catch(() => { throw new StepError(`the notes window stayed at ${notes.url()} while the slides reached ${third}`); });
+      await press('Home', 1);
+      if ((await slide()) !== first) throw new StepError('Home did not return to the first slide');
+      await notes.close();
+      presentUrl = publicUrl.replace('/entries/', '/present/');
+      const status = await open(presentUrl);
+      if (status !== 200) throw new StepError(`the new entry's slide ${presentUrl} answered ${status}`);
+    });
     await step('curator signs back in and withdraws the entry', async () => {
       await signIn(CURATOR);
       await openEntry();
@@ -348,6 +384,10 @@ async function main() {
     await step('the public entry page is gone (404)', async () => {
       const status = await open(publicUrl);
       if (status !== 404) throw new StepError(`${publicUrl} answered ${status} after the withdrawal`);
+      for (const url of [presentUrl, `${presentUrl}/notes`]) {
+        const gone = await open(url);
+        if (gone !== 404) throw new StepError(`the slide ${url} answered ${gone} after the withdrawal`);
+      }
     });
     await step('curator signs out', async () => {
       await open(`${BASE}/admin`);

@@ -10,6 +10,8 @@
 
 paintPlaceholders();
 
+presenter(document.body);
+
 const dialog = document.querySelector("dialog.lightbox");
 if (dialog && typeof dialog.showModal === "function") {
   enhance(dialog);
@@ -116,5 +118,71 @@ function largeCopy(node) {
 
 function copyChildren(node) {
   return node ? [...node.cloneNode(true).childNodes] : [];
+}
+
+// Presenter mode (templates/present.html): every slide is a page with
+// Previous and Next links, so this only adds keys, full screen, and a notes
+// window kept in step. Nothing advances on its own.
+function presenter(body) {
+  const mode = body.dataset.present;
+  if (!mode) return;
+  const go = (href) => { if (href) window.location.assign(href); };
+  const keys = {
+    ArrowRight: "next", ArrowDown: "next", PageDown: "next", " ": "next", Enter: "next",
+    ArrowLeft: "previous", ArrowUp: "previous", PageUp: "previous",
+    Home: "first", End: "last",
+  };
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    // Keys typed into a control (the image's "Show image" toggle) stay with it,
+    // and Enter keeps following a focused link.
+    const target = event.target;
+    if (target instanceof Element && target.closest("a, button, summary, input, select, textarea")) {
+      if (event.key === "Enter" || event.key === " ") return;
+    }
+    if (mode === "slide" && (event.key === "f" || event.key === "F")) {
+      event.preventDefault();
+      toggleFullScreen();
+      return;
+    }
+    const where = keys[event.key];
+    if (!where) return;
+    const href = body.dataset[where];
+    if (!href) return;
+    event.preventDefault();
+    go(href);
+  });
+  // A slide tells a notes window which entry it shows; the notes window follows.
+  if (typeof BroadcastChannel !== "function") return;
+  const channel = new BroadcastChannel(body.dataset.channel);
+  if (mode === "slide") {
+    channel.postMessage({ slide: body.dataset.slide, notes: body.dataset.notes });
+    channel.onmessage = (event) => {
+      // A notes window that just opened asks where the slides are.
+      if (event.data && event.data.where) {
+        channel.postMessage({ slide: body.dataset.slide, notes: body.dataset.notes });
+      }
+    };
+  } else {
+    channel.onmessage = (event) => {
+      const notes = event.data && event.data.notes;
+      if (typeof notes === "string" && notes !== body.dataset.notes) {
+        // Only a path of this site: the message comes from our own origin,
+        // but never follow anything else.
+        const url = new URL(notes, window.location.href);
+        if (url.origin === window.location.origin) go(url.href);
+      }
+    };
+    channel.postMessage({ where: true });
+  }
+}
+
+function toggleFullScreen() {
+  const root = document.documentElement;
+  if (document.fullscreenElement) {
+    document.exitFullscreen();
+  } else if (root.requestFullscreen) {
+    root.requestFullscreen().catch(() => {});
+  }
 }
 })();

@@ -37,6 +37,7 @@ pub mod import;
 pub mod ingest;
 pub mod jobs;
 pub mod publish;
+pub mod published;
 pub mod signoff;
 pub mod team;
 #[cfg(any(test, feature = "test-support"))]

@@ -17,6 +17,8 @@ pub struct GalleryPage<'a> {
     participation_note: Option<Prose>,
     /// The study's discussion guide as sanitised HTML ([`vitrine_core::guide`]).
     guide: Option<String>,
+    /// The first entry's slide in presenter mode, if any entry is shown.
+    present_href: Option<String>,
     about_href: String,
     prompts: Vec<PromptSection<'a>>,
 }
@@ -27,6 +29,8 @@ pub struct PromptSection<'a> {
     note: Option<Prose>,
     /// The prompt's discussion questions as sanitised HTML.
     guide: Option<String>,
+    /// Its first entry's slide in presenter mode.
+    present_href: Option<String>,
     cards: Vec<EntryCard<'a>>,
 }
 
@@ -52,6 +56,7 @@ impl<'a> GalleryPage<'a> {
                     prompt,
                     note: Prose::optional(prompt.note.as_ref()),
                     guide: prompt.guide.as_deref().map(vitrine_core::guide::to_html),
+                    present_href: prompt.entries.first().map(|e| links.present(slug, &e.slug)),
                     cards,
                 }
             })
@@ -74,6 +79,10 @@ impl<'a> GalleryPage<'a> {
                 .discussion_guide
                 .as_deref()
                 .map(vitrine_core::guide::to_html),
+            present_href: release
+                .entries()
+                .next()
+                .map(|e| links.present(slug, &e.slug)),
             about_href: links.about(slug),
             prompts,
         }

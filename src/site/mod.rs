@@ -12,6 +12,7 @@ pub mod about;
 pub mod assets;
 pub mod entry;
 pub mod gallery;
+pub mod present;
 pub mod releases;
 pub mod views;
 

@@ -25,6 +25,12 @@ impl From<vitrine_store::StoreError> for WebError {
     }
 }
 
+impl From<anyhow::Error> for WebError {
+    fn from(e: anyhow::Error) -> Self {
+        Self::Internal(format!("{e:#}"))
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         Self::Internal(format!("template: {e}"))

@@ -22,6 +22,7 @@ mod iiif;
 mod media;
 mod metrics;
 mod page;
+mod present;
 pub(crate) mod published;
 mod releases;
 mod robots;
@@ -83,6 +84,16 @@ pub fn site(app: App, metrics: &Metrics) -> Router {
         .route("/{study}/datacite.json", get(citation::show_datacite))
         .route("/{study}/iiif/{file}", get(iiif::show_iiif))
         .route("/{study}/entries/{entry}", get(entry::show_entry))
+        .route("/{study}/present/{entry}", get(present::show_slide))
+        .route("/{study}/present/{entry}/notes", get(present::show_notes))
+        .route(
+            "/{study}/shared/{token}/{n}",
+            get(present::show_shared_slide),
+        )
+        .route(
+            "/{study}/shared/{token}/{n}/notes",
+            get(present::show_shared_notes),
+        )
         .merge(admin::router(app.clone()))
         .fallback(error::show_not_found)
         .with_state(app)

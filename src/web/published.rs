@@ -1,57 +1,25 @@
 //! Loading what is published: the only way handlers get content.
 //!
-//! Each request asks the database which Release of the study is current (one
-//! small indexed query), which keeps withdrawal immediate and several `serve`
-//! processes consistent; the parsed body comes from `app::cache` when that
-//! Release at that revision was read before, and pages that are a pure function
-//! of it are rendered once per revision (`page::render_cached`).
+//! The current Release comes from [`crate::app::published`] (asked of the
+//! database on every request, parsed once per revision); pages that are a pure
+//! function of it are rendered once per revision (`page::render_cached`).
 
 use super::error::WebError;
 use crate::app::App;
 use std::sync::Arc;
-use vitrine_core::{Release, ReleaseId};
+use vitrine_core::Release;
 
 /// A study's current Release, with the id and revision the caches key on.
-pub struct Latest {
-    /// The Release's id.
-    pub id: ReleaseId,
-    /// Its revision (moves when its stored body is changed in place).
-    pub revision: i64,
-    /// The parsed Release.
-    pub release: Arc<Release>,
-}
+pub use crate::app::published::Current as Latest;
 
-/// The latest Release of the study named `slug`, or 404. Asks the database
-/// which Release is current on every call; the parsed body comes from the
-/// process's cache when it holds that Release at that revision.
+/// The latest Release of the study named `slug`, or 404 ([`crate::app::published::current`]).
 pub async fn latest(app: &App, slug: &str) -> Result<Latest, WebError> {
     if !is_slug(slug) {
         return Err(WebError::NotFound);
     }
-    let (id, revision) = app
-        .store
-        .latest_release_ref(slug)
+    crate::app::published::current(app, slug)
         .await?
-        .ok_or(WebError::NotFound)?;
-    if let Some(release) = app.releases.get(id, revision) {
-        return Ok(Latest {
-            id,
-            revision,
-            release,
-        });
-    }
-    // Read after the revision: if the body changes in between, the newer body
-    // is held under the older revision and the next request reloads it.
-    let release = app
-        .store
-        .find_release(id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    Ok(Latest {
-        id,
-        revision,
-        release: app.releases.insert(id, revision, release),
-    })
+        .ok_or(WebError::NotFound)
 }
 
 /// [`latest`], for handlers that need only the Release.

@@ -98,6 +98,13 @@ async fn the_same_release_exports_to_the_same_bytes_with_links_that_work_from_di
             "{page}"
         );
         assert!(gallery.contains(&crate::common::escaped(&entry.title)));
+        // Presenter mode (issue 14): a slide and its notes per entry.
+        for file in [
+            format!("present/{}.html", entry.slug),
+            format!("present/{}-notes.html", entry.slug),
+        ] {
+            assert!(a.contains_key(&file), "{file}");
+        }
     }
 
     // Every link is relative and names a file of the export (or is an

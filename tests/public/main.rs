@@ -7,6 +7,7 @@
 mod common;
 
 mod page_budget;
+mod present;
 mod serve;
 mod web_custom_study;
 mod web_no_metadata;

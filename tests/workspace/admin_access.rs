@@ -46,14 +46,52 @@ async fn fill(app: &TestApp, path: &str) -> String {
     } else {
         String::new()
     };
+    let session = if path.contains("/sessions/{id}") {
+        ready_session(app).await.to_string()
+    } else {
+        String::new()
+    };
     path.replace("{study}", DEMO)
         .replace("/exports/{id}", &format!("/exports/{download}"))
+        .replace("/sessions/{id}", &format!("/sessions/{session}"))
+        .replace("{n}", "1")
         .replace("{entry}", &entry.id.0.to_string())
         .replace("{participant}", &participant.id.0.to_string())
         .replace("{prompt}", &prompt.id.0.to_string())
         .replace("{image}", &image.0.to_string())
         .replace("{width}", &width.to_string())
         .replace("{version}", "1")
+}
+
+/// A workshop session with one published entry (made once).
+async fn ready_session(app: &TestApp) -> i64 {
+    use vitrine::app::facilitate::workshops;
+    let study = app.demo_study().await;
+    let made = workshops::sessions(&app.app, &study).await.expect("list");
+    if let Some(session) = made.first() {
+        return session.workshop.id;
+    }
+    let actor = vitrine::app::curate::Actor {
+        user: vitrine_core::UserId(1),
+        name: "test",
+    };
+    let id = workshops::create(&app.app, &study, "Access test", actor)
+        .await
+        .expect("create");
+    let first = workshops::session(&app.app, &study, id)
+        .await
+        .expect("read")
+        .choices[0]
+        .0;
+    let input = workshops::SessionInput {
+        title: "Access test".into(),
+        items: Vec::new(),
+        add: Some(first),
+    };
+    workshops::save(&app.app, &study, id, &input, actor)
+        .await
+        .expect("add an entry");
+    id
 }
 
 /// A ZIP made in the workspace and ready to download (made once).

@@ -8,6 +8,9 @@
 //! | about         | `/{study}/about`             | `about.html`            |
 //! | Releases      | `/{study}/releases`          | `releases.html`         |
 //! | entry         | `/{study}/entries/{entry}`   | `entries/{entry}.html`  |
+//! | presenter slide of an entry | `/{study}/present/{entry}` | `present/{entry}.html` |
+//! | facilitator's notes for it | `/{study}/present/{entry}/notes` | `present/{entry}-notes.html` |
+//! | slide `n` of a workshop session shared by link | `/{study}/shared/{token}/{n}` (and `/notes`) | not exported |
 //! | citation file | `/{study}/CITATION.cff`      | `CITATION.cff`          |
 //! | DataCite record | `/{study}/datacite.json`   | `datacite.json`         |
 //! | IIIF Collection | `/{study}/iiif/collection.json` | `iiif/collection.json` |
@@ -113,6 +116,22 @@ impl Links {
         }
     }
 
+    /// An entry's slide in presenter mode (issue 14).
+    pub fn present(&self, study: &str, entry: &str) -> String {
+        match self {
+            Links::Served => format!("/{study}/present/{entry}"),
+            Links::Static { .. } => format!("{}present/{entry}.html", self.up()),
+        }
+    }
+
+    /// The facilitator's notes for an entry's slide, for a second window.
+    pub fn present_notes(&self, study: &str, entry: &str) -> String {
+        match self {
+            Links::Served => format!("/{study}/present/{entry}/notes"),
+            Links::Static { .. } => format!("{}present/{entry}-notes.html", self.up()),
+        }
+    }
+
     /// A public image file, by its media key.
     pub fn media(&self, key: &str) -> String {
         match self {
@@ -128,6 +147,13 @@ impl Links {
             Links::Static { .. } => format!("{}static/{name}", self.up()),
         }
     }
+}
+
+/// Slide `n` (from 1) of a workshop session shared under `token`, or its
+/// notes: served only, never exported or cached by a CDN (the link expires).
+pub fn shared_slide(study: &str, token: &str, n: usize, notes: bool) -> String {
+    let notes = if notes { "/notes" } else { "" };
+    format!("/{study}/shared/{token}/{n}{notes}")
 }
 
 /// The served pages of a study that list its entries or describe it: what
@@ -147,7 +173,8 @@ pub fn study_pages(study: &str) -> Vec<String> {
 
 /// What a CDN must drop when entries and images leave a study's gallery: the
 /// study's pages, the IIIF manifest of each prompt they were in, then each
-/// entry's address and each image's, in the order given.
+/// entry's addresses (its page, its slide and the slide's notes) and each
+/// image's, in the order given.
 pub fn purge_paths<'a>(
     study: &str,
     prompts: impl IntoIterator<Item = &'a str>,
@@ -157,7 +184,13 @@ pub fn purge_paths<'a>(
     let served = Links::Served;
     let mut paths = study_pages(study);
     paths.extend(prompts.into_iter().map(|p| served.iiif_manifest(study, p)));
-    paths.extend(entries.into_iter().map(|e| served.entry(study, e)));
+    for e in entries {
+        paths.extend([
+            served.entry(study, e),
+            served.present(study, e),
+            served.present_notes(study, e),
+        ]);
+    }
     paths.extend(media.into_iter().map(|k| served.media(k)));
     paths
 }
@@ -175,6 +208,8 @@ mod tests {
         assert_eq!(s.citation_cff("st"), "/st/CITATION.cff");
         assert_eq!(s.datacite("st"), "/st/datacite.json");
         assert_eq!(s.entry("st", "e"), "/st/entries/e");
+        assert_eq!(s.present("st", "e"), "/st/present/e");
+        assert_eq!(s.present_notes("st", "e"), "/st/present/e/notes");
         assert_eq!(s.media("k.jpg"), "/media/k.jpg");
         assert_eq!(s.asset("site.1.css"), "/static/site.1.css");
     }
@@ -189,6 +224,8 @@ mod tests {
         assert_eq!(entry.gallery("st"), "../index.html");
         assert_eq!(entry.media("k.jpg"), "../media/k.jpg");
         assert_eq!(entry.entry("st", "f"), "../entries/f.html");
+        assert_eq!(root.present("st", "e"), "present/e.html");
+        assert_eq!(entry.present_notes("st", "e"), "../present/e-notes.html");
         assert_eq!(Links::from_file("index.html"), root);
     }
 
@@ -206,6 +243,8 @@ mod tests {
                 "/st/iiif/collection.json",
                 "/st/iiif/p.json",
                 "/st/entries/e",
+                "/st/present/e",
+                "/st/present/e/notes",
                 "/media/k.jpg"
             ]
         );

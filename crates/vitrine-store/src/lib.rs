@@ -28,6 +28,7 @@ pub mod testing;
 mod throttle;
 mod webp;
 mod withdraw;
+mod workshops;
 mod workspace;
 
 pub use accounts::{Membership, Session, User};
@@ -50,6 +51,7 @@ pub use schema::LogicalSchema;
 pub use signoff::ReviewTimes;
 pub use throttle::{Claim, ThrottleKey};
 pub use withdraw::{PurgePaths, Withdrawal, WithdrawalPlan, WithdrawnRelease};
+pub use workshops::{Workshop, WorkshopItem};
 
 /// Errors from the store. Messages are for operators; input problems are caught
 /// before anything reaches the store.

@@ -275,7 +275,12 @@ async fn clear_entry(tx: &mut AuditTx, id: EntryId) -> Result<()> {
     .bind(id.0)
     .execute(&mut *tx.tx)
     .await?;
-    for table in ["entry_reviews", "entry_themes", "redactions"] {
+    for table in [
+        "entry_reviews",
+        "entry_themes",
+        "redactions",
+        "workshop_items",
+    ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE entry_id = $1"))
             .bind(id.0)
             .execute(&mut *tx.tx)

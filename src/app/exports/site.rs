@@ -14,6 +14,7 @@
 //! | `CITATION.cff`, `datacite.json` | how to cite the Release        |
 //! | `iiif/…json`            | IIIF Collection and a Manifest per prompt (with `--base-url` only) |
 //! | `entries/{entry}.html`  | one page per entry                     |
+//! | `present/{entry}.html`, `present/{entry}-notes.html` | presenter mode: each entry's slide and its notes |
 //! | `media/{hash}.jpg/webp` | every size and format the pages use    |
 //! | `static/…`              | stylesheet, script, icon               |
 
@@ -26,6 +27,7 @@ use crate::site::Origin;
 use crate::site::about::AboutPage;
 use crate::site::entry::EntryPage;
 use crate::site::gallery::GalleryPage;
+use crate::site::present::PresentPage;
 use crate::site::releases::{ReleasesPage, rows_up_to};
 use anyhow::Context;
 use askama::Template;
@@ -97,6 +99,17 @@ pub async fn site_files(
                 .with_context(|| format!("entry {} is missing", entry.slug))?
                 .render();
             page(root.entry(slug, &entry.slug), html)?;
+            for notes in [false, true] {
+                let html = PresentPage::new(release, &entry.slug, notes, origin)
+                    .with_context(|| format!("entry {} is missing", entry.slug))?
+                    .render();
+                let file = if notes {
+                    root.present_notes(slug, &entry.slug)
+                } else {
+                    root.present(slug, &entry.slug)
+                };
+                page(file, html)?;
+            }
         }
     }
     let url = origin.url(&Links::Served.gallery(slug), &root.gallery(slug));

@@ -1,7 +1,4 @@
-//! Facilitation (issue 14): what the team prepares so the gallery can start
-//! discussions in a workshop.
-//!
-//! Discussion guides today: the study's own (how to use the gallery in a
+//! Discussion guides (issue 14): the study's own (how to use the gallery in a
 //! discussion) and one per prompt (questions for its entries), written in
 //! the small Markdown subset of [`vitrine_core::guide`] by anyone who may
 //! facilitate ([`vitrine_core::Permission::Facilitate`]). They are public

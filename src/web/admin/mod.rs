@@ -156,6 +156,42 @@ fn routes(app: App) -> Routes {
         )
         .add(
             M::GET,
+            "/admin/studies/{study}/sessions",
+            Study(P::Facilitate),
+            curate::show_sessions,
+        )
+        .add(
+            M::POST,
+            "/admin/studies/{study}/sessions",
+            Study(P::Facilitate),
+            curate::create_session,
+        )
+        .add(
+            M::GET,
+            "/admin/studies/{study}/sessions/{id}",
+            Study(P::Facilitate),
+            curate::show_session,
+        )
+        .add(
+            M::POST,
+            "/admin/studies/{study}/sessions/{id}",
+            Study(P::Facilitate),
+            curate::change_session,
+        )
+        .add(
+            M::GET,
+            "/admin/studies/{study}/sessions/{id}/present/{n}",
+            Study(P::Facilitate),
+            curate::present_session,
+        )
+        .add(
+            M::GET,
+            "/admin/studies/{study}/sessions/{id}/present/{n}/notes",
+            Study(P::Facilitate),
+            curate::present_session_notes,
+        )
+        .add(
+            M::GET,
             "/admin/studies/{study}/guides",
             Study(P::Facilitate),
             curate::show_guides,

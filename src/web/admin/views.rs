@@ -60,7 +60,7 @@ impl AdminLayout {
             &format!("{title} – {}", access.study.info.title),
             Some(staff),
         );
-        let sections: [(&str, &str, Permission); 11] = [
+        let sections: [(&str, &str, Permission); 12] = [
             ("Dashboard", "", Permission::View),
             ("Coverage", "/coverage", Permission::View),
             (
@@ -71,6 +71,7 @@ impl AdminLayout {
             ("Upload", "/upload", Permission::Edit),
             ("Study settings", "/settings", Permission::Edit),
             ("Discussion guides", "/guides", Permission::Facilitate),
+            ("Workshop sessions", "/sessions", Permission::Facilitate),
             ("Publish", "/publish", Permission::Publish),
             ("Exports", "/exports", Permission::Export),
             ("Audit log", "/audit", Permission::Audit),
@@ -107,6 +108,12 @@ fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "saved" => "Saved.",
         "created" => "Created.",
+        "deleted" => "Deleted.",
+        "shared" => {
+            "Shared. The link below works until the time shown, for anyone who has it; \
+             sharing again makes a new link and stops this one."
+        }
+        "unshared" => "The link no longer works.",
         "uploaded" => "Upload finished; see the results below.",
         "consent" => "Consent recorded.",
         "checked" => "Checklist saved.",

@@ -10,6 +10,7 @@ mod guides;
 mod listing;
 mod media;
 mod redact;
+mod sessions;
 mod study;
 
 pub use coverage::show_coverage;
@@ -18,6 +19,10 @@ pub use guides::{save_guides_form, show_guides};
 pub use listing::{save_listing, show_listing};
 pub use media::{replace_image, show_image, show_upload, upload};
 pub use redact::{save_studio, show_original, show_studio, show_studio_image, substitute};
+pub use sessions::{
+    change_session, create_session, present_session, present_session_notes, show_session,
+    show_sessions,
+};
 pub use study::{add_prompt, add_theme, move_prompt, save_settings, show_settings};
 
 use super::gate::Staff;

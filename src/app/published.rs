@@ -1,0 +1,46 @@
+//! What is published: a study's current Release, for the public side and
+//! for what is presented from it (workshop sessions).
+//!
+//! Each call asks the database which Release of the study is current (one
+//! small indexed query), which keeps withdrawal immediate and several `serve`
+//! processes consistent; the parsed body comes from [`crate::app::cache`]
+//! when that Release at that revision was read before.
+
+use crate::app::App;
+use std::sync::Arc;
+use vitrine_core::{Release, ReleaseId};
+
+/// A study's current Release, with the id and revision the caches key on.
+pub struct Current {
+    /// The Release's id.
+    pub id: ReleaseId,
+    /// Its revision (moves when its stored body is changed in place).
+    pub revision: i64,
+    /// The parsed Release.
+    pub release: Arc<Release>,
+}
+
+/// The current Release of the study named `slug`; `None` when it has none
+/// (or no such study).
+pub async fn current(app: &App, slug: &str) -> vitrine_store::Result<Option<Current>> {
+    let Some((id, revision)) = app.store.latest_release_ref(slug).await? else {
+        return Ok(None);
+    };
+    if let Some(release) = app.releases.get(id, revision) {
+        return Ok(Some(Current {
+            id,
+            revision,
+            release,
+        }));
+    }
+    // Read after the revision: if the body changes in between, the newer body
+    // is held under the older revision and the next request reloads it.
+    let Some(release) = app.store.find_release(id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Current {
+        id,
+        revision,
+        release: app.releases.insert(id, revision, release),
+    }))
+}
