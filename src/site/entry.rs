@@ -1,7 +1,7 @@
 //! One entry, with everything published about it.
 
 use super::Origin;
-use super::views::{Current, DESCRIPTION_WORDS, Layout, Picture, Prose, long_date};
+use super::views::{Current, DESCRIPTION_WORDS, Layout, Picture, Prose, ReflectForm, long_date};
 use askama::Template;
 use vitrine_core::paths::Links;
 use vitrine_core::{Release, ReleaseEntry, ReleasePrompt, ReleaseTheme, text};
@@ -31,6 +31,8 @@ pub struct EntryPage<'a> {
     gallery_href: String,
     prompt_href: String,
     citation: String,
+    /// The reflection form, when the study asks for reflections.
+    reflect: Option<ReflectForm>,
 }
 
 /// A link to a neighbouring entry.
@@ -96,6 +98,7 @@ impl<'a> EntryPage<'a> {
             gallery_href: links.gallery(study),
             prompt_href: format!("{}#{}", links.gallery(study), prompt.slug),
             citation: citation(release, entry, url.as_deref()),
+            reflect: ReflectForm::of(release, Some(&entry.slug), origin),
         })
     }
 }

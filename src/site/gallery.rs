@@ -1,7 +1,7 @@
 //! A study's gallery: its prompts in order, each with its entry cards.
 
 use super::Origin;
-use super::views::{Current, EntryCard, Layout, Prose};
+use super::views::{Current, EntryCard, Layout, Prose, ReflectForm};
 use askama::Template;
 use vitrine_core::paths::Links;
 use vitrine_core::{Release, ReleasePrompt};
@@ -19,6 +19,8 @@ pub struct GalleryPage<'a> {
     guide: Option<String>,
     /// The first entry's slide in presenter mode, if any entry is shown.
     present_href: Option<String>,
+    /// The reflection form, when the study asks for reflections.
+    reflect: Option<ReflectForm>,
     about_href: String,
     prompts: Vec<PromptSection<'a>>,
 }
@@ -83,6 +85,7 @@ impl<'a> GalleryPage<'a> {
                 .entries()
                 .next()
                 .map(|e| links.present(slug, &e.slug)),
+            reflect: ReflectForm::of(release, None, origin),
             about_href: links.about(slug),
             prompts,
         }

@@ -140,12 +140,14 @@ impl<'a> PresentPage<'a> {
             entry,
             questions,
         } = *deck.slides.get(at)?;
-        let title = if notes {
-            format!("Notes: {}", entry.title)
+        let mut layout = Layout::study(release, links, None, super::views::Current::Other);
+        // Short and unique: the entry page already has "title – study".
+        let n = format!("{} of {}", at + 1, deck.slides.len());
+        layout.title = if notes {
+            format!("Notes: {}, slide {n}", entry.title)
         } else {
-            entry.title.clone()
+            format!("{}, slide {n}", entry.title)
         };
-        let mut layout = Layout::study(release, links, Some(&title), super::views::Current::Other);
         // Slides repeat the entry pages for a room: search engines need only those.
         layout.noindex = true;
         let last = deck.slides.len() - 1;

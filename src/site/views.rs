@@ -257,6 +257,40 @@ impl<'a> EntryCard<'a> {
 
 pub use vitrine_core::text::{iso_date, long_date};
 
+/// The form that asks a visitor for a reflection (issue 14), on served
+/// pages of a study that asks for them; a static export has no server to
+/// send it to, so it never shows one.
+pub struct ReflectForm {
+    /// Where it is sent.
+    pub action: String,
+    /// The entry's public slug, or "" for the gallery.
+    pub entry: String,
+    /// The statement the visitor agrees to.
+    pub consent: String,
+    /// The question and its five answers.
+    pub question: &'static str,
+    /// The answers, 1 to 5.
+    pub scale: [&'static str; 5],
+}
+
+impl ReflectForm {
+    /// The form for `entry` (or the gallery) of `release`, when it asks for
+    /// reflections and the page is served.
+    pub fn of(release: &Release, entry: Option<&str>, origin: super::Origin<'_>) -> Option<Self> {
+        if !matches!(origin, super::Origin::Served(_)) {
+            return None;
+        }
+        let consent = release.study.reflection_consent.clone()?;
+        Some(Self {
+            action: vitrine_core::paths::reflections(&release.study.slug),
+            entry: entry.unwrap_or_default().to_owned(),
+            consent,
+            question: vitrine_core::reflection::QUESTION,
+            scale: vitrine_core::reflection::SCALE,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

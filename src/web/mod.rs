@@ -12,6 +12,7 @@ pub mod admin;
 mod api;
 pub(crate) mod assets;
 mod citation;
+mod client;
 mod entry;
 mod error;
 mod gallery;
@@ -24,6 +25,7 @@ mod metrics;
 mod page;
 mod present;
 pub(crate) mod published;
+mod reflect;
 mod releases;
 mod robots;
 pub mod server;
@@ -31,7 +33,7 @@ pub mod server;
 use crate::app::App;
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 pub use error::WebError;
 pub use metrics::Metrics;
@@ -84,6 +86,7 @@ pub fn site(app: App, metrics: &Metrics) -> Router {
         .route("/{study}/datacite.json", get(citation::show_datacite))
         .route("/{study}/iiif/{file}", get(iiif::show_iiif))
         .route("/{study}/entries/{entry}", get(entry::show_entry))
+        .route("/{study}/reflections", post(reflect::send_reflection))
         .route("/{study}/present/{entry}", get(present::show_slide))
         .route("/{study}/present/{entry}/notes", get(present::show_notes))
         .route(

@@ -28,8 +28,8 @@ async fn a_facilitator_writes_guides_that_the_next_release_shows_safely() {
     let content = test.demo_content().await;
     assert_eq!(
         fields.len(),
-        1 + content.prompts.len(),
-        "the study's guide and one per prompt: {fields:?}"
+        2 + content.prompts.len(),
+        "the study's guide, one per prompt and the reflections' statement: {fields:?}"
     );
     let first = format!("guide-{}", content.prompts[0].id.0);
     assert_eq!(fields[1], first);

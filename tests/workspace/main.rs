@@ -16,6 +16,7 @@ mod admin_team;
 mod face_warnings;
 mod guides;
 mod redact;
+mod reflections;
 mod sessions;
 mod sign_in_hashing;
 mod sign_in_throttle;

@@ -128,6 +128,7 @@ mod tests {
             participation_note: None,
             suggested_use: None,
             discussion_guide: None,
+            reflection_consent: None,
             notice: None,
             allow_search_engines: false,
         };

@@ -116,6 +116,7 @@ mod tests {
                     participation_note: note.map(str::to_owned),
                     suggested_use: None,
                     discussion_guide: None,
+                    reflection_consent: None,
                     notice: None,
                     allow_search_engines: false,
                 },

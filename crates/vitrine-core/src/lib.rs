@@ -21,6 +21,7 @@ pub mod paths;
 pub mod provenance;
 pub mod publish;
 pub mod redaction;
+pub mod reflection;
 pub mod release;
 pub mod review;
 pub mod slug;

@@ -10,6 +10,7 @@
 //! | entry         | `/{study}/entries/{entry}`   | `entries/{entry}.html`  |
 //! | presenter slide of an entry | `/{study}/present/{entry}` | `present/{entry}.html` |
 //! | facilitator's notes for it | `/{study}/present/{entry}/notes` | `present/{entry}-notes.html` |
+//! | where visitors send reflections (POST) | `/{study}/reflections` | not exported |
 //! | slide `n` of a workshop session shared by link | `/{study}/shared/{token}/{n}` (and `/notes`) | not exported |
 //! | citation file | `/{study}/CITATION.cff`      | `CITATION.cff`          |
 //! | DataCite record | `/{study}/datacite.json`   | `datacite.json`         |
@@ -147,6 +148,12 @@ impl Links {
             Links::Static { .. } => format!("{}static/{name}", self.up()),
         }
     }
+}
+
+/// Where the visitors' reflection form is sent (served only: a static
+/// export has no server to take it).
+pub fn reflections(study: &str) -> String {
+    format!("/{study}/reflections")
 }
 
 /// Slide `n` (from 1) of a workshop session shared under `token`, or its

@@ -75,6 +75,10 @@ pub struct StudyInfo {
     /// Markdown subset of [`crate::guide`] (issue 14).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discussion_guide: Option<String>,
+    /// When set, visitors may send reflections (issue 14), after agreeing to
+    /// this statement of how the research team will use them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reflection_consent: Option<String>,
     /// A notice shown on the gallery and about pages.
     pub notice: Option<String>,
     /// Whether search engines may index the public pages.
@@ -102,6 +106,7 @@ impl StudyInfo {
             participation_note: None,
             suggested_use: None,
             discussion_guide: None,
+            reflection_consent: None,
             notice: None,
             allow_search_engines: false,
         }

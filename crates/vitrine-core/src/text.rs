@@ -17,6 +17,17 @@ pub fn optional(raw: &str) -> Option<String> {
     (!cleaned.is_empty()).then_some(cleaned)
 }
 
+/// A spreadsheet cell that a spreadsheet program shows as text, never runs
+/// as a formula (OWASP's CSV injection guidance): a value starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Splits text into paragraphs at blank lines, for rendering as `<p>` elements.
 pub fn paragraphs(text: &str) -> Vec<String> {
     text.split("\n\n")

@@ -18,6 +18,7 @@ mod exports;
 mod import;
 mod jobs;
 mod redactions;
+mod reflections;
 mod register;
 mod releases;
 mod schema;
@@ -45,6 +46,7 @@ pub use import::{
 };
 pub use jobs::{Job, JobStatus, now_ms};
 pub use redactions::{NewRedaction, RedactionBase, RedactionRecord, SourceImage};
+pub use reflections::{NewReflection, Reflection};
 pub use register::{ConsentRecord, NewConsent, ParticipantSummary};
 pub use releases::ReleaseSummary;
 pub use schema::LogicalSchema;

@@ -280,6 +280,7 @@ async fn clear_entry(tx: &mut AuditTx, id: EntryId) -> Result<()> {
         "entry_themes",
         "redactions",
         "workshop_items",
+        "reflections",
     ] {
         sqlx::query(&format!("DELETE FROM {table} WHERE entry_id = $1"))
             .bind(id.0)

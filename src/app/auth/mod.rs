@@ -8,7 +8,7 @@
 //! runtime, a few at a time (`hashing`).
 
 mod hashing;
-mod throttle;
+pub mod throttle;
 
 use crate::app::App;
 use anyhow::Context;

@@ -348,6 +348,7 @@ fn study_toml(info: &StudyInfo) -> anyhow::Result<String> {
     text("participation_note", info.participation_note.as_ref());
     text("suggested_use", info.suggested_use.as_ref());
     text("discussion_guide", info.discussion_guide.as_ref());
+    text("reflection_consent", info.reflection_consent.as_ref());
     text("notice", info.notice.as_ref());
     let date = |d: vitrine_core::Date| {
         Value::Datetime(toml::value::Datetime {

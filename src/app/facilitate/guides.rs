@@ -19,6 +19,9 @@ use vitrine_store::AuditEvent;
 pub struct Guides {
     /// The study's own guide.
     pub study: Option<String>,
+    /// The statement visitors agree to before sending a reflection; `None`
+    /// when the study asks for none.
+    pub reflection_consent: Option<String>,
     /// Each prompt's, in gallery order.
     pub prompts: Vec<PromptGuide>,
 }
@@ -41,6 +44,8 @@ pub struct PromptGuide {
 pub struct GuidesInput {
     /// The study's guide.
     pub study: String,
+    /// The reflections' consent statement ("" for no reflections).
+    pub reflection_consent: String,
     /// Each prompt's guide, by prompt.
     pub prompts: Vec<(PromptId, String)>,
 }
@@ -82,6 +87,7 @@ pub async fn guides(app: &App, study: &Study) -> anyhow::Result<Guides> {
         .context("cannot read the study")?;
     Ok(Guides {
         study: content.study.info.discussion_guide.clone(),
+        reflection_consent: content.study.info.reflection_consent.clone(),
         prompts: content
             .prompts
             .into_iter()
@@ -107,6 +113,7 @@ pub async fn save_guides(
     let before = guides(app, study).await?;
     let mut problems = GuideProblems::default();
     let own = optional(&input.study);
+    let consent = optional(&input.reflection_consent);
     if let Some(Err(e)) = own.as_deref().map(vitrine_core::guide::check) {
         problems.study = Some(format!("The study's guide cannot be saved: {e}."));
     }
@@ -142,12 +149,20 @@ pub async fn save_guides(
         subject: "discussion guides".into(),
         after: Some(json!({
             "study_guide_changed": own != before.study,
+            "reflections": consent.is_some(),
+            "consent_statement_changed": consent != before.reflection_consent,
             "prompts_changed": changed_prompts,
         })),
         ..Default::default()
     };
     app.store
-        .set_guides(study.id, own.as_deref(), &prompts, &event)
+        .set_guides(
+            study.id,
+            own.as_deref(),
+            consent.as_deref(),
+            &prompts,
+            &event,
+        )
         .await
         .context("cannot save the guides")?;
     Ok(())

@@ -8,6 +8,7 @@
 //!   unlisted link that expires.
 
 pub mod guides;
+pub mod reflections;
 pub mod workshops;
 
 pub use guides::{

@@ -23,6 +23,7 @@ struct StudyToml {
     participation_note: Option<String>,
     suggested_use: Option<String>,
     discussion_guide: Option<String>,
+    reflection_consent: Option<String>,
     notice: Option<String>,
     allow_search_engines: Option<bool>,
     contact: ContactToml,
@@ -121,6 +122,7 @@ pub fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<StudyInfo> {
         participation_note: opt(raw.participation_note),
         suggested_use: opt(raw.suggested_use),
         discussion_guide,
+        reflection_consent: opt(raw.reflection_consent),
         notice: opt(raw.notice),
         allow_search_engines: raw.allow_search_engines.unwrap_or(false),
     })

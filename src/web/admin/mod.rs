@@ -156,6 +156,30 @@ fn routes(app: App) -> Routes {
         )
         .add(
             M::GET,
+            "/admin/studies/{study}/reflections",
+            Study(P::Facilitate),
+            curate::show_reflections,
+        )
+        .add(
+            M::POST,
+            "/admin/studies/{study}/reflections",
+            Study(P::Facilitate),
+            curate::moderate_reflection,
+        )
+        .add(
+            M::GET,
+            "/admin/studies/{study}/reflections.csv",
+            Study(P::Facilitate),
+            curate::reflections_csv,
+        )
+        .add(
+            M::GET,
+            "/admin/studies/{study}/reflections.json",
+            Study(P::Facilitate),
+            curate::reflections_json,
+        )
+        .add(
+            M::GET,
             "/admin/studies/{study}/sessions",
             Study(P::Facilitate),
             curate::show_sessions,

@@ -6,14 +6,13 @@
 //! the sign-in page set in a `SameSite=Strict` cookie, which another site can
 //! neither read nor make the browser send.
 
-mod client;
-
 use super::gate::{
     COOKIE_NAME, Staff, cookie_token, cross_site, form_urlencoded, same_secret, token_cookie,
 };
 use super::views::{AdminError, AdminLayout, render};
 use crate::app::App;
 use crate::app::auth::{self, SESSION_LIFETIME, SignInError};
+use crate::web::client;
 use askama::Template;
 use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::header::{HOST, RETRY_AFTER, SET_COOKIE};

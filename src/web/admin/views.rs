@@ -60,7 +60,7 @@ impl AdminLayout {
             &format!("{title} – {}", access.study.info.title),
             Some(staff),
         );
-        let sections: [(&str, &str, Permission); 12] = [
+        let sections: [(&str, &str, Permission); 13] = [
             ("Dashboard", "", Permission::View),
             ("Coverage", "/coverage", Permission::View),
             (
@@ -72,6 +72,7 @@ impl AdminLayout {
             ("Study settings", "/settings", Permission::Edit),
             ("Discussion guides", "/guides", Permission::Facilitate),
             ("Workshop sessions", "/sessions", Permission::Facilitate),
+            ("Reflections", "/reflections", Permission::Facilitate),
             ("Publish", "/publish", Permission::Publish),
             ("Exports", "/exports", Permission::Export),
             ("Audit log", "/audit", Permission::Audit),

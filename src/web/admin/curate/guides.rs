@@ -43,6 +43,8 @@ struct GuidesPage {
     study_value: String,
     study_error: Option<String>,
     study_preview: Option<String>,
+    /// The reflections' consent statement as typed or saved.
+    consent_value: String,
     prompts: Vec<PromptField>,
     problems: Vec<Problem>,
     /// No guide is saved yet.
@@ -115,6 +117,10 @@ async fn guides_page(
             |i| i.study.clone(),
         ),
         study_error: problems.study.clone(),
+        consent_value: input.as_ref().map_or_else(
+            || saved.reflection_consent.clone().unwrap_or_default(),
+            |i| i.reflection_consent.clone(),
+        ),
         study_preview: preview(&saved.study),
         prompts,
         problems: summary,
@@ -153,6 +159,7 @@ pub async fn save_guides_form(
             .collect();
     let input = GuidesInput {
         study: f.get("guide"),
+        reflection_consent: f.get("reflection_consent"),
         prompts,
     };
     match save_guides(&app, &access.study, &input, actor(&staff)).await {

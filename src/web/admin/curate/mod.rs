@@ -10,6 +10,7 @@ mod guides;
 mod listing;
 mod media;
 mod redact;
+mod reflections;
 mod sessions;
 mod study;
 
@@ -19,6 +20,7 @@ pub use guides::{save_guides_form, show_guides};
 pub use listing::{save_listing, show_listing};
 pub use media::{replace_image, show_image, show_upload, upload};
 pub use redact::{save_studio, show_original, show_studio, show_studio_image, substitute};
+pub use reflections::{moderate_reflection, reflections_csv, reflections_json, show_reflections};
 pub use sessions::{
     change_session, create_session, present_session, present_session_notes, show_session,
     show_sessions,

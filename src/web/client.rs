@@ -1,4 +1,5 @@
-//! The address a sign-in comes from, for throttling.
+//! The address a request comes from, for throttling (sign-in, visitors'
+//! reflections).
 //!
 //! Behind a reverse proxy (nginx, Caddy) every request's TCP peer is the
 //! proxy, so counting failures by the peer would let anyone pause sign-in for

@@ -1,0 +1,243 @@
+//! Visitors' reflections (issue 14): a study that asks for them shows the
+//! form on its served pages once published; a visitor's reflection needs
+//! consent, a robot's (the honeypot filled) is dropped, an address sends at
+//! most the limit per hour however the requests are timed; the team
+//! moderates, and the approved ones export as CSV with formula cells
+//! neutralised and as JSON with a data dictionary; a withdrawal deletes an
+//! entry's reflections.
+
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+
+use crate::common::{DEMO, TestApp};
+use axum::http::StatusCode;
+use vitrine::app::facilitate::reflections::LIMIT;
+
+const CONSENT: &str = "The research team will read your reflection and may quote it, without \
+    your name, in its reports.";
+
+/// Opens the demo study for reflections and publishes.
+async fn open(test: &TestApp) {
+    let study = test.demo_study().await;
+    vitrine::app::facilitate::save_guides(
+        &test.app,
+        &study,
+        &vitrine::app::facilitate::GuidesInput {
+            reflection_consent: CONSENT.into(),
+            ..Default::default()
+        },
+        vitrine::app::curate::Actor {
+            user: vitrine_core::UserId(1),
+            name: "test",
+        },
+    )
+    .await
+    .expect("open for reflections");
+    vitrine::app::publish::publish(&test.app, DEMO)
+        .await
+        .expect("publish");
+}
+
+async fn first_entry(test: &TestApp) -> String {
+    let (_, release) = test
+        .app
+        .store
+        .latest_release(DEMO)
+        .await
+        .expect("read")
+        .expect("published");
+    release.entries().next().expect("an entry").slug.clone()
+}
+
+#[tokio::test]
+async fn a_visitor_reflects_the_team_moderates_and_the_csv_neutralises_formulas() {
+    let test = TestApp::own_demo().await;
+    let send = format!("/{DEMO}/reflections");
+    let entry = first_entry(&test).await;
+    let form = |body: &'static str, consent: &'static str| {
+        vec![
+            ("entry", entry.clone()),
+            ("reflects", "4".to_owned()),
+            ("role", "Link worker".to_owned()),
+            ("body", body.to_owned()),
+            ("consent", consent.to_owned()),
+            ("website", String::new()),
+        ]
+    };
+    let post = |fields: Vec<(&'static str, String)>| {
+        let send = send.clone();
+        let test = &test;
+        async move {
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            test.post_raw(&send, "", &refs).await
+        }
+    };
+
+    // Not asked for yet: no form, and nothing is taken.
+    let page = test.get(&format!("/{DEMO}/entries/{entry}")).await.text();
+    assert!(!page.contains("Send my reflection"));
+    assert_eq!(
+        post(form("Too early", "yes")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    open(&test).await;
+    let page = test.get(&format!("/{DEMO}/entries/{entry}")).await.text();
+    assert!(page.contains("Send my reflection"), "the entry page asks");
+    assert!(page.contains("The research team will read your reflection"));
+    assert!(
+        test.get(&format!("/{DEMO}/"))
+            .await
+            .text()
+            .contains("Send my reflection")
+    );
+
+    let refused = post(form("Without consent", "")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text().contains("Tick the box to agree"));
+    let mut robot = form("Buy cheap watches", "yes");
+    robot[5].1 = "https://spam.example".into();
+    assert_eq!(
+        post(robot).await.status,
+        StatusCode::OK,
+        "answered as if sent"
+    );
+    let sent = post(form(
+        "=HYPERLINK(\"https://evil.example\",\"Click\")",
+        "yes",
+    ))
+    .await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert!(sent.text().contains("Thank you"));
+    let second = post(form("This is my day too.", "yes")).await;
+    assert_eq!(second.status, StatusCode::OK);
+
+    // The team moderates: the robot's never arrived.
+    let facilitator = test
+        .staff("facilitator@example.org", Some("facilitator"), false)
+        .await;
+    let queue = format!("/admin/studies/{DEMO}/reflections");
+    let page = test.get_as(&facilitator, &queue).await.text();
+    assert!(page.contains("Waiting for moderation (2)"), "{page}");
+    assert!(!page.contains("cheap watches"));
+    let study = test.demo_study().await;
+    let stored = test
+        .app
+        .store
+        .reflections(study.id, Some("pending"))
+        .await
+        .expect("read");
+    let (formula, plain) = (stored[0].id.to_string(), stored[1].id.to_string());
+    for (id, decision) in [(&formula, "approve"), (&plain, "reject")] {
+        let done = test
+            .post_as(&facilitator, &queue, &[("id", id), ("decision", decision)])
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+    }
+    let again = test
+        .post_as(
+            &facilitator,
+            &queue,
+            &[("id", &plain), ("decision", "approve")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::GONE, "moderated once");
+
+    let csv = test.get_as(&facilitator, &format!("{queue}.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header("content-disposition").contains("attachment"));
+    let text = csv.text();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let records: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("row")).collect();
+    assert_eq!(records.len(), 1, "only the approved one: {text}");
+    let reflection = &records[0][6];
+    assert!(reflection.starts_with("'="), "neutralised: {reflection}");
+    assert_eq!(&records[0][4], "4");
+    assert_eq!(&records[0][5], "Link worker");
+    let json: serde_json::Value = serde_json::from_str(
+        &test
+            .get_as(&facilitator, &format!("{queue}.json"))
+            .await
+            .text(),
+    )
+    .expect("json");
+    assert_eq!(json["reflections"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        json["reflections"][0]["reflection"], "=HYPERLINK(\"https://evil.example\",\"Click\")",
+        "JSON keeps the words as written"
+    );
+    let fields: Vec<&str> = json["data_dictionary"]
+        .as_array()
+        .expect("dictionary")
+        .iter()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert!(fields.contains(&"reflects") && fields.contains(&"reflection"));
+
+    // Withdrawing the entry deletes its reflections.
+    let id = test
+        .app
+        .store
+        .reflections(study.id, None)
+        .await
+        .expect("read")[0]
+        .entry
+        .expect("on an entry");
+    vitrine::app::withdraw::withdraw_entry(
+        &test.app,
+        &study,
+        id,
+        "test",
+        vitrine::app::withdraw::Reason::ParticipantAsked,
+    )
+    .await
+    .expect("withdraw")
+    .expect("withdrawn");
+    assert!(
+        test.app
+            .store
+            .reflections(study.id, None)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn one_address_sends_at_most_the_limit_however_the_requests_are_timed() {
+    let test = TestApp::own_demo().await;
+    open(&test).await;
+    let send = format!("/{DEMO}/reflections");
+    let tries = 3 * LIMIT as usize;
+    let answers = futures::future::join_all((0..tries).map(|i| {
+        let send = send.clone();
+        let body = format!("Reflection {i}");
+        let test = &test;
+        async move {
+            test.post_raw(
+                &send,
+                "",
+                &[("body", body.as_str()), ("consent", "yes"), ("entry", "")],
+            )
+            .await
+            .status
+        }
+    }))
+    .await;
+    let taken = answers.iter().filter(|s| **s == StatusCode::OK).count();
+    let refused = answers
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(taken, LIMIT as usize, "{answers:?}");
+    assert_eq!(taken + refused, tries, "{answers:?}");
+    let study = test.demo_study().await;
+    assert_eq!(
+        test.app
+            .store
+            .reflections(study.id, None)
+            .await
+            .expect("read")
+            .len(),
+        LIMIT as usize
+    );
+}
