@@ -311,6 +311,18 @@ impl AuditTx {
         Ok(())
     }
 
+    /// Records `event` and commits when a write `changed` rows; otherwise
+    /// rolls back (dropping the transaction) and records nothing. Returns
+    /// whether it committed: the usual end of a conditional write.
+    pub async fn commit_if(mut self, changed: u64, event: &AuditEvent) -> Result<bool> {
+        if changed == 0 {
+            return Ok(false);
+        }
+        self.record(event).await?;
+        self.commit().await?;
+        Ok(true)
+    }
+
     /// Moves the chain's head and commits everything.
     pub async fn commit(mut self) -> Result<()> {
         sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")

@@ -121,11 +121,6 @@ impl Store {
         .execute(&mut *tx.tx)
         .await?
         .rows_affected();
-        if found == 0 {
-            return Ok(false);
-        }
-        tx.record(event).await?;
-        tx.commit().await?;
-        Ok(true)
+        tx.commit_if(found, event).await
     }
 }

@@ -204,12 +204,7 @@ impl Store {
         .execute(&mut *tx.tx)
         .await?
         .rows_affected();
-        if found == 0 {
-            return Ok(false);
-        }
-        tx.record(event).await?;
-        tx.commit().await?;
-        Ok(true)
+        tx.commit_if(found, event).await
     }
 
     /// Deletes a session. `false` when the study has no such session.
@@ -231,11 +226,6 @@ impl Store {
             .execute(&mut *tx.tx)
             .await?
             .rows_affected();
-        if found == 0 {
-            return Ok(false);
-        }
-        tx.record(event).await?;
-        tx.commit().await?;
-        Ok(true)
+        tx.commit_if(found, event).await
     }
 }
