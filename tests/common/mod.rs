@@ -268,6 +268,15 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
     Some(tag[start..start + end].to_owned())
 }
 
+/// The `href` of the first link on a page whose `rel` is `rel` (a pager's
+/// `prev` or `next`).
+pub fn rel_link(html: &str, rel: &str) -> Option<String> {
+    tags(html, "a")
+        .into_iter()
+        .find(|t| attr(t, "rel").as_deref() == Some(rel))
+        .and_then(|t| attr(&t, "href"))
+}
+
 /// Local links (`href` and `src`/`srcset` URLs) in a page.
 pub fn links(html: &str) -> Vec<String> {
     let mut out = Vec::new();

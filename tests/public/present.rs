@@ -6,16 +6,8 @@
 
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-use crate::common::{DEMO, TestApp, attr, tags};
+use crate::common::{DEMO, TestApp, attr, rel_link, tags};
 use axum::http::StatusCode;
-
-/// The `href` of the first link whose `rel` is `rel` on a page.
-fn rel_link(html: &str, rel: &str) -> Option<String> {
-    tags(html, "a")
-        .into_iter()
-        .find(|t| attr(t, "rel").as_deref() == Some(rel))
-        .and_then(|t| attr(&t, "href"))
-}
 
 /// Every entry slug of the latest Release, in gallery order.
 async fn order(test: &TestApp) -> Vec<String> {

@@ -4,16 +4,8 @@
 //! expires (then 404), and see a withdrawn entry leave the session and its
 //! link at once.
 
-use crate::common::{DEMO, StaffLogin, TestApp, attr, tags};
+use crate::common::{DEMO, StaffLogin, TestApp, attr, rel_link, tags};
 use axum::http::StatusCode;
-
-/// The `href` of the first link whose `rel` is `rel`.
-fn rel_link(html: &str, rel: &str) -> Option<String> {
-    tags(html, "a")
-        .into_iter()
-        .find(|t| attr(t, "rel").as_deref() == Some(rel))
-        .and_then(|t| attr(&t, "href"))
-}
 
 /// The values of the `<option>`s of the "add an entry" list.
 fn choices(html: &str) -> Vec<String> {

@@ -160,13 +160,17 @@ fn view(
     }
 }
 
-/// Session `id` of `study` with what the current Release shows of it.
-pub async fn session(app: &App, study: &Study, id: i64) -> Result<Session, WorkshopError> {
-    let workshop = app
-        .store
+/// Session `id` of `study` as stored, without reading the Release.
+async fn stored(app: &App, study: &Study, id: i64) -> Result<Workshop, WorkshopError> {
+    app.store
         .workshop(study.id, id)
         .await?
-        .ok_or(WorkshopError::NotFound)?;
+        .ok_or(WorkshopError::NotFound)
+}
+
+/// Session `id` of `study` with what the current Release shows of it.
+pub async fn session(app: &App, study: &Study, id: i64) -> Result<Session, WorkshopError> {
+    let workshop = stored(app, study, id).await?;
     let (_, shown) = published(app, study).await?;
     Ok(view(workshop, &shown, OffsetDateTime::now_utc()))
 }
@@ -320,8 +324,7 @@ pub async fn share(
     days: Option<u32>,
     actor: Actor<'_>,
 ) -> Result<(), WorkshopError> {
-    let current = session(app, study, id).await?;
-    let title = &current.workshop.title;
+    let title = &stored(app, study, id).await?.title;
     let shared = match days {
         None => None,
         Some(d) if (1..=MAX_SHARE_DAYS).contains(&d) => {
@@ -369,8 +372,7 @@ pub async fn delete(
     id: i64,
     actor: Actor<'_>,
 ) -> Result<(), WorkshopError> {
-    let current = session(app, study, id).await?;
-    let title = current.workshop.title.clone();
+    let title = stored(app, study, id).await?.title;
     let event = event(
         actor,
         study,
@@ -423,11 +425,7 @@ pub async fn present(
     study: &Study,
     id: i64,
 ) -> Result<Option<Presented>, WorkshopError> {
-    let workshop = app
-        .store
-        .workshop(study.id, id)
-        .await?
-        .ok_or(WorkshopError::NotFound)?;
+    let workshop = stored(app, study, id).await?;
     Ok(presented(app, study, workshop).await?)
 }
 
