@@ -6,7 +6,9 @@ use crate::app::App;
 use crate::app::exports::archive::export_archive;
 use crate::app::exports::site::export_site;
 use crate::app::exports::study::{StudyRequest, export_study};
-use crate::app::exports::{ExportError, ExportRequest, Exported};
+use crate::app::exports::{ExportError, ExportRequest, Exported, find_study};
+use crate::app::facilitate::print::{self, Kind, PrintError, Selection};
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -27,6 +29,34 @@ pub enum ExportCommand {
     /// working copy, drafts included. Real names, contacts, consent forms,
     /// withdrawn entries and withdrawn consent are never written.
     Study(StudyArgs),
+    /// Print a workshop session or a prompt of the latest Release as A6
+    /// photo cards (tagged PDF, PDF/UA-1): the image on the front, its texts
+    /// and questions on the back, two pages per entry for double-sided
+    /// printing.
+    Cards(PrintArgs),
+    /// Print a workshop session or a prompt of the latest Release as an A4
+    /// handout (tagged PDF, PDF/UA-1) with the funder note, disclaimer and
+    /// contact.
+    Handout(PrintArgs),
+}
+
+/// Arguments of `vitrine export cards` and `vitrine export handout`. The PDF
+/// is recorded in the export registry, so a withdrawal lists it.
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["session", "prompt"])))]
+pub struct PrintArgs {
+    /// The study's slug.
+    pub study: String,
+    /// The PDF file to write (must not exist yet).
+    pub file: PathBuf,
+    /// The workshop session to print, by its number (in its workspace
+    /// address, …/sessions/N).
+    #[arg(long, value_name = "N")]
+    pub session: Option<i64>,
+    /// The prompt to print, by its address name in the gallery (the part
+    /// after # in its link), with its discussion questions.
+    #[arg(long, value_name = "SLUG")]
+    pub prompt: Option<String>,
 }
 
 /// Arguments of `vitrine export study`.
@@ -79,6 +109,8 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
         false,
     ));
     let (study, done) = match command {
+        ExportCommand::Cards(args) => return print(app, args, Kind::Cards).await,
+        ExportCommand::Handout(args) => return print(app, args, Kind::Handout).await,
         ExportCommand::Study(args) => {
             let request = StudyRequest {
                 study: &args.study,
@@ -161,6 +193,66 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
             Ok(Outcome::Failed)
         }
     }
+}
+
+/// `vitrine export cards|handout`.
+async fn print(app: &App, args: PrintArgs, kind: Kind) -> anyhow::Result<Outcome> {
+    if args.file.exists() {
+        eprintln!(
+            "{} already exists: give a new file name, or remove this file first",
+            args.file.display()
+        );
+        return Ok(Outcome::Failed);
+    }
+    let study = match find_study(app, &args.study).await {
+        Ok(study) => study,
+        Err(ExportError::Failed(e)) => return Err(e),
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(Outcome::Failed);
+        }
+    };
+    let selection = match (args.session, args.prompt) {
+        (Some(id), _) => Selection::Session(id),
+        (None, Some(slug)) => Selection::Prompt(slug),
+        (None, None) => unreachable_selection()?,
+    };
+    let destination = std::path::absolute(&args.file)
+        .unwrap_or_else(|_| args.file.clone())
+        .to_string_lossy()
+        .into_owned();
+    match print::print(app, &study, &selection, kind, &destination, "command line").await {
+        Ok(printed) => {
+            // Written beside the destination, then moved: never half a file.
+            let partial = args.file.with_extension("pdf.partial");
+            std::fs::write(&partial, &printed.bytes)
+                .and_then(|()| std::fs::rename(&partial, &args.file))
+                .with_context(|| format!("cannot write {}", args.file.display()))?;
+            println!(
+                "Printed {} entries of Release {} of \"{}\" as {} to {} ({:.1} MB).",
+                printed.entries,
+                printed.record.release_version,
+                args.study,
+                printed.record.describe(),
+                destination,
+                printed.bytes.len() as f64 / 1e6
+            );
+            println!(
+                "It is recorded in the export registry: a withdrawal of any of its entries lists it."
+            );
+            Ok(Outcome::Ok)
+        }
+        Err(PrintError::Failed(e)) => Err(e),
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(Outcome::Failed)
+        }
+    }
+}
+
+/// clap requires `--session` or `--prompt`; this only names the case.
+fn unreachable_selection() -> anyhow::Result<Selection> {
+    anyhow::bail!("give --session N or --prompt SLUG")
 }
 
 fn request(args: &ExportArgs, originals: bool) -> ExportRequest<'_> {

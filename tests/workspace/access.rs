@@ -63,6 +63,8 @@ pub const EXPECTED: &[(&str, &str, May)] = {
         ("POST", "/admin/studies/{study}/reflections", Study(Facilitate)),
         ("GET", "/admin/studies/{study}/reflections.csv", Study(Facilitate)),
         ("GET", "/admin/studies/{study}/reflections.json", Study(Facilitate)),
+        ("GET", "/admin/studies/{study}/print", Study(Facilitate)),
+        ("POST", "/admin/studies/{study}/print", Study(Facilitate)),
         ("GET", "/admin/studies/{study}/sessions", Study(Facilitate)),
         ("POST", "/admin/studies/{study}/sessions", Study(Facilitate)),
         ("GET", "/admin/studies/{study}/sessions/{id}", Study(Facilitate)),

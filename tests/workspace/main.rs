@@ -15,6 +15,7 @@ mod admin_release;
 mod admin_team;
 mod face_warnings;
 mod guides;
+mod print;
 mod redact;
 mod reflections;
 mod sessions;

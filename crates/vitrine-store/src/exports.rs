@@ -39,6 +39,8 @@ pub fn describe_kind(kind: &str) -> &str {
         "site" => "Static site",
         "study" => "Study folder",
         "archive" => "Archive for deposit",
+        "cards" => "Photo cards (PDF)",
+        "handout" => "Handout (PDF)",
         other => other,
     }
 }
@@ -70,6 +72,8 @@ pub enum Held {
     Release(ReleaseId),
     /// These entries, from the working copy (a study folder).
     Entries(Vec<EntryId>),
+    /// These entries of a Release (printed cards and handouts).
+    Selected(ReleaseId, Vec<EntryId>),
 }
 
 /// An export to record.
@@ -112,7 +116,7 @@ impl Store {
     pub async fn record_export(&self, export: NewExport<'_>) -> Result<ExportRecord> {
         let mut tx = self.begin_audited().await?;
         let version: i64 = match &export.held {
-            Held::Release(release) => {
+            Held::Release(release) | Held::Selected(release, _) => {
                 sqlx::query_scalar("SELECT version FROM releases WHERE id = $1")
                     .bind(release.0)
                     .fetch_one(&mut *tx.tx)
@@ -143,7 +147,7 @@ impl Store {
             .execute(&mut *tx.tx)
             .await?
             .rows_affected(),
-            Held::Entries(entries) => {
+            Held::Entries(entries) | Held::Selected(_, entries) => {
                 for entry in entries {
                     sqlx::query("INSERT INTO export_entries (export_id, entry_id) VALUES ($1, $2)")
                         .bind(id)

@@ -216,6 +216,18 @@ fn routes(app: App) -> Routes {
         )
         .add(
             M::GET,
+            "/admin/studies/{study}/print",
+            Study(P::Facilitate),
+            curate::show_print,
+        )
+        .add(
+            M::POST,
+            "/admin/studies/{study}/print",
+            Study(P::Facilitate),
+            curate::print_pdf,
+        )
+        .add(
+            M::GET,
             "/admin/studies/{study}/guides",
             Study(P::Facilitate),
             curate::show_guides,

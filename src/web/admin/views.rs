@@ -60,7 +60,7 @@ impl AdminLayout {
             &format!("{title} – {}", access.study.info.title),
             Some(staff),
         );
-        let sections: [(&str, &str, Permission); 13] = [
+        let sections: [(&str, &str, Permission); 14] = [
             ("Dashboard", "", Permission::View),
             ("Coverage", "/coverage", Permission::View),
             (
@@ -72,6 +72,7 @@ impl AdminLayout {
             ("Study settings", "/settings", Permission::Edit),
             ("Discussion guides", "/guides", Permission::Facilitate),
             ("Workshop sessions", "/sessions", Permission::Facilitate),
+            ("Print cards and handouts", "/print", Permission::Facilitate),
             ("Reflections", "/reflections", Permission::Facilitate),
             ("Publish", "/publish", Permission::Publish),
             ("Exports", "/exports", Permission::Export),
@@ -195,6 +196,9 @@ pub enum AdminError {
     /// do instead.
     #[error("gone: {0}")]
     Gone(String),
+    /// The server is busy with other work; the text says to try again.
+    #[error("busy: {0}")]
+    Busy(String),
     /// Something failed inside; logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -234,6 +238,7 @@ impl IntoResponse for AdminError {
             Self::Forbidden(why) => (StatusCode::FORBIDDEN, "Not allowed", why),
             Self::BadRequest(why) => (StatusCode::BAD_REQUEST, "That did not work", why),
             Self::Gone(why) => (StatusCode::GONE, "No longer available", why),
+            Self::Busy(why) => (StatusCode::SERVICE_UNAVAILABLE, "Busy, try again", why),
             Self::Internal(cause) => {
                 tracing::error!(error = %cause, "workspace request failed");
                 (

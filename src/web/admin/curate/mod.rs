@@ -9,6 +9,7 @@ mod entry_form;
 mod guides;
 mod listing;
 mod media;
+mod print;
 mod redact;
 mod reflections;
 mod sessions;
@@ -19,6 +20,7 @@ pub use entry::{save_entry, show_entry};
 pub use guides::{save_guides_form, show_guides};
 pub use listing::{save_listing, show_listing};
 pub use media::{replace_image, show_image, show_upload, upload};
+pub use print::{print_pdf, show_print};
 pub use redact::{save_studio, show_original, show_studio, show_studio_image, substitute};
 pub use reflections::{moderate_reflection, reflections_csv, reflections_json, show_reflections};
 pub use sessions::{

@@ -59,6 +59,8 @@ struct SessionPage {
     dropped: usize,
     choices: Vec<(i64, String)>,
     present_href: Option<String>,
+    id: i64,
+    print_action: String,
     share: Option<(String, String, bool)>,
     max_days: u32,
     problem: Option<String>,
@@ -190,6 +192,8 @@ fn session_page(
             .map(|(id, l)| (id.0, l.clone()))
             .collect(),
         present_href: (!session.shown.is_empty()).then(|| present(1)),
+        id,
+        print_action: access.href("/print"),
         share,
         max_days: MAX_SHARE_DAYS,
         problem: problem.clone(),
