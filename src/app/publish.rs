@@ -148,6 +148,9 @@ pub async fn preview(app: &App, slug: &str) -> Result<Preview, PublishError> {
     };
     let built = build_release_mapped(&input, version, time::OffsetDateTime::now_utc());
     let mut release = built.release;
+    if release.study.show_reflections {
+        release.reflections = approved_reflections(app, &content, &built.slugs).await?;
+    }
     let changes = changes(previous.as_ref(), &release);
     release.changelog = changes.public_lines(&release);
     Ok(Preview {
@@ -159,6 +162,36 @@ pub async fn preview(app: &App, slug: &str) -> Result<Preview, PublishError> {
         previous: previous.map(|p| p.version),
         published,
     })
+}
+
+/// The study's approved reflections as the Release shows them: on the
+/// gallery, or on an entry it publishes (one on an entry left out waits).
+async fn approved_reflections(
+    app: &App,
+    content: &vitrine_store::StudyContent,
+    slugs: &[(EntryId, String)],
+) -> Result<Vec<vitrine_core::ReleaseReflection>, PublishError> {
+    let approved = app
+        .store
+        .reflections(content.study.id, Some("approved"))
+        .await
+        .context("cannot read the reflections")?;
+    Ok(approved
+        .into_iter()
+        .filter_map(|r| {
+            let entry = match r.entry {
+                None => None,
+                Some(id) => Some(slugs.iter().find(|(e, _)| *e == id)?.1.clone()),
+            };
+            Some(vitrine_core::ReleaseReflection {
+                entry,
+                reflects: r.reflects.and_then(|n| u8::try_from(n).ok()),
+                role: r.role,
+                body: r.body,
+                date: r.created_at.chars().take(10).collect(),
+            })
+        })
+        .collect())
 }
 
 /// Publishes a new Release of the study `slug` from the command line.

@@ -1,7 +1,9 @@
 //! One entry, with everything published about it.
 
 use super::Origin;
-use super::views::{Current, DESCRIPTION_WORDS, Layout, Picture, Prose, ReflectForm, long_date};
+use super::views::{
+    Current, DESCRIPTION_WORDS, Layout, Picture, Prose, ReflectForm, ShownReflection, long_date,
+};
 use askama::Template;
 use vitrine_core::paths::Links;
 use vitrine_core::{Release, ReleaseEntry, ReleasePrompt, ReleaseTheme, text};
@@ -33,6 +35,8 @@ pub struct EntryPage<'a> {
     citation: String,
     /// The reflection form, when the study asks for reflections.
     reflect: Option<ReflectForm>,
+    /// Approved reflections, when the study shows them.
+    reflections: Vec<ShownReflection>,
 }
 
 /// A link to a neighbouring entry.
@@ -99,6 +103,7 @@ impl<'a> EntryPage<'a> {
             prompt_href: format!("{}#{}", links.gallery(study), prompt.slug),
             citation: citation(release, entry, url.as_deref()),
             reflect: ReflectForm::of(release, Some(&entry.slug), origin),
+            reflections: ShownReflection::on(release, Some(&entry.slug)),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! A study's gallery: its prompts in order, each with its entry cards.
 
 use super::Origin;
-use super::views::{Current, EntryCard, Layout, Prose, ReflectForm};
+use super::views::{Current, EntryCard, Layout, Prose, ReflectForm, ShownReflection};
 use askama::Template;
 use vitrine_core::paths::Links;
 use vitrine_core::{Release, ReleasePrompt};
@@ -21,6 +21,8 @@ pub struct GalleryPage<'a> {
     present_href: Option<String>,
     /// The reflection form, when the study asks for reflections.
     reflect: Option<ReflectForm>,
+    /// Approved reflections, when the study shows them.
+    reflections: Vec<ShownReflection>,
     about_href: String,
     prompts: Vec<PromptSection<'a>>,
 }
@@ -86,6 +88,7 @@ impl<'a> GalleryPage<'a> {
                 .next()
                 .map(|e| links.present(slug, &e.slug)),
             reflect: ReflectForm::of(release, None, origin),
+            reflections: ShownReflection::on(release, None),
             about_href: links.about(slug),
             prompts,
         }

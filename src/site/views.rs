@@ -291,6 +291,42 @@ impl ReflectForm {
     }
 }
 
+/// An approved reflection shown on the gallery or an entry's page (when
+/// the study allows it; it is in the Release).
+pub struct ShownReflection {
+    /// What they wrote, in paragraphs.
+    pub body: Prose,
+    /// What they said they do.
+    pub role: Option<String>,
+    /// Their answer to [`vitrine_core::reflection::QUESTION`], in words.
+    pub answer: Option<&'static str>,
+    /// The day sent, `YYYY-MM-DD` and in words.
+    pub date: (String, String),
+}
+
+impl ShownReflection {
+    /// The reflections of `release` on the entry `slug` (or the gallery).
+    pub fn on(release: &Release, slug: Option<&str>) -> Vec<Self> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        release
+            .reflections_on(slug)
+            .map(|r| Self {
+                body: Prose::new(&r.body),
+                role: r.role.clone(),
+                answer: r
+                    .reflects
+                    .and_then(|n| vitrine_core::reflection::answer(i64::from(n))),
+                date: (
+                    r.date.clone(),
+                    time::Date::parse(&r.date, format)
+                        .map(long_date)
+                        .unwrap_or_else(|_| r.date.clone()),
+                ),
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,6 +110,7 @@ async fn import_export_import_keeps_every_field_and_image() {
             study: "Start with *one* image.\n\n- What do you see?\n- \"Quoted\", too".into(),
             reflection_consent: "The team reads every reflection; approved ones are research data."
                 .into(),
+            show_reflections: true,
             prompts: vec![(prompt, "1. First\n2. Second, with a comma".into())],
         },
         vitrine::app::curate::Actor {

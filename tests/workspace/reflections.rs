@@ -241,3 +241,133 @@ async fn one_address_sends_at_most_the_limit_however_the_requests_are_timed() {
         LIMIT as usize
     );
 }
+
+#[tokio::test]
+async fn approved_reflections_are_shown_when_the_study_allows_and_leave_with_a_withdrawn_entry() {
+    let test = TestApp::own_demo().await;
+    open(&test).await;
+    let entry = first_entry(&test).await;
+    let send = format!("/{DEMO}/reflections");
+    for (about, body) in [
+        (entry.as_str(), "Every Tuesday looks like this."),
+        ("", "The whole gallery is my week."),
+        (entry.as_str(), "Not shown: rejected."),
+    ] {
+        let fields = [
+            ("entry", about),
+            ("reflects", "4"),
+            ("role", "Link worker"),
+            ("body", body),
+            ("consent", "yes"),
+            ("website", ""),
+        ];
+        assert_eq!(
+            test.post_raw(&send, "", &fields).await.status,
+            StatusCode::OK
+        );
+    }
+    let facilitator = test
+        .staff("facilitator@example.org", Some("facilitator"), false)
+        .await;
+    let study = test.demo_study().await;
+    let pending = test
+        .app
+        .store
+        .reflections(study.id, Some("pending"))
+        .await
+        .expect("read");
+    let queue = format!("/admin/studies/{DEMO}/reflections");
+    for (r, decision) in pending.iter().zip(["approve", "approve", "reject"]) {
+        let id = r.id.to_string();
+        let answer = test
+            .post_as(&facilitator, &queue, &[("id", &id), ("decision", decision)])
+            .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    }
+    let page = format!("/{DEMO}/entries/{entry}");
+
+    // Approved, but the study has not said they may be shown.
+    vitrine::app::publish::publish(&test.app, DEMO)
+        .await
+        .expect("publish");
+    assert!(!test.get(&page).await.text().contains("Every Tuesday"));
+
+    // The facilitator ticks the box; from the next Release they are shown.
+    let guides = format!("/admin/studies/{DEMO}/guides");
+    let saved = test
+        .post_as(
+            &facilitator,
+            &guides,
+            &[("reflection_consent", CONSENT), ("show_reflections", "yes")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    vitrine::app::publish::publish(&test.app, DEMO)
+        .await
+        .expect("publish");
+    let shown = test.get(&page).await.text();
+    assert!(shown.contains("What visitors said"), "{shown}");
+    assert!(shown.contains("Every Tuesday looks like this."));
+    assert!(shown.contains("How far this reflects their experience: Mostly"));
+    assert!(!shown.contains("Not shown: rejected."));
+    assert!(
+        !shown.contains("The whole gallery is my week."),
+        "that one is the gallery's"
+    );
+    let gallery = test.get(&format!("/{DEMO}/")).await.text();
+    assert!(gallery.contains("The whole gallery is my week."));
+
+    // Withdrawing the entry takes its reflections out of every Release.
+    let id = test
+        .app
+        .store
+        .release_entries(
+            test.app
+                .store
+                .latest_release_ref(DEMO)
+                .await
+                .expect("read")
+                .expect("published")
+                .0,
+        )
+        .await
+        .expect("read")
+        .into_iter()
+        .find(|(_, s)| *s == entry)
+        .expect("the entry")
+        .0;
+    vitrine::app::withdraw::withdraw_entry(
+        &test.app,
+        &study,
+        id,
+        "test",
+        vitrine::app::withdraw::Reason::ParticipantAsked,
+    )
+    .await
+    .expect("withdraw")
+    .expect("withdrawn");
+    for version in 1..=4 {
+        let Some((_, release)) = test
+            .app
+            .store
+            .release_by_version(DEMO, version)
+            .await
+            .expect("read")
+        else {
+            continue;
+        };
+        assert!(
+            release
+                .reflections
+                .iter()
+                .all(|r| r.entry.as_deref() != Some(&entry)),
+            "Release {version} still holds the withdrawn entry's reflection"
+        );
+    }
+    let gallery = test.get(&format!("/{DEMO}/")).await.text();
+    assert!(
+        gallery.contains("The whole gallery is my week."),
+        "the gallery's stays"
+    );
+    assert!(!gallery.contains("Every Tuesday"));
+}

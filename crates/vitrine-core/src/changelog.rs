@@ -129,6 +129,7 @@ mod tests {
             suggested_use: None,
             discussion_guide: None,
             reflection_consent: None,
+            show_reflections: false,
             notice: None,
             allow_search_engines: false,
         };
@@ -148,6 +149,7 @@ mod tests {
             themes: vec![],
             participants_total: 1,
             changelog: vec![],
+            reflections: vec![],
             doi: None,
         }
     }

@@ -117,6 +117,7 @@ mod tests {
                     suggested_use: None,
                     discussion_guide: None,
                     reflection_consent: None,
+                    show_reflections: false,
                     notice: None,
                     allow_search_engines: false,
                 },

@@ -40,7 +40,7 @@ pub use provenance::Provenance;
 pub use publish::{Blocker, blockers};
 pub use release::{
     BuiltRelease, MediaVariant, Release, ReleaseEntry, ReleaseImage, ReleaseInput, ReleasePrompt,
-    ReleaseTheme, build_release, build_release_mapped,
+    ReleaseReflection, ReleaseTheme, build_release, build_release_mapped,
 };
 pub use review::{
     ApprovalRefused, CheckItem, Checklist, SignOff, SignOffState, fingerprint, may_approve,

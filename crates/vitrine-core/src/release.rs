@@ -42,6 +42,27 @@ pub struct Release {
     /// (`10.5281/zenodo.123`), if any ([`crate::citation::parse_doi`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doi: Option<String>,
+    /// Visitors' reflections the team approved, shown when the study allows
+    /// it (`StudyInfo::show_reflections`); gathered at publishing, and gone
+    /// with their entry when it is withdrawn ([`Release::keeping`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reflections: Vec<ReleaseReflection>,
+}
+
+/// An approved reflection as published: what the visitor chose to say, no
+/// address, no time of day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseReflection {
+    /// The entry's slug, or `None` for the gallery as a whole.
+    pub entry: Option<String>,
+    /// How far it reflects their experience, 1 to 5, if answered.
+    pub reflects: Option<u8>,
+    /// What they said they do.
+    pub role: Option<String>,
+    /// What they wrote.
+    pub body: String,
+    /// The day it was sent (`YYYY-MM-DD`).
+    pub date: String,
 }
 
 /// A prompt and its published entries.
@@ -303,6 +324,7 @@ pub fn build_release_mapped(
         participants_total,
         changelog: Vec::new(),
         doi: None,
+        reflections: Vec::new(),
     };
     BuiltRelease {
         release,
@@ -408,6 +430,18 @@ impl Release {
             // The note was written from the counts, so it follows them.
             next.study.participation_note = generated_note(&next.prompts, next.participants_total);
         }
+        // A reflection on an entry leaves with it.
+        let kept: BTreeSet<String> = next.entries().map(|e| e.slug.clone()).collect();
+        next.reflections
+            .retain(|r| r.entry.as_ref().is_none_or(|slug| kept.contains(slug)));
         next
+    }
+
+    /// The approved reflections on the entry `slug`, or on the gallery as a
+    /// whole for `None`.
+    pub fn reflections_on(&self, slug: Option<&str>) -> impl Iterator<Item = &ReleaseReflection> {
+        self.reflections
+            .iter()
+            .filter(move |r| r.entry.as_deref() == slug)
     }
 }

@@ -79,6 +79,10 @@ pub struct StudyInfo {
     /// this statement of how the research team will use them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reflection_consent: Option<String>,
+    /// Whether the reflections the team approves are shown on the public
+    /// gallery (from the next Release).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub show_reflections: bool,
     /// A notice shown on the gallery and about pages.
     pub notice: Option<String>,
     /// Whether search engines may index the public pages.
@@ -107,6 +111,7 @@ impl StudyInfo {
             suggested_use: None,
             discussion_guide: None,
             reflection_consent: None,
+            show_reflections: false,
             notice: None,
             allow_search_engines: false,
         }

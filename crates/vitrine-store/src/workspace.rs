@@ -61,7 +61,7 @@ impl Store {
 
     /// Replaces a study's discussion guides (issue 14): its own and the
     /// statement visitors agree to before sending reflections (`None`: no
-    /// reflections), kept in its info, and each of its prompts' (`prompts` pairs a prompt with its new
+    /// reflections) and whether approved ones are shown, kept in its info, and each of its prompts' (`prompts` pairs a prompt with its new
     /// guide; a prompt of another study is left alone). Read and written in
     /// one transaction, so a settings change saved meanwhile is kept.
     pub async fn set_guides(
@@ -69,6 +69,7 @@ impl Store {
         study: StudyId,
         guide: Option<&str>,
         reflection_consent: Option<&str>,
+        show_reflections: bool,
         prompts: &[(PromptId, Option<String>)],
         event: &AuditEvent,
     ) -> Result<()> {
@@ -81,6 +82,7 @@ impl Store {
             serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         info.discussion_guide = guide.map(str::to_owned);
         info.reflection_consent = reflection_consent.map(str::to_owned);
+        info.show_reflections = show_reflections;
         let json = serde_json::to_string(&info).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         sqlx::query("UPDATE studies SET info = $1, updated_at = $2 WHERE id = $3")
             .bind(&json)

@@ -350,6 +350,9 @@ fn study_toml(info: &StudyInfo) -> anyhow::Result<String> {
     text("discussion_guide", info.discussion_guide.as_ref());
     text("reflection_consent", info.reflection_consent.as_ref());
     text("notice", info.notice.as_ref());
+    if info.show_reflections {
+        table.insert("show_reflections".into(), Value::Boolean(true));
+    }
     let date = |d: vitrine_core::Date| {
         Value::Datetime(toml::value::Datetime {
             date: Some(toml::value::Date {

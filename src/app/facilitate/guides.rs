@@ -22,6 +22,8 @@ pub struct Guides {
     /// The statement visitors agree to before sending a reflection; `None`
     /// when the study asks for none.
     pub reflection_consent: Option<String>,
+    /// Whether approved reflections are shown on the public gallery.
+    pub show_reflections: bool,
     /// Each prompt's, in gallery order.
     pub prompts: Vec<PromptGuide>,
 }
@@ -46,6 +48,8 @@ pub struct GuidesInput {
     pub study: String,
     /// The reflections' consent statement ("" for no reflections).
     pub reflection_consent: String,
+    /// Whether approved reflections are shown on the public gallery.
+    pub show_reflections: bool,
     /// Each prompt's guide, by prompt.
     pub prompts: Vec<(PromptId, String)>,
 }
@@ -88,6 +92,7 @@ pub async fn guides(app: &App, study: &Study) -> anyhow::Result<Guides> {
     Ok(Guides {
         study: content.study.info.discussion_guide.clone(),
         reflection_consent: content.study.info.reflection_consent.clone(),
+        show_reflections: content.study.info.show_reflections,
         prompts: content
             .prompts
             .into_iter()
@@ -151,6 +156,7 @@ pub async fn save_guides(
             "study_guide_changed": own != before.study,
             "reflections": consent.is_some(),
             "consent_statement_changed": consent != before.reflection_consent,
+            "show_reflections": input.show_reflections,
             "prompts_changed": changed_prompts,
         })),
         ..Default::default()
@@ -160,6 +166,7 @@ pub async fn save_guides(
             study.id,
             own.as_deref(),
             consent.as_deref(),
+            input.show_reflections,
             &prompts,
             &event,
         )

@@ -24,6 +24,8 @@ struct StudyToml {
     suggested_use: Option<String>,
     discussion_guide: Option<String>,
     reflection_consent: Option<String>,
+    #[serde(default)]
+    show_reflections: bool,
     notice: Option<String>,
     allow_search_engines: Option<bool>,
     contact: ContactToml,
@@ -123,6 +125,7 @@ pub fn parse(bytes: &[u8], problems: &mut Vec<Problem>) -> Option<StudyInfo> {
         suggested_use: opt(raw.suggested_use),
         discussion_guide,
         reflection_consent: opt(raw.reflection_consent),
+        show_reflections: raw.show_reflections,
         notice: opt(raw.notice),
         allow_search_engines: raw.allow_search_engines.unwrap_or(false),
     })

@@ -45,6 +45,8 @@ struct GuidesPage {
     study_preview: Option<String>,
     /// The reflections' consent statement as typed or saved.
     consent_value: String,
+    /// Whether approved reflections are shown, as ticked or saved.
+    show_reflections: bool,
     prompts: Vec<PromptField>,
     problems: Vec<Problem>,
     /// No guide is saved yet.
@@ -121,6 +123,9 @@ async fn guides_page(
             || saved.reflection_consent.clone().unwrap_or_default(),
             |i| i.reflection_consent.clone(),
         ),
+        show_reflections: input
+            .as_ref()
+            .map_or(saved.show_reflections, |i| i.show_reflections),
         study_preview: preview(&saved.study),
         prompts,
         problems: summary,
@@ -160,6 +165,7 @@ pub async fn save_guides_form(
     let input = GuidesInput {
         study: f.get("guide"),
         reflection_consent: f.get("reflection_consent"),
+        show_reflections: f.get("show_reflections") == "yes",
         prompts,
     };
     match save_guides(&app, &access.study, &input, actor(&staff)).await {
