@@ -15,18 +15,8 @@ VENV=${XDG_CACHE_HOME:-$HOME/.cache}/vitrine-validators
 # cffconvert checks the deposit's CITATION.cff against the CFF 1.2.0 schema.
 PKGS="bagit==1.9.0 roc-validator==0.13.0 rocrate==0.15.1 cffconvert==2.0.0"
 
-# 1. Install into a cached venv, unless the stamp says it already holds PKGS.
-if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$PKGS" ] || ! "$VENV/bin/python" -c '' 2>/dev/null; then
-  rm -rf "$VENV"
-  if ! python3 -m venv "$VENV" 2>/dev/null; then # Debian's python3 needs python3-venv
-    rm -rf "$VENV"
-    apt-get -qq update >/dev/null && apt-get -qq install -y python3-venv >/dev/null
-    python3 -m venv "$VENV"
-  fi
-  # shellcheck disable=SC2086
-  "$VENV/bin/pip" install -q --disable-pip-version-check $PKGS
-  echo "$PKGS" >"$VENV/.installed"
-fi
+source "$(dirname "$0")/venv.sh"
+cached_venv "$VENV" "$PKGS"
 
 # 2. BagIt: declared version, then manifests/checksums/Payload-Oxum (exits 1 on
 # any missing, extra or altered payload file).

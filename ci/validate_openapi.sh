@@ -6,10 +6,6 @@ set -euo pipefail
 FILE=${1:?usage: $0 OPENAPI_JSON}
 VENV=${XDG_CACHE_HOME:-$HOME/.cache}/vitrine-openapi-validator
 PKGS="openapi-spec-validator==0.7.2"
-if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$PKGS" ] || ! "$VENV/bin/python" -c '' 2>/dev/null; then
-  rm -rf "$VENV" && python3 -m venv "$VENV"
-  # shellcheck disable=SC2086
-  "$VENV/bin/pip" install -q --disable-pip-version-check $PKGS
-  echo "$PKGS" >"$VENV/.installed"
-fi
+source "$(dirname "$0")/venv.sh"
+cached_venv "$VENV" "$PKGS"
 "$VENV/bin/openapi-spec-validator" "$FILE"

@@ -9,17 +9,8 @@ set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 FILE.pdf EXPECTED_TEXT …"; exit 2; }
 VENV=${XDG_CACHE_HOME:-$HOME/.cache}/vitrine-pdf-validators
 PKGS="page-validation==0.11.0 pypdfium2==5.15.2 pillow==13.0.0"
-if [ "$(cat "$VENV/.installed" 2>/dev/null)" != "$PKGS" ] || ! "$VENV/bin/python" -c '' 2>/dev/null; then
-  rm -rf "$VENV"
-  if ! python3 -m venv "$VENV" 2>/dev/null; then # Debian's python3 needs python3-venv
-    rm -rf "$VENV"
-    apt-get -qq update >/dev/null && apt-get -qq install -y python3-venv >/dev/null
-    python3 -m venv "$VENV"
-  fi
-  # shellcheck disable=SC2086
-  "$VENV/bin/pip" install -q --disable-pip-version-check $PKGS
-  echo "$PKGS" >"$VENV/.installed"
-fi
+source "$(dirname "$0")/venv.sh"
+cached_venv "$VENV" "$PKGS"
 "$VENV/bin/python" - "$@" <<'PY'
 import sys
 import page

@@ -44,3 +44,20 @@ pub async fn current(app: &App, slug: &str) -> vitrine_store::Result<Option<Curr
         release: app.releases.insert(id, revision, release),
     }))
 }
+
+/// The entries `current` shows, by their slug in it: which entry each
+/// public address name is.
+pub async fn entry_ids(
+    app: &App,
+    current: &Current,
+) -> anyhow::Result<std::collections::HashMap<String, vitrine_core::EntryId>> {
+    use anyhow::Context;
+    Ok(app
+        .store
+        .release_entries(current.id)
+        .await
+        .context("cannot read the Release's entries")?
+        .into_iter()
+        .map(|(id, slug)| (slug, id))
+        .collect())
+}

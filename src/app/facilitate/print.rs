@@ -11,7 +11,6 @@
 use crate::app::App;
 use crate::app::published::Current;
 use anyhow::Context;
-use std::collections::HashMap;
 use vitrine_core::{EntryId, ReleaseEntry, ReleasePrompt, Study};
 use vitrine_print::{Document, Item, Picture, Question};
 use vitrine_store::{AuditEvent, BlobKey, ExportRecord, Held, NewExport};
@@ -163,14 +162,7 @@ pub async fn print(
             (prompt.title.clone(), current, slides)
         }
     };
-    let ids: HashMap<String, EntryId> = app
-        .store
-        .release_entries(current.id)
-        .await
-        .context("cannot read the Release's entries")?
-        .into_iter()
-        .map(|(id, slug)| (slug, id))
-        .collect();
+    let ids = crate::app::published::entry_ids(app, &current).await?;
     let chosen: Vec<Chosen<'_>> = chosen_slugs
         .into_iter()
         .filter_map(|(slug, questions)| {

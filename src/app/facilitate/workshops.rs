@@ -87,14 +87,7 @@ async fn published(
     else {
         return Ok((None, HashMap::new()));
     };
-    let ids: HashMap<String, EntryId> = app
-        .store
-        .release_entries(current.id)
-        .await
-        .context("cannot read the Release's entries")?
-        .into_iter()
-        .map(|(id, slug)| (slug, id))
-        .collect();
+    let ids = crate::app::published::entry_ids(app, &current).await?;
     let mut out = HashMap::new();
     for prompt in &current.release.prompts {
         for e in &prompt.entries {
