@@ -133,10 +133,11 @@ async function openManifest(page, manifestId, label) {
   await item.click({ timeout: TIMEOUT });
 }
 
-for (const manifestId of manifestIds) {
+// One manifest in a fresh page: its summary and the problems found.
+async function check(manifestId) {
+  const problems = [];
   const started = Date.now();
   const summary = { id: manifestId, label: undefined, title: undefined, canvases: [] };
-  result.manifests.push(summary);
   const page = await context.newPage();
   page.on('pageerror', e => result.pageErrors.push(String(e)));
   page.on('console', m => {
@@ -151,12 +152,12 @@ for (const manifestId of manifestIds) {
       const t = (await title.allInnerTexts()).map(s => s.trim());
       return t.includes(summary.label) && summary.label;
     }).catch(async e => {
-      result.problems.push(`${manifestId}: ${e.message}; the window shows ${JSON.stringify(await title.allInnerTexts())}`);
+      problems.push(`${manifestId}: ${e.message}; the window shows ${JSON.stringify(await title.allInnerTexts())}`);
       return undefined;
     });
-    if (!summary.title) continue;
+    if (!summary.title) return { summary, problems };
     const canvases = manifest.items.filter(c => c.type === 'Canvas');
-    if (!canvases.length) result.problems.push(`${manifestId}: no canvases`);
+    if (!canvases.length) problems.push(`${manifestId}: no canvases`);
     let previous = '';
     for (const [index, canvas] of canvases.entries()) {
       const image = canvas.items?.[0]?.items?.find(a => a.motivation === 'painting')?.body?.id;
@@ -186,20 +187,38 @@ for (const manifestId of manifestIds) {
             [...document.querySelectorAll('.mirador-thumb-navigation img')]
               .find(img => img.src === src && img.complete && img.naturalWidth > 0)?.naturalWidth, thumbnail));
         } else {
-          result.problems.push(`${manifestId}: the canvas ${c.label} has no thumbnail`);
+          problems.push(`${manifestId}: the canvas ${c.label} has no thumbnail`);
         }
       } catch (e) {
-        result.problems.push(`${manifestId}: canvas ${index + 1}: ${e.message}`);
+        problems.push(`${manifestId}: canvas ${index + 1}: ${e.message}`);
         break;
       }
       if (index + 1 < canvases.length) await page.locator('.mirador-next-canvas-button').click({ timeout: TIMEOUT });
     }
   } catch (e) {
-    result.problems.push(`${manifestId}: ${e.cause?.message || e.message.split('\n')[0]}`);
+    problems.push(`${manifestId}: ${e.cause?.message || e.message.split('\n')[0]}`);
   } finally {
     summary.seconds = (Date.now() - started) / 1000;
     await page.close();
   }
+  return { summary, problems };
+}
+
+// A manifest that fails is tried once more in a new page: a real fault fails
+// twice, while a click lost on a machine loaded by the other CI steps does not
+// (one run timed out after 60 s on a click a quiet machine makes at once).
+result.retried = [];
+for (const manifestId of manifestIds) {
+  let checked = await check(manifestId);
+  if (checked.problems.length) {
+    const again = await check(manifestId);
+    if (!again.problems.length) {
+      result.retried.push({ id: manifestId, firstProblems: checked.problems });
+      checked = again;
+    }
+  }
+  result.manifests.push(checked.summary);
+  result.problems.push(...checked.problems);
 }
 await browser.close();
 finish();
