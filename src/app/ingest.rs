@@ -90,7 +90,7 @@ async fn process(
 /// Runs `work` on a blocking thread once the budget has room for `peak`
 /// bytes, waiting at most `wait` (if given); the room is given back only
 /// when `work` is done and its pixels are gone.
-async fn within_budget<T: Send + 'static>(
+pub(crate) async fn within_budget<T: Send + 'static>(
     budget: &ImageBudget,
     peak: u64,
     wait: Option<Duration>,

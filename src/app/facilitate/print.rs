@@ -9,6 +9,7 @@
 //! The PDF is made on the blocking pool within the image budget.
 
 use crate::app::App;
+use crate::app::ingest::{IngestError, within_budget};
 use crate::app::published::Current;
 use anyhow::Context;
 use vitrine_core::{EntryId, ReleaseEntry, ReleasePrompt, Study};
@@ -189,18 +190,16 @@ pub async fn print(
         .sum::<u64>()
         + (16 << 20);
     let wait = Some(app.image_budget.upload_wait());
-    let admitted = app.image_budget.admit(peak, wait).await?;
-    let bytes = tokio::task::spawn_blocking(move || {
-        let made = match kind {
-            Kind::Cards => vitrine_print::cards(&document),
-            Kind::Handout => vitrine_print::handout(&document),
-        };
-        drop(admitted);
-        made
+    let made = within_budget(&app.image_budget, peak, wait, move || match kind {
+        Kind::Cards => vitrine_print::cards(&document),
+        Kind::Handout => vitrine_print::handout(&document),
     })
     .await
-    .context("the PDF task stopped")?
-    .context("cannot make the PDF")?;
+    .map_err(|e| match e {
+        IngestError::Busy(busy) => PrintError::Busy(busy),
+        other => PrintError::Failed(anyhow::anyhow!("the PDF task stopped: {other}")),
+    })?;
+    let bytes = made.context("cannot make the PDF")?;
     let record = app
         .store
         .record_export(NewExport {
