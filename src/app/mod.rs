@@ -46,6 +46,14 @@ pub mod testing;
 pub mod withdraw;
 
 impl App {
+    /// The relational store, for tests that set up or inspect what a use case
+    /// cannot (tampering with the audit log, counting rows). Production code
+    /// reaches the store only through the use cases of this module.
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// Opens the store and blob store the settings name, creating the data
     /// folder and migrating the database as needed.
     pub async fn open(settings: Settings) -> anyhow::Result<Self> {

@@ -96,7 +96,7 @@ impl TestApp {
     /// The demo study.
     pub async fn demo_study(&self) -> vitrine_core::Study {
         self.app
-            .store
+            .store()
             .find_study_by_slug(DEMO)
             .await
             .expect("read the study")
@@ -106,7 +106,7 @@ impl TestApp {
     /// The demo study's working content.
     pub async fn demo_content(&self) -> vitrine_store::StudyContent {
         self.app
-            .store
+            .store()
             .load_study_content(self.demo_study().await)
             .await
             .expect("read the study's content")
@@ -345,7 +345,7 @@ fn demo_template() -> (&'static Path, &'static Settings) {
                     .expect("demo imports and publishes");
                 // Tests copy this folder: close the pool first, so SQLite is not
                 // checkpointing and deleting its WAL file while a copy reads it.
-                app.store.close().await;
+                app.store().close().await;
                 (data, settings)
             })
         })

@@ -149,7 +149,7 @@ async fn the_bag_checks_out_and_its_crate_describes_every_file_without_identitie
     let study = test.demo_study().await;
     let guards = test
         .app
-        .store
+        .store()
         .export_guards(study.id)
         .await
         .expect("guards");
@@ -297,7 +297,7 @@ async fn originals_go_in_only_with_every_participants_archive_consent_and_withou
     let study_id = study.id;
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(study)
         .await
         .expect("content");
@@ -345,7 +345,7 @@ async fn originals_go_in_only_with_every_participants_archive_consent_and_withou
         .expect("the Release");
     let sizes: BTreeMap<String, (u32, u32)> = test
         .app
-        .store
+        .store()
         .release_entries(source.id)
         .await
         .expect("entries")

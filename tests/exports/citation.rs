@@ -78,7 +78,7 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
         serde_json::from_slice(&test.get(&format!("/{DEMO}/datacite.json")).await.body)
             .expect("json");
     assert_eq!(record["doi"], DOI);
-    let log = test.app.store.audit_log(None, 100).await.expect("log");
+    let log = test.app.store().audit_log(None, 100).await.expect("log");
     assert!(
         log.iter()
             .any(|r| r.action == "release.doi" && r.actor == "owner")
@@ -122,7 +122,7 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
     );
     let (_, first) = test
         .app
-        .store
+        .store()
         .release_by_version(DEMO, 1)
         .await
         .expect("read")
@@ -143,7 +143,7 @@ async fn a_doi_that_is_not_one_or_a_release_that_does_not_exist_is_refused() {
     ));
     let (_, release) = test
         .app
-        .store
+        .store()
         .latest_release(DEMO)
         .await
         .expect("read")

@@ -36,7 +36,7 @@ async fn viewers_get_a_collection_and_a_manifest_per_prompt_of_the_latest_releas
     assert_eq!(manifests.len(), 3, "one per prompt");
     let (_, release) = test
         .app
-        .store
+        .store()
         .latest_release(DEMO)
         .await
         .expect("read")

@@ -79,7 +79,7 @@ async fn the_same_release_exports_to_the_same_bytes_with_links_that_work_from_di
     // One page per entry of the Release, plus the gallery, about and Releases.
     let (_, release) = test
         .app
-        .store
+        .store()
         .latest_release(DEMO)
         .await
         .expect("read")
@@ -183,7 +183,7 @@ async fn a_withdrawal_lists_the_exports_that_held_the_entry() {
     export(&test, &dir, None, None).await.expect("export");
     let exports = {
         let study = test.demo_study().await;
-        test.app.store.list_exports(study.id).await.expect("list")
+        test.app.store().list_exports(study.id).await.expect("list")
     };
     assert_eq!(exports.len(), 1);
     assert_eq!(exports[0].kind, "site");
@@ -208,7 +208,7 @@ async fn a_withdrawal_lists_the_exports_that_held_the_entry() {
     assert!(report.contains(&crate::common::escaped(&exports[0].destination)));
 
     // The audit log says how many exports held it.
-    let log = test.app.store.audit_log(None, 1000).await.expect("log");
+    let log = test.app.store().audit_log(None, 1000).await.expect("log");
     let withdrawal = log
         .iter()
         .find(|r| r.action == "entry.withdraw")
@@ -251,7 +251,7 @@ async fn a_scan_finding_stops_the_export_and_leaves_nothing_behind() {
     );
     assert!(
         test.app
-            .store
+            .store()
             .list_exports(study.id)
             .await
             .expect("list")
@@ -269,7 +269,7 @@ async fn the_scan_finds_an_original_or_metadata_planted_in_an_export() {
     let study = test.demo_study().await;
     let guards = test
         .app
-        .store
+        .store()
         .export_guards(study.id)
         .await
         .expect("guards");

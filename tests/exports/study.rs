@@ -30,10 +30,10 @@ async fn export(test: &TestApp, dir: &Path) -> StudyExport {
 /// sha256 of each entry's original: what a round trip must keep.
 async fn snapshot(test: &TestApp) -> BTreeMap<String, String> {
     let study = test.demo_study().await;
-    let keys = test.app.store.folder_keys(study.id).await.expect("keys");
+    let keys = test.app.store().folder_keys(study.id).await.expect("keys");
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(study.clone())
         .await
         .expect("content");
@@ -154,7 +154,7 @@ async fn import_export_import_keeps_every_field_and_image() {
     }
     // The same Release is published from it.
     let release = |t: &TestApp| {
-        let store = t.app.store.clone();
+        let store = t.app.store().clone();
         async move {
             let (_, r) = store
                 .latest_release(DEMO)
@@ -173,11 +173,11 @@ async fn real_names_withdrawn_entries_and_withdrawn_consent_stay_behind() {
     let study = test.demo_study().await;
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(study.clone())
         .await
         .expect("content");
-    let keys = test.app.store.folder_keys(study.id).await.expect("keys");
+    let keys = test.app.store().folder_keys(study.id).await.expect("keys");
     let mary = content
         .participants
         .iter()
@@ -242,9 +242,9 @@ async fn real_names_withdrawn_entries_and_withdrawn_consent_stay_behind() {
     );
     assert!(consent.lines().any(|l| l.starts_with("mary,")));
     // The folder's texts name no one; if they did, the export would stop.
-    let log = test.app.store.audit_log(None, 1000).await.expect("log");
+    let log = test.app.store().audit_log(None, 1000).await.expect("log");
     assert!(log.iter().any(|r| r.action == "export.study"));
-    let exports = test.app.store.list_exports(study.id).await.expect("list");
+    let exports = test.app.store().list_exports(study.id).await.expect("list");
     assert_eq!(exports[0].kind, "study");
     assert_eq!(exports[0].release_version, 0);
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 async fn run_jobs(test: &TestApp) {
     while let Some(job) = test
         .app
-        .store
+        .store()
         .claim_job("worker", Duration::from_secs(60))
         .await
         .expect("claim")
@@ -98,7 +98,7 @@ async fn a_curator_makes_a_zip_watches_it_and_downloads_it_and_the_registry_says
         "{after}"
     );
     assert!(after.contains("curator@example.org"));
-    let log = test.app.store.audit_log(None, 1000).await.expect("log");
+    let log = test.app.store().audit_log(None, 1000).await.expect("log");
     for action in ["export.requested", "export.archive"] {
         assert!(
             log.iter().any(|r| r.action == action),
@@ -150,7 +150,7 @@ async fn bad_requests_are_explained_and_queue_nothing() {
     let study = test.demo_study().await;
     assert!(
         test.app
-            .store
+            .store()
             .list_downloads(study.id)
             .await
             .expect("list")
@@ -191,7 +191,12 @@ async fn a_zip_holding_an_entry_withdrawn_since_is_deleted_not_downloaded() {
     let after = page(&test, &curator).await;
     assert!(download_links(&after).is_empty(), "{after}");
     let study = test.demo_study().await;
-    let downloads = test.app.store.list_downloads(study.id).await.expect("list");
+    let downloads = test
+        .app
+        .store()
+        .list_downloads(study.id)
+        .await
+        .expect("list");
     assert_eq!(downloads[0].state, "removed");
     assert_eq!(downloads[0].blob, None);
 }

@@ -70,14 +70,14 @@ impl Server {
 async fn upload_choices(test: &TestApp) -> (String, String) {
     let study = test
         .app
-        .store
+        .store()
         .find_study_by_slug(DEMO)
         .await
         .expect("read")
         .expect("demo study");
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(study)
         .await
         .expect("read");

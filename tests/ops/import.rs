@@ -89,7 +89,7 @@ async fn a_malformed_folder_lists_every_problem_and_changes_nothing() {
     import(&app, Path::new(SMALL)).await.expect("first import");
     let before = blob_keys(&app).await;
     let entries_before = app
-        .store
+        .store()
         .find_study_by_slug("small-study")
         .await
         .unwrap()
@@ -130,13 +130,13 @@ async fn a_malformed_folder_lists_every_problem_and_changes_nothing() {
         "no blob was added or removed"
     );
     let after = app
-        .store
+        .store()
         .find_study_by_slug("small-study")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(after, entries_before, "study texts unchanged");
-    let content = app.store.load_study_content(after).await.unwrap();
+    let content = app.store().load_study_content(after).await.unwrap();
     assert_eq!(content.entries.len(), 4, "no entry added");
 }
 
@@ -162,7 +162,7 @@ async fn an_image_that_fails_to_decode_leaves_no_orphan_blobs() {
         Vec::<String>::new(),
         "the other images' blobs were removed again"
     );
-    assert!(app.store.list_study_slugs().await.unwrap().is_empty());
+    assert!(app.store().list_study_slugs().await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -182,12 +182,12 @@ async fn importing_the_same_folder_again_updates_in_place() {
     assert_eq!(second.images_reused, 3);
     assert_eq!(blob_keys(&app).await, blobs, "no duplicate blobs");
     let study = app
-        .store
+        .store()
         .find_study_by_slug("small-study")
         .await
         .unwrap()
         .unwrap();
-    let content = app.store.load_study_content(study).await.unwrap();
+    let content = app.store().load_study_content(study).await.unwrap();
     assert_eq!(content.entries.len(), 4, "no duplicate entries");
     assert!(
         content
@@ -232,12 +232,12 @@ async fn spreadsheet_exports_with_bom_crlf_quoted_newlines_and_accented_file_nam
     let report = import(&app, folder.path()).await.expect("import");
     assert_eq!(report.summary.entries, 4);
     let study = app
-        .store
+        .store()
         .find_study_by_slug("small-study")
         .await
         .unwrap()
         .unwrap();
-    let content = app.store.load_study_content(study).await.unwrap();
+    let content = app.store().load_study_content(study).await.unwrap();
     assert!(
         content
             .entries
@@ -261,12 +261,12 @@ async fn one_image_may_back_several_entries_each_with_its_own_alt_text() {
         "the shared image is processed once"
     );
     let study = app
-        .store
+        .store()
         .find_study_by_slug("small-study")
         .await
         .unwrap()
         .unwrap();
-    let content = app.store.load_study_content(study).await.unwrap();
+    let content = app.store().load_study_content(study).await.unwrap();
     let kettles: Vec<_> = content
         .entries
         .iter()
@@ -292,7 +292,7 @@ async fn the_bundled_demo_imports_and_publishes_all_nine_entries() {
         "only once"
     );
     let (_, release) = app
-        .store
+        .store()
         .latest_release("link-worker-retention")
         .await
         .unwrap()
@@ -323,12 +323,12 @@ fn without_sign_off(csv: String, key: &str) -> String {
 /// The stored content of the small example study.
 async fn small_content(app: &App) -> vitrine_store::StudyContent {
     let study = app
-        .store
+        .store()
         .find_study_by_slug("small-study")
         .await
         .expect("read study")
         .expect("study");
-    app.store
+    app.store()
         .load_study_content(study)
         .await
         .expect("read content")
@@ -429,7 +429,7 @@ async fn a_sign_off_recorded_at_import_lets_the_entry_publish() {
     assert_eq!(published.entries, 3);
     assert_eq!(published.left_out.len(), 1, "only e3, for consent");
     let (_, release) = app
-        .store
+        .store()
         .latest_release("small-study")
         .await
         .unwrap()
@@ -465,7 +465,7 @@ async fn changing_the_caption_in_a_re_import_voids_the_sign_off() {
     assert_eq!(published.entries, 2);
     assert_eq!(published.changes.removed, vec!["Kettle on"]);
     let (_, release) = app
-        .store
+        .store()
         .latest_release("small-study")
         .await
         .unwrap()
@@ -510,7 +510,7 @@ async fn a_sign_off_needs_two_different_people() {
              empty",
         ]
     );
-    assert!(app.store.list_study_slugs().await.unwrap().is_empty());
+    assert!(app.store().list_study_slugs().await.unwrap().is_empty());
 }
 
 /// Marks entry `key` of the small study withdrawn, as the workspace will.
@@ -587,7 +587,7 @@ async fn a_re_import_keeps_what_the_workspace_added() {
     let app = open(data.path()).await;
     import(&app, Path::new(SMALL)).await.expect("first");
     let study = app
-        .store
+        .store()
         .find_study_by_slug("small-study")
         .await
         .unwrap()
@@ -595,7 +595,7 @@ async fn a_re_import_keeps_what_the_workspace_added() {
     let added = vitrine::app::consent::add_participant(&app, study.id, "Quinn", "", "test")
         .await
         .expect("add participant");
-    let content = app.store.load_study_content(study.clone()).await.unwrap();
+    let content = app.store().load_study_content(study.clone()).await.unwrap();
     let zoe = content
         .participants
         .iter()
@@ -617,7 +617,7 @@ async fn a_re_import_keeps_what_the_workspace_added() {
 
     import(&app, Path::new(SMALL)).await.expect("again");
 
-    let content = app.store.load_study_content(study).await.unwrap();
+    let content = app.store().load_study_content(study).await.unwrap();
     assert!(
         content.participants.iter().any(|p| p.id == added),
         "the participant added in the workspace survives the re-import"
@@ -627,7 +627,7 @@ async fn a_re_import_keeps_what_the_workspace_added() {
         current.form_version, "v2",
         "the workspace record stays current"
     );
-    assert_eq!(app.store.consent_history(zoe).await.unwrap().len(), 2);
+    assert_eq!(app.store().consent_history(zoe).await.unwrap().len(), 2);
 }
 
 #[cfg(unix)]
@@ -656,7 +656,7 @@ async fn import_refuses_symlinks_that_leave_the_study_folder() {
     }
     assert!(blob_keys(&app).await.is_empty(), "nothing was stored");
     assert!(
-        app.store
+        app.store()
             .find_study_by_slug("small-study")
             .await
             .expect("query")

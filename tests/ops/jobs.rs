@@ -20,21 +20,21 @@ async fn a_job_whose_instance_died_is_taken_over_when_its_lease_runs_out() {
     let test = store().await;
     let app = &test.app;
     assert!(
-        app.store
+        app.store()
             .enqueue_job("consent_expiry", "{}", None, 0)
             .await
             .unwrap()
     );
 
     let first = app
-        .store
+        .store()
         .claim_job("instance-a", Duration::from_millis(200))
         .await
         .unwrap()
         .expect("a claims");
     assert_eq!(first.attempts, 1);
     assert_eq!(
-        app.store
+        app.store()
             .claim_job("instance-b", Duration::from_secs(60))
             .await
             .unwrap(),
@@ -45,27 +45,27 @@ async fn a_job_whose_instance_died_is_taken_over_when_its_lease_runs_out() {
     // Instance a is killed here: it never completes. After the lease, b takes over.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let second = app
-        .store
+        .store()
         .claim_job("instance-b", Duration::from_secs(60))
         .await
         .unwrap()
         .expect("b takes over");
     assert_eq!((second.id, second.attempts), (first.id, 2));
     assert!(
-        !app.store
+        !app.store()
             .complete_job(first.id, "instance-a")
             .await
             .unwrap(),
         "a lost its claim"
     );
     assert!(
-        app.store
+        app.store()
             .complete_job(second.id, "instance-b")
             .await
             .unwrap()
     );
     assert_eq!(
-        app.store
+        app.store()
             .claim_job("instance-b", Duration::from_secs(60))
             .await
             .unwrap(),
@@ -78,47 +78,47 @@ async fn a_job_whose_instance_died_is_taken_over_when_its_lease_runs_out() {
 async fn failures_are_retried_later_then_left_failed_with_their_error() {
     let test = store().await;
     let app = &test.app;
-    app.store
+    app.store()
         .enqueue_job("consent_expiry", "{}", None, 0)
         .await
         .unwrap();
     let job = app
-        .store
+        .store()
         .claim_job("w", Duration::from_secs(60))
         .await
         .unwrap()
         .expect("claim");
     let later = vitrine_store::now_ms() + 60_000;
-    app.store
+    app.store()
         .fail_job(job.id, "w", "the database blinked", Some(later))
         .await
         .unwrap();
     assert_eq!(
-        app.store
+        app.store()
             .claim_job("w", Duration::from_secs(60))
             .await
             .unwrap(),
         None,
         "not before its time"
     );
-    let listed = app.store.list_jobs(10).await.unwrap();
+    let listed = app.store().list_jobs(10).await.unwrap();
     assert_eq!(
         (listed[0].state.as_str(), listed[0].last_error.as_deref()),
         ("queued", Some("the database blinked"))
     );
 
-    app.store
+    app.store()
         .enqueue_job("mystery", "{}", None, 0)
         .await
         .unwrap();
     let job = app
-        .store
+        .store()
         .claim_job("w", Duration::from_secs(60))
         .await
         .unwrap()
         .expect("claim");
     vitrine::app::jobs::run_claimed(app, "w", job).await;
-    let listed = app.store.list_jobs(10).await.unwrap();
+    let listed = app.store().list_jobs(10).await.unwrap();
     let mystery = listed.iter().find(|j| j.kind == "mystery").expect("listed");
     assert_eq!(mystery.state, "queued", "retried later");
     assert!(
@@ -137,7 +137,7 @@ async fn scheduled_jobs_are_queued_once_however_many_instances_ask() {
     }
     let mut kinds: Vec<String> = test
         .app
-        .store
+        .store()
         .list_jobs(10)
         .await
         .unwrap()
@@ -161,7 +161,7 @@ async fn lapsed_consent_takes_entries_down_and_publishes_nothing_new() {
     let test = TestApp::with_study(std::path::Path::new("examples/small-study")).await;
     let (_, before) = test
         .app
-        .store
+        .store()
         .latest_release("small-study")
         .await
         .unwrap()
@@ -203,7 +203,7 @@ async fn lapsed_consent_takes_entries_down_and_publishes_nothing_new() {
     assert_eq!(removed, 2, "both of Sam's published entries");
     let (_, after) = test
         .app
-        .store
+        .store()
         .latest_release("small-study")
         .await
         .unwrap()
@@ -264,7 +264,7 @@ async fn a_take_down_tells_the_cdn_which_paths_to_purge() {
     let mut app = test.app.clone();
     app.settings.purge_webhook = Some(format!("http://{addr}/purge"));
     let (_, before) = app
-        .store
+        .store()
         .latest_release("small-study")
         .await
         .unwrap()
@@ -288,7 +288,7 @@ async fn a_take_down_tells_the_cdn_which_paths_to_purge() {
     // Other work the import queued (its WebP job) runs first, as a worker would.
     let job = loop {
         let job = app
-            .store
+            .store()
             .claim_job("w", Duration::from_secs(60))
             .await
             .unwrap()
@@ -324,7 +324,7 @@ async fn a_take_down_tells_the_cdn_which_paths_to_purge() {
         "kept entries are not purged"
     );
     assert!(paths.contains(&"/small-study/"));
-    let jobs = app.store.list_jobs(10).await.unwrap();
+    let jobs = app.store().list_jobs(10).await.unwrap();
     assert!(
         jobs.iter()
             .any(|j| j.kind == "cdn_purge" && j.state == "done"),
@@ -358,7 +358,7 @@ async fn webp_versions_follow_in_the_background_and_reach_the_published_release(
     import_folder(app, &DiskFolder::new("examples/small-study"), &NoProgress)
         .await
         .expect("import");
-    let queued = app.store.list_jobs(20).await.expect("jobs");
+    let queued = app.store().list_jobs(20).await.expect("jobs");
     assert!(
         queued
             .iter()
@@ -376,7 +376,7 @@ async fn webp_versions_follow_in_the_background_and_reach_the_published_release(
             .collect()
     };
     let (_, before) = app
-        .store
+        .store()
         .latest_release("small-study")
         .await
         .expect("read")
@@ -392,7 +392,7 @@ async fn webp_versions_follow_in_the_background_and_reach_the_published_release(
     assert!(!gallery.contains("image/webp"));
 
     let job = app
-        .store
+        .store()
         .claim_job("test-worker", Duration::from_secs(60))
         .await
         .expect("claim")
@@ -401,7 +401,7 @@ async fn webp_versions_follow_in_the_background_and_reach_the_published_release(
     vitrine::app::jobs::run_claimed(app, "test-worker", job).await;
 
     let (_, after) = app
-        .store
+        .store()
         .latest_release("small-study")
         .await
         .expect("read")
@@ -424,7 +424,7 @@ async fn webp_versions_follow_in_the_background_and_reach_the_published_release(
     assert_eq!(page.status, 200);
     assert_eq!(page.header("content-type"), "image/webp");
     assert!(
-        app.store
+        app.store()
             .images_pending_webp(10)
             .await
             .expect("pending")

@@ -37,7 +37,7 @@ async fn an_import_killed_part_way_stores_nothing_and_its_blobs_are_swept() {
 
     assert!(
         test.app
-            .store
+            .store()
             .list_study_slugs()
             .await
             .expect("studies")
@@ -160,7 +160,7 @@ async fn a_job_whose_instance_is_killed_is_finished_by_another() {
     let payload = r#"{"paths":["/demo/entries/gone"],"reason":"test"}"#;
     assert!(
         test.app
-            .store
+            .store()
             .enqueue_job(
                 vitrine::app::jobs::CDN_PURGE,
                 payload,
@@ -180,7 +180,7 @@ async fn a_job_whose_instance_is_killed_is_finished_by_another() {
     accepted_rx
         .recv_timeout(Duration::from_secs(120))
         .expect("instance A claimed the job and called its webhook");
-    let mine = purge(test.app.store.list_jobs(10).await.expect("jobs"));
+    let mine = purge(test.app.store().list_jobs(10).await.expect("jobs"));
     assert_eq!(mine.state, "running", "A holds the job when it dies");
     a.kill().expect("kill -9");
     a.wait().expect("reap");
@@ -192,7 +192,7 @@ async fn a_job_whose_instance_is_killed_is_finished_by_another() {
     assert!(body.contains("/demo/entries/gone"), "{body}");
     let started = Instant::now();
     loop {
-        let state = purge(test.app.store.list_jobs(10).await.expect("jobs")).state;
+        let state = purge(test.app.store().list_jobs(10).await.expect("jobs")).state;
         if state == "done" {
             break;
         }

@@ -9,7 +9,11 @@ async fn sqlite_and_postgres_migrations_agree() {
         vitrine::app::App::open(vitrine::settings::Settings::for_data_dir(sqlite_dir.path()))
             .await
             .expect("sqlite");
-    let sqlite_schema = sqlite.store.logical_schema().await.expect("sqlite schema");
+    let sqlite_schema = sqlite
+        .store()
+        .logical_schema()
+        .await
+        .expect("sqlite schema");
     assert!(sqlite_schema.contains_key("entries") && sqlite_schema.contains_key("releases"));
     assert_eq!(
         sqlite_schema["entries"]["caption"],
@@ -24,7 +28,7 @@ async fn sqlite_and_postgres_migrations_agree() {
     let pg = vitrine::app::testing::open(pg_dir.path())
         .await
         .expect("postgres");
-    assert_eq!(pg.store.backend(), vitrine_store::Backend::Postgres);
-    let pg_schema = pg.store.logical_schema().await.expect("postgres schema");
+    assert_eq!(pg.store().backend(), vitrine_store::Backend::Postgres);
+    let pg_schema = pg.store().logical_schema().await.expect("postgres schema");
     assert_eq!(sqlite_schema, pg_schema);
 }

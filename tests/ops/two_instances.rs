@@ -144,19 +144,19 @@ async fn a_withdrawal_is_served_by_every_instance_at_once() {
         .await
         .expect("open the shared store");
     let study = app
-        .store
+        .store()
         .find_study_by_slug("link-worker-retention")
         .await
         .expect("read")
         .expect("demo study");
     let (release_id, release) = app
-        .store
+        .store()
         .latest_release("link-worker-retention")
         .await
         .expect("read")
         .expect("published");
     let (entry, slug) = app
-        .store
+        .store()
         .release_entries(release_id)
         .await
         .expect("mapping")

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 async fn order(test: &TestApp) -> Vec<String> {
     let (_, release) = test
         .app
-        .store
+        .store()
         .latest_release(DEMO)
         .await
         .expect("read")

@@ -190,7 +190,7 @@ async fn unpublished_entries_and_their_media_answer_404() {
 
     let (_, release) = app
         .app
-        .store
+        .store()
         .latest_release(STUDY)
         .await
         .expect("store")

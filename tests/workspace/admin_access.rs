@@ -20,7 +20,7 @@ use vitrine::web::admin::route_table;
 
 /// Real ids from the demo study, so every page has something to show.
 async fn fill(app: &TestApp, path: &str) -> String {
-    let store = &app.app.store;
+    let store = &app.app.store();
     let study = store
         .find_study_by_slug(DEMO)
         .await
@@ -97,7 +97,12 @@ async fn ready_session(app: &TestApp) -> i64 {
 /// A ZIP made in the workspace and ready to download (made once).
 async fn ready_download(app: &TestApp) -> i64 {
     let study = app.demo_study().await;
-    let made = app.app.store.list_downloads(study.id).await.expect("list");
+    let made = app
+        .app
+        .store()
+        .list_downloads(study.id)
+        .await
+        .expect("list");
     if let Some(ready) = made.iter().find(|d| d.state == "ready") {
         return ready.id;
     }
@@ -107,7 +112,7 @@ async fn ready_download(app: &TestApp) -> i64 {
             .expect("queue a download");
     while let Some(job) = app
         .app
-        .store
+        .store()
         .claim_job("w", std::time::Duration::from_secs(60))
         .await
         .expect("claim")
@@ -144,7 +149,7 @@ async fn people(app: &TestApp) -> Vec<Person> {
         });
     }
     // The outsider owns a study of their own.
-    let store = &app.app.store;
+    let store = &app.app.store();
     let (outsider, _) = store
         .find_user_by_email("outsider@example.org")
         .await
@@ -279,7 +284,7 @@ async fn forged_forms_are_refused_and_change_nothing() {
             response.status().as_u16()
         }
     };
-    let count = || async { app.app.store.list_users().await.expect("users").len() };
+    let count = || async { app.app.store().list_users().await.expect("users").len() };
     let before = count().await;
     assert_eq!(post(person(""), form("a@example.org"), None).await, 403);
     assert_eq!(

@@ -335,7 +335,7 @@ async fn admin_create_checks_the_password_and_stores_only_a_hash() {
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
     assert!(
         test.app
-            .store
+            .store()
             .find_user_by_email("boss@example.org")
             .await
             .expect("read")
@@ -350,7 +350,7 @@ async fn admin_create_checks_the_password_and_stores_only_a_hash() {
     );
     let (user, hash) = test
         .app
-        .store
+        .store()
         .find_user_by_email("boss@example.org")
         .await
         .expect("read")
@@ -383,7 +383,7 @@ async fn audit_verify_notices_edited_and_deleted_records() {
     );
     assert!(String::from_utf8_lossy(&intact.stdout).contains("4 entries"));
 
-    assert!(test.app.store.tamper_audit_row(2).await.expect("tamper"));
+    assert!(test.app.store().tamper_audit_row(2).await.expect("tamper"));
     let edited = run(&test.app, &["audit", "verify"], "");
     assert_eq!(edited.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&edited.stderr).contains("row 2 was changed"));
@@ -392,11 +392,11 @@ async fn audit_verify_notices_edited_and_deleted_records() {
     for n in 0..4 {
         account(&other, &format!("person{n}@example.org")).await;
     }
-    assert!(other.app.store.delete_audit_row(3).await.expect("delete"));
+    assert!(other.app.store().delete_audit_row(3).await.expect("delete"));
     let deleted = run(&other.app, &["audit", "verify"], "");
     assert_eq!(deleted.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&deleted.stderr).contains("row 3 is missing"));
 
-    let report = other.app.store.verify_audit().await.expect("verify");
+    let report = other.app.store().verify_audit().await.expect("verify");
     assert!(!report.problems.is_empty());
 }

@@ -36,7 +36,7 @@ async fn member(test: &TestApp, email: &str, role: &str) -> StaffLogin {
 
 async fn study_id(test: &TestApp) -> StudyId {
     test.app
-        .store
+        .store()
         .find_study_by_slug(SLUG)
         .await
         .expect("read study")
@@ -46,7 +46,7 @@ async fn study_id(test: &TestApp) -> StudyId {
 
 async fn participant(test: &TestApp, pseudonym: &str) -> ParticipantId {
     test.app
-        .store
+        .store()
         .participants(study_id(test).await)
         .await
         .expect("participants")
@@ -92,14 +92,14 @@ fn today() -> vitrine_core::Date {
 async fn blockers_of(test: &TestApp, title: &str) -> Vec<vitrine_core::Blocker> {
     let study = test
         .app
-        .store
+        .store()
         .find_study_by_slug(SLUG)
         .await
         .expect("read")
         .expect("study");
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(study)
         .await
         .expect("content");
@@ -160,7 +160,12 @@ async fn recording_web_consent_makes_a_blocked_entry_publishable() {
     let gallery = test.get(&format!("/{SLUG}/")).await.text();
     assert!(gallery.contains("The laundrette"), "now published");
 
-    let history = test.app.store.consent_history(zoe).await.expect("history");
+    let history = test
+        .app
+        .store()
+        .consent_history(zoe)
+        .await
+        .expect("history");
     let current = &history[0];
     assert!(current.scopes.contains(&ConsentScope::Web));
     assert_eq!(current.method.as_deref(), Some("written"));
@@ -193,7 +198,7 @@ async fn recording_web_consent_makes_a_blocked_entry_publishable() {
     let page = test.get_as(&owner, &page(zoe)).await.text();
     assert!(page.contains("publish online, exhibit or print, use in teaching"));
     assert!(page.contains("PDF on file"));
-    let audit = test.app.store.audit_text_raw().await.expect("audit");
+    let audit = test.app.store().audit_text_raw().await.expect("audit");
     let record = audit
         .iter()
         .find(|r| r.contains("\"form_version\":\"v2.0\""))
@@ -212,7 +217,12 @@ async fn a_renewal_adds_a_record_and_leaves_the_old_one() {
     let test = small_study().await;
     let curator = member(&test, "curator@example.org", "curator").await;
     let sam = participant(&test, "Sam").await;
-    let before = test.app.store.consent_history(sam).await.expect("history");
+    let before = test
+        .app
+        .store()
+        .consent_history(sam)
+        .await
+        .expect("history");
     assert_eq!(before.len(), 1, "imported record");
 
     let given = today().to_string();
@@ -236,7 +246,12 @@ async fn a_renewal_adds_a_record_and_leaves_the_old_one() {
         response.text()
     );
 
-    let after = test.app.store.consent_history(sam).await.expect("history");
+    let after = test
+        .app
+        .store()
+        .consent_history(sam)
+        .await
+        .expect("history");
     assert_eq!(after.len(), 2);
     assert_eq!(after[1], before[0], "the old record is unchanged");
     assert_eq!(after[0].form_version, "v3.1");
@@ -289,7 +304,7 @@ async fn invalid_consent_is_refused_with_field_messages() {
     );
     let history = test
         .app
-        .store
+        .store()
         .consent_history(robin)
         .await
         .expect("history");
@@ -326,7 +341,7 @@ async fn roles_decide_who_sees_consent_and_identity() {
     assert_eq!(response.status, StatusCode::FORBIDDEN);
     let raw = test
         .app
-        .store
+        .store()
         .participant_identity_raw(zoe)
         .await
         .expect("read");
@@ -366,7 +381,7 @@ async fn identities_are_encrypted_shown_to_owners_and_never_leak() {
 
     let raw = test
         .app
-        .store
+        .store()
         .participant_identity_raw(zoe)
         .await
         .expect("read")
@@ -412,7 +427,7 @@ async fn identities_are_encrypted_shown_to_owners_and_never_leak() {
         .expect("names");
     assert_eq!(names, vec![REAL_NAME.to_owned()]);
 
-    let audit = test.app.store.audit_text_raw().await.expect("audit");
+    let audit = test.app.store().audit_text_raw().await.expect("audit");
     assert!(audit.iter().any(|r| r.contains("participant.identity")));
     for record in &audit {
         assert!(
@@ -420,7 +435,7 @@ async fn identities_are_encrypted_shown_to_owners_and_never_leak() {
             "{record}"
         );
     }
-    let log = test.app.store.audit_log(None, 1000).await.expect("log");
+    let log = test.app.store().audit_log(None, 1000).await.expect("log");
     assert!(log.iter().any(|r| r.action == "participant.identity"));
     assert!(log.iter().any(|r| r.action == "participant.identity.view"));
 
@@ -447,7 +462,7 @@ async fn identities_are_encrypted_shown_to_owners_and_never_leak() {
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     let raw = test
         .app
-        .store
+        .store()
         .participant_identity_raw(zoe)
         .await
         .expect("read");
@@ -517,7 +532,7 @@ async fn curators_add_participants_with_unique_pseudonyms() {
     );
     let kit = test
         .app
-        .store
+        .store()
         .participant(study_id(&test).await, participant(&test, "Kit").await)
         .await
         .expect("read")
@@ -534,7 +549,7 @@ async fn curators_add_participants_with_unique_pseudonyms() {
     assert!(response.text().contains("is already used in this study"));
     assert_eq!(
         test.app
-            .store
+            .store()
             .participants(study_id(&test).await)
             .await
             .expect("list")
@@ -607,7 +622,7 @@ async fn an_oversized_signed_form_is_refused() {
     assert!(response.text().contains("larger than 10 MB"));
     let history = test
         .app
-        .store
+        .store()
         .consent_history(robin)
         .await
         .expect("history");

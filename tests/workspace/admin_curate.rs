@@ -61,7 +61,7 @@ async fn a_curator_edits_alt_text_and_the_change_is_audited() {
     );
     let (user, _) = test
         .app
-        .store
+        .store()
         .find_user_by_email("curator@example.org")
         .await
         .unwrap()
@@ -69,7 +69,7 @@ async fn a_curator_edits_alt_text_and_the_change_is_audited() {
     assert_eq!(after.last_editors.get(&e01.id), Some(&user.id.0));
     let log = test
         .app
-        .store
+        .store()
         .audit_log(Some(after.study.id), 10)
         .await
         .unwrap();
@@ -192,7 +192,7 @@ async fn changing_a_quote_needs_a_reason() {
     );
     let log = test
         .app
-        .store
+        .store()
         .audit_log(Some(after.study.id), 5)
         .await
         .unwrap();
@@ -304,7 +304,7 @@ async fn replacing_an_image_voids_the_sign_off() {
     let e05 = entry(&before, "e06");
     let old_sha = test
         .app
-        .store
+        .store()
         .redaction_base(e05.id)
         .await
         .unwrap()
@@ -336,7 +336,7 @@ async fn replacing_an_image_voids_the_sign_off() {
     assert_eq!(e05_after.sign_off, SignOffState::Voided);
     // The replaced photo leaves the vault (by the orphan sweep): kept, it would
     // outlive a later withdrawal of the entry.
-    let (originals, _) = test.app.store.referenced_blobs().await.unwrap();
+    let (originals, _) = test.app.store().referenced_blobs().await.unwrap();
     assert!(
         !originals.contains(&old_sha),
         "the replaced image's rows are gone"
@@ -418,7 +418,13 @@ async fn moving_a_prompt_reorders_the_public_release() {
     vitrine::app::publish::publish(&test.app, DEMO)
         .await
         .unwrap();
-    let (_, release) = test.app.store.latest_release(DEMO).await.unwrap().unwrap();
+    let (_, release) = test
+        .app
+        .store()
+        .latest_release(DEMO)
+        .await
+        .unwrap()
+        .unwrap();
     let titles: Vec<&str> = release.prompts.iter().map(|p| p.title.as_str()).collect();
     assert_eq!(
         titles,
@@ -430,7 +436,7 @@ async fn moving_a_prompt_reorders_the_public_release() {
     );
     let log = test
         .app
-        .store
+        .store()
         .audit_log(Some(before.study.id), 10)
         .await
         .unwrap();
@@ -540,7 +546,7 @@ async fn administrators_off_the_team_can_change_the_contact_and_search_engine_li
     assert!(stored.allow_search_engines);
     assert_eq!(stored.title, before.title);
     let study = content(&test).await.study.id;
-    let log = test.app.store.audit_log(Some(study), 5).await.unwrap();
+    let log = test.app.store().audit_log(Some(study), 5).await.unwrap();
     assert!(
         log.iter()
             .any(|r| r.action == "study.settings" && r.actor.contains("admin@example.org"))
@@ -627,7 +633,13 @@ async fn settings_prompts_and_themes_are_saved_and_checked() {
     vitrine::app::publish::publish(&test.app, DEMO)
         .await
         .unwrap();
-    let (_, release) = test.app.store.latest_release(DEMO).await.unwrap().unwrap();
+    let (_, release) = test
+        .app
+        .store()
+        .latest_release(DEMO)
+        .await
+        .unwrap()
+        .unwrap();
     let note = release.study.participation_note.unwrap();
     assert!(
         note.starts_with("Not every participant answered every prompt:"),

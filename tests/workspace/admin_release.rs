@@ -17,7 +17,7 @@ use vitrine_store::{AuditEvent, EntryEdit};
 
 async fn demo_study(test: &TestApp) -> Study {
     test.app
-        .store
+        .store()
         .find_study_by_slug(DEMO)
         .await
         .expect("read study")
@@ -27,7 +27,7 @@ async fn demo_study(test: &TestApp) -> Study {
 async fn entry_id(test: &TestApp, key: &str) -> EntryId {
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(demo_study(test).await)
         .await
         .expect("content");
@@ -42,7 +42,7 @@ async fn entry_id(test: &TestApp, key: &str) -> EntryId {
 async fn state(test: &TestApp, id: EntryId) -> SignOffState {
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(demo_study(test).await)
         .await
         .expect("content");
@@ -83,14 +83,14 @@ async fn edit_texts(test: &TestApp, email: &str, id: EntryId, caption: Option<&s
     let study = demo_study(test).await;
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(study.clone())
         .await
         .expect("content");
     let e = content.entries.iter().find(|e| e.id == id).expect("entry");
     let user = test
         .app
-        .store
+        .store()
         .find_user_by_email(email)
         .await
         .expect("read")
@@ -120,7 +120,7 @@ async fn edit_texts(test: &TestApp, email: &str, id: EntryId, caption: Option<&s
     };
     assert!(
         test.app
-            .store
+            .store()
             .update_entry(study.id, id, &edit, user.id, &event)
             .await
             .expect("edit")
@@ -215,7 +215,7 @@ async fn approval_needs_a_second_person_and_an_edit_voids_it() {
         .await;
     assert!(page.text().contains("must be checked again"));
 
-    let log = test.app.store.audit_log(None, 1000).await.expect("log");
+    let log = test.app.store().audit_log(None, 1000).await.expect("log");
     assert!(log.iter().any(|r| r.action == "entry.checklist"));
     assert!(
         log.iter()
@@ -264,7 +264,7 @@ async fn the_publish_preview_lists_left_out_entries_and_publishing_writes_the_ne
     assert_eq!(published.status, StatusCode::SEE_OTHER);
     let (_, latest) = test
         .app
-        .store
+        .store()
         .latest_release(DEMO)
         .await
         .expect("read")
@@ -278,7 +278,7 @@ async fn the_publish_preview_lists_left_out_entries_and_publishing_writes_the_ne
         StatusCode::CONFLICT,
         "what was reviewed is what goes out"
     );
-    let log = test.app.store.audit_log(None, 1000).await.expect("log");
+    let log = test.app.store().audit_log(None, 1000).await.expect("log");
     assert!(
         log.iter()
             .any(|r| r.action == "release.publish" && r.actor == "reviewer@example.org")
@@ -301,7 +301,7 @@ async fn a_full_real_name_in_a_public_text_keeps_the_entry_out_of_the_release() 
     let named = entry_id(&test, "e01").await;
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(study.clone())
         .await
         .expect("content");
@@ -372,7 +372,7 @@ async fn a_full_real_name_in_a_public_text_keeps_the_entry_out_of_the_release() 
     );
     let (_, latest) = test
         .app
-        .store
+        .store()
         .latest_release(DEMO)
         .await
         .expect("read")
@@ -410,7 +410,7 @@ async fn assert_releases_whole(test: &TestApp) -> usize {
     let study = demo_study(test).await;
     let bodies = test
         .app
-        .store
+        .store()
         .release_bodies(study.id)
         .await
         .expect("bodies");
@@ -420,7 +420,7 @@ async fn assert_releases_whole(test: &TestApp) -> usize {
         let shown: BTreeSet<String> = release.media_keys().map(str::to_owned).collect();
         assert_eq!(shown.into_iter().collect::<Vec<_>>(), *keys);
     }
-    let verified = test.app.store.verify_audit().await.expect("verify");
+    let verified = test.app.store().verify_audit().await.expect("verify");
     assert!(verified.problems.is_empty(), "{:?}", verified.problems);
     bodies.len()
 }

@@ -9,7 +9,7 @@ use common::{DEMO, TestApp};
 use vitrine_core::Role;
 
 async fn role_of(test: &TestApp, email: &str) -> Option<Role> {
-    let store = &test.app.store;
+    let store = &test.app.store();
     let (user, _) = store.find_user_by_email(email).await.expect("read")?;
     let study = store
         .find_study_by_slug(DEMO)
@@ -193,14 +193,14 @@ async fn administrators_create_accounts() {
     assert_eq!(response.header("location"), "/admin/accounts?done=created");
     let (user, _) = test
         .app
-        .store
+        .store()
         .find_user_by_email("new@example.org")
         .await
         .expect("read")
         .expect("created");
     assert!(user.is_admin);
     assert_eq!(user.name, "New Person");
-    let records = test.app.store.audit_log(None, 5).await.expect("log");
+    let records = test.app.store().audit_log(None, 5).await.expect("log");
     assert!(
         records
             .iter()
@@ -220,8 +220,14 @@ async fn the_audit_page_shows_tampering() {
     let html = test.get_as(&reviewer, &path).await.text();
     assert!(html.contains("The log verifies"));
     assert!(!html.contains("class=\"problem\""));
-    let last = test.app.store.audit_log(None, 1).await.expect("log")[0].seq;
-    assert!(test.app.store.tamper_audit_row(last).await.expect("tamper"));
+    let last = test.app.store().audit_log(None, 1).await.expect("log")[0].seq;
+    assert!(
+        test.app
+            .store()
+            .tamper_audit_row(last)
+            .await
+            .expect("tamper")
+    );
     let html = test.get_as(&reviewer, &path).await.text();
     assert!(html.contains("class=\"problem\" role=\"alert\""));
     assert!(html.contains("The audit log does not verify"));
@@ -234,7 +240,7 @@ async fn the_audit_page_shows_tampering() {
 async fn withdrawal_erases_details_and_the_log_still_verifies() {
     let test = TestApp::own_demo().await;
     let owner = test.staff("owner@example.org", Some("owner"), false).await;
-    let store = &test.app.store;
+    let store = &test.app.store();
     let study = store
         .find_study_by_slug(DEMO)
         .await
@@ -287,7 +293,7 @@ async fn owners_cannot_tell_which_addresses_have_accounts() {
     assert_eq!(unknown.header("location"), known.header("location"));
     assert_eq!(unknown.text(), known.text());
     assert_eq!(role_of(&test, "pat@example.org").await, Some(Role::Curator));
-    let store = &test.app.store;
+    let store = &test.app.store();
     assert!(
         store
             .find_user_by_email("nobody@example.org")

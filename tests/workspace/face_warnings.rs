@@ -121,13 +121,13 @@ async fn an_import_queues_a_look_for_faces_and_the_review_then_counts_them() {
         report.summary.notes
     );
     let study = app
-        .store
+        .store()
         .find_study_by_slug("small-study")
         .await
         .expect("read")
         .expect("imported");
     let content = app
-        .store
+        .store()
         .load_study_content(study.clone())
         .await
         .expect("read");
@@ -154,7 +154,7 @@ async fn an_import_queues_a_look_for_faces_and_the_review_then_counts_them() {
     // What `vitrine serve`'s worker does: every queued job, until none is left.
     let mut kinds = Vec::new();
     while let Some(job) = app
-        .store
+        .store()
         .claim_job("test-worker", Duration::from_secs(60))
         .await
         .expect("claim")

@@ -71,7 +71,7 @@ async fn a_facilitator_writes_guides_that_the_next_release_shows_safely() {
 
     let audit = test
         .app
-        .store
+        .store()
         .audit_log(Some(test.demo_study().await.id), 20)
         .await
         .expect("audit");

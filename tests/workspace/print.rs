@@ -119,7 +119,7 @@ async fn a_facilitator_prints_a_session_as_cards_and_a_handout_that_a_withdrawal
     // Every image carries its entry's alt text from the Release.
     let release = test
         .app
-        .store
+        .store()
         .latest_release(DEMO)
         .await
         .expect("read")
@@ -171,7 +171,7 @@ async fn a_facilitator_prints_a_session_as_cards_and_a_handout_that_a_withdrawal
 
     // Both are in the registry, with the entries they hold.
     let study = test.demo_study().await;
-    let exports = test.app.store.list_exports(study.id).await.expect("list");
+    let exports = test.app.store().list_exports(study.id).await.expect("list");
     let kinds: Vec<&str> = exports.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(exports.len(), 2, "{kinds:?}");
     assert!(
@@ -183,7 +183,7 @@ async fn a_facilitator_prints_a_session_as_cards_and_a_handout_that_a_withdrawal
     assert_eq!(cards_record.actor, "facilitator@example.org");
     assert_eq!(
         test.app
-            .store
+            .store()
             .export_entries(cards_record.id)
             .await
             .expect("held")
@@ -194,7 +194,7 @@ async fn a_facilitator_prints_a_session_as_cards_and_a_handout_that_a_withdrawal
     // Withdrawing one of the session's entries lists the printed copies.
     let held = test
         .app
-        .store
+        .store()
         .export_entries(cards_record.id)
         .await
         .expect("held");
@@ -239,7 +239,7 @@ async fn a_reviewer_may_not_print_and_an_unpublished_study_has_nothing_to_print(
     let study = test.demo_study().await;
     assert!(
         test.app
-            .store
+            .store()
             .list_exports(study.id)
             .await
             .expect("list")

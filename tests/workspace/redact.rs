@@ -248,7 +248,7 @@ async fn a_curator_redacts_two_faces_and_a_badge_and_the_release_keeps_nothing_o
         assert!(reopened.contains(value), "{value} in the reopened form");
     }
     assert!(reopened.contains(note), "the version is listed");
-    let log = test.app.store.audit_log(None, 100).await.expect("log");
+    let log = test.app.store().audit_log(None, 100).await.expect("log");
     assert!(
         log.iter()
             .any(|r| r.action == "entry.redact" && r.actor == "curator@example.org")
@@ -314,7 +314,7 @@ async fn a_curator_redacts_two_faces_and_a_badge_and_the_release_keeps_nothing_o
     let study = test.demo_study().await;
     let version = test
         .app
-        .store
+        .store()
         .next_release_version(study.id)
         .await
         .expect("version");
@@ -335,7 +335,7 @@ async fn a_curator_redacts_two_faces_and_a_badge_and_the_release_keeps_nothing_o
     // Every public file of the entry, fetched as a visitor would.
     let (_, release) = test
         .app
-        .store
+        .store()
         .latest_release(DEMO)
         .await
         .expect("read")
@@ -494,7 +494,7 @@ async fn regions_outside_the_photo_are_refused_by_number_and_others_may_not_reda
     );
     assert!(
         test.app
-            .store
+            .store()
             .redactions(id)
             .await
             .expect("read")
@@ -626,10 +626,10 @@ async fn suggested_faces_become_regions_only_when_ticked() {
     // The suggestions are kept: the page opens again without looking again.
     assert_eq!(
         test.app
-            .store
+            .store()
             .face_suggestions(
                 test.app
-                    .store
+                    .store()
                     .redaction_base(id)
                     .await
                     .expect("read")

@@ -40,7 +40,7 @@ async fn open(test: &TestApp) {
 async fn first_entry(test: &TestApp) -> String {
     let (_, release) = test
         .app
-        .store
+        .store()
         .latest_release(DEMO)
         .await
         .expect("read")
@@ -122,7 +122,7 @@ async fn a_visitor_reflects_the_team_moderates_and_the_csv_neutralises_formulas(
     let study = test.demo_study().await;
     let stored = test
         .app
-        .store
+        .store()
         .reflections(study.id, Some("pending"))
         .await
         .expect("read");
@@ -176,7 +176,7 @@ async fn a_visitor_reflects_the_team_moderates_and_the_csv_neutralises_formulas(
     // Withdrawing the entry deletes its reflections.
     let id = test
         .app
-        .store
+        .store()
         .reflections(study.id, None)
         .await
         .expect("read")[0]
@@ -194,7 +194,7 @@ async fn a_visitor_reflects_the_team_moderates_and_the_csv_neutralises_formulas(
     .expect("withdrawn");
     assert!(
         test.app
-            .store
+            .store()
             .reflections(study.id, None)
             .await
             .expect("read")
@@ -233,7 +233,7 @@ async fn one_address_sends_at_most_the_limit_however_the_requests_are_timed() {
     let study = test.demo_study().await;
     assert_eq!(
         test.app
-            .store
+            .store()
             .reflections(study.id, None)
             .await
             .expect("read")
@@ -272,7 +272,7 @@ async fn approved_reflections_are_shown_when_the_study_allows_and_leave_with_a_w
     let study = test.demo_study().await;
     let pending = test
         .app
-        .store
+        .store()
         .reflections(study.id, Some("pending"))
         .await
         .expect("read");
@@ -320,10 +320,10 @@ async fn approved_reflections_are_shown_when_the_study_allows_and_leave_with_a_w
     // Withdrawing the entry takes its reflections out of every Release.
     let id = test
         .app
-        .store
+        .store()
         .release_entries(
             test.app
-                .store
+                .store()
                 .latest_release_ref(DEMO)
                 .await
                 .expect("read")
@@ -349,7 +349,7 @@ async fn approved_reflections_are_shown_when_the_study_allows_and_leave_with_a_w
     for version in 1..=4 {
         let Some((_, release)) = test
             .app
-            .store
+            .store()
             .release_by_version(DEMO, version)
             .await
             .expect("read")

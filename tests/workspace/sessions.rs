@@ -203,7 +203,7 @@ async fn a_facilitator_builds_presents_and_shares_a_session_that_expires() {
     // Once the day passes, the link answers 404.
     let id: i64 = session.rsplit('/').next().expect("id").parse().expect("id");
     test.app
-        .store
+        .store()
         .share_workshop(
             study.id,
             id,
@@ -239,7 +239,7 @@ async fn a_facilitator_builds_presents_and_shares_a_session_that_expires() {
     );
     let audit = test
         .app
-        .store
+        .store()
         .audit_log(Some(study.id), 50)
         .await
         .expect("audit");

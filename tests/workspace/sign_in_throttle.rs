@@ -136,9 +136,9 @@ async fn concurrent_claims_from_two_instances_grant_exactly_the_limit() {
     let tasks: Vec<_> = (0..60)
         .map(|i| {
             let store = if i % 2 == 0 {
-                test.app.store.clone()
+                test.app.store().clone()
             } else {
-                second.store.clone()
+                second.store().clone()
             };
             tokio::spawn(async move {
                 let key = vitrine_store::ThrottleKey {
@@ -274,7 +274,12 @@ async fn lockouts_are_audited_and_vitrine_admin_unlock_lifts_them() {
     }
     let locked = sign_in_from(&test.app, "198.51.100.8", "pat@example.org", PASSWORD, &[]).await;
     assert_eq!(locked.status, 429);
-    let log = test.app.store.audit_log(None, 20).await.expect("audit log");
+    let log = test
+        .app
+        .store()
+        .audit_log(None, 20)
+        .await
+        .expect("audit log");
     assert!(
         log.iter().any(|r| r.action == "sign_in.lockout"
             && r.subject.contains("pat@example.org")
@@ -305,7 +310,12 @@ async fn lockouts_are_audited_and_vitrine_admin_unlock_lifts_them() {
     assert!(String::from_utf8_lossy(&unlock.stdout).contains("Lifted 1"));
     let after = sign_in_from(&test.app, "198.51.100.8", "pat@example.org", PASSWORD, &[]).await;
     assert_eq!(after.status, 303);
-    let log = test.app.store.audit_log(None, 20).await.expect("audit log");
+    let log = test
+        .app
+        .store()
+        .audit_log(None, 20)
+        .await
+        .expect("audit log");
     assert!(
         log.iter()
             .any(|r| r.action == "sign_in.unlock" && r.actor == "command line")

@@ -29,7 +29,7 @@ fn gallery_path(slug: &str) -> String {
 async fn the_new_study_form_refuses_slugs_that_can_never_be_served() {
     let app = TestApp::own_demo().await;
     let admin = app.staff("admin@example.org", None, true).await;
-    let count = || async { app.app.store.list_studies().await.expect("studies").len() };
+    let count = || async { app.app.store().list_studies().await.expect("studies").len() };
     let before = count().await;
     for (title, slug) in [
         ("Admin", ""),
@@ -80,7 +80,7 @@ async fn the_new_study_form_refuses_slugs_that_can_never_be_served() {
 #[tokio::test]
 async fn the_public_router_serves_no_study_slug_the_rule_refuses() {
     let app = TestApp::own_demo().await;
-    let store = &app.app.store;
+    let store = &app.app.store();
     app.staff("owner@example.org", None, true).await;
     let (owner, _) = store
         .find_user_by_email("owner@example.org")

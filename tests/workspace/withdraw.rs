@@ -29,7 +29,7 @@ struct Public {
 
 async fn demo_study(test: &TestApp) -> Study {
     test.app
-        .store
+        .store()
         .find_study_by_slug(DEMO)
         .await
         .expect("read study")
@@ -41,7 +41,7 @@ async fn public_entry(test: &TestApp, key: &str) -> Public {
     let study = demo_study(test).await;
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(study)
         .await
         .expect("content");
@@ -52,14 +52,14 @@ async fn public_entry(test: &TestApp, key: &str) -> Public {
         .expect("entry key");
     let (release_id, release) = test
         .app
-        .store
+        .store()
         .latest_release(DEMO)
         .await
         .expect("read")
         .expect("published");
     let slug = test
         .app
-        .store
+        .store()
         .release_entries(release_id)
         .await
         .expect("mapping")
@@ -216,7 +216,7 @@ async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_
     let study = demo_study(&test).await;
     let bodies = test
         .app
-        .store
+        .store()
         .release_bodies(study.id)
         .await
         .expect("bodies");
@@ -230,9 +230,9 @@ async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_
     }
 
     // The audit log still verifies; no payload holds the words.
-    let verified = test.app.store.verify_audit().await.expect("verify");
+    let verified = test.app.store().verify_audit().await.expect("verify");
     assert!(verified.problems.is_empty(), "{:?}", verified.problems);
-    let log = test.app.store.audit_log(None, 10_000).await.expect("log");
+    let log = test.app.store().audit_log(None, 10_000).await.expect("log");
     assert!(log.iter().any(|r| r.action == "entry.withdraw"));
     for record in &log {
         let payload = record.payload.as_deref().unwrap_or_default();
@@ -244,7 +244,7 @@ async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_
     let mut purge = None;
     while let Some(job) = test
         .app
-        .store
+        .store()
         .claim_job("test", std::time::Duration::from_secs(60))
         .await
         .expect("claim")
@@ -303,7 +303,7 @@ async fn withdrawing_a_participant_takes_all_their_entries_and_adds_a_consent_re
     let study = demo_study(&test).await;
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(study.clone())
         .await
         .expect("content");
@@ -313,7 +313,12 @@ async fn withdrawing_a_participant_takes_all_their_entries_and_adds_a_consent_re
         .find(|p| p.pseudonym == "John")
         .expect("John")
         .id;
-    let history = test.app.store.consent_history(john).await.expect("history");
+    let history = test
+        .app
+        .store()
+        .consent_history(john)
+        .await
+        .expect("history");
     let reviewer = test
         .staff("reviewer@example.org", Some("reviewer"), false)
         .await;
@@ -334,7 +339,12 @@ async fn withdrawing_a_participant_takes_all_their_entries_and_adds_a_consent_re
     );
 
     assert_eq!(test.get(&gone.page).await.status, StatusCode::NOT_FOUND);
-    let after = test.app.store.consent_history(john).await.expect("history");
+    let after = test
+        .app
+        .store()
+        .consent_history(john)
+        .await
+        .expect("history");
     assert_eq!(after.len(), history.len() + 1, "a row is added");
     for old in &history {
         let kept = after.iter().find(|r| r.id == old.id).expect("old row kept");
@@ -348,7 +358,7 @@ async fn withdrawing_a_participant_takes_all_their_entries_and_adds_a_consent_re
     assert_eq!(newest.withdrawn_on, Some(today));
     let content = test
         .app
-        .store
+        .store()
         .load_study_content(study)
         .await
         .expect("content");
@@ -359,7 +369,7 @@ async fn withdrawing_a_participant_takes_all_their_entries_and_adds_a_consent_re
             .filter(|e| e.participant == john)
             .all(|e| e.withdrawn && e.caption.is_empty() && e.image.is_none())
     );
-    let log = test.app.store.audit_log(None, 10_000).await.expect("log");
+    let log = test.app.store().audit_log(None, 10_000).await.expect("log");
     assert!(log.iter().any(|r| r.action == "participant.withdraw"));
     assert!(log.iter().all(|r| {
         !r.payload
@@ -367,7 +377,7 @@ async fn withdrawing_a_participant_takes_all_their_entries_and_adds_a_consent_re
             .unwrap_or_default()
             .contains(&gone.caption)
     }));
-    let verified = test.app.store.verify_audit().await.expect("verify");
+    let verified = test.app.store().verify_audit().await.expect("verify");
     assert!(verified.problems.is_empty(), "{:?}", verified.problems);
     let again = test
         .post_as(
@@ -391,7 +401,7 @@ async fn blobs_left_by_a_withdrawal_that_died_before_deleting_them_are_swept() {
     // The store's transaction alone, as if the process died right after it.
     let done = test
         .app
-        .store
+        .store()
         .withdraw(vitrine_store::WithdrawalPlan {
             study: study.id,
             entry: Some(gone.id),
@@ -420,7 +430,7 @@ async fn blobs_left_by_a_withdrawal_that_died_before_deleting_them_are_swept() {
     // Withdrawing it again does nothing and records nothing.
     let logged = test
         .app
-        .store
+        .store()
         .audit_log(None, 10_000)
         .await
         .expect("log")
@@ -436,7 +446,7 @@ async fn blobs_left_by_a_withdrawal_that_died_before_deleting_them_are_swept() {
     .expect("withdraw again")
     .expect("entry exists");
     assert!(again.done.entries.is_empty() && again.done.new_release.is_none());
-    let log = test.app.store.audit_log(None, 10_000).await.expect("log");
+    let log = test.app.store().audit_log(None, 10_000).await.expect("log");
     assert_eq!(log.len(), logged);
 
     let swept = vitrine::app::gc::sweep(&test.app, std::time::Duration::ZERO)

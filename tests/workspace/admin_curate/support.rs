@@ -10,12 +10,12 @@ use vitrine_store::StudyContent;
 pub async fn content(test: &TestApp) -> StudyContent {
     let study = test
         .app
-        .store
+        .store()
         .find_study_by_slug(DEMO)
         .await
         .unwrap()
         .expect("demo study");
-    test.app.store.load_study_content(study).await.unwrap()
+    test.app.store().load_study_content(study).await.unwrap()
 }
 
 /// The entry imported as `key`, e.g. "e01".
