@@ -255,3 +255,28 @@ pub async fn add_participant(
         .await?;
     Ok(id)
 }
+
+/// The study's participants with their current consent, by pseudonym.
+pub async fn participants(
+    app: &App,
+    study: &vitrine_core::Study,
+) -> vitrine_store::Result<Vec<vitrine_store::ParticipantSummary>> {
+    app.store.participants(study.id).await
+}
+
+/// The participant `id`, when they belong to `study`.
+pub async fn participant(
+    app: &App,
+    study: &vitrine_core::Study,
+    id: ParticipantId,
+) -> vitrine_store::Result<Option<vitrine_store::ParticipantSummary>> {
+    app.store.participant(study.id, id).await
+}
+
+/// Every consent record of a participant, newest (the current one) first.
+pub async fn history(
+    app: &App,
+    participant: ParticipantId,
+) -> vitrine_store::Result<Vec<vitrine_store::ConsentRecord>> {
+    app.store.consent_history(participant).await
+}

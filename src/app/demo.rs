@@ -4,7 +4,8 @@
 
 use crate::app::App;
 use crate::app::import::files::EmbeddedFolder;
-use crate::app::import::{ImportError, NoProgress, import_folder};
+use crate::app::import::{ImportError, import_folder};
+use crate::app::progress::NoProgress;
 use crate::app::publish::{PublishError, publish};
 use anyhow::Context;
 

@@ -365,3 +365,8 @@ async fn cdn_purge(app: &App, payload: &str) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// The most recently changed background jobs, at most `limit`.
+pub async fn recent(app: &App, limit: i64) -> vitrine_store::Result<Vec<vitrine_store::JobStatus>> {
+    app.store.list_jobs(limit).await
+}

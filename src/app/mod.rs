@@ -7,10 +7,10 @@ use vitrine_store::{Blobs, Store};
 /// Open handles on everything a use case needs.
 #[derive(Clone, Debug)]
 pub struct App {
-    /// The relational store.
-    pub store: Store,
-    /// The blob store.
-    pub blobs: Blobs,
+    /// The relational store: only the use cases of this module reach it.
+    store: Store,
+    /// The blob store: only the use cases of this module reach it.
+    blobs: Blobs,
     /// Validated settings.
     pub settings: Settings,
     /// Parsed Releases the public side has read, by id and revision.
@@ -21,6 +21,7 @@ pub struct App {
     pub image_budget: image_budget::ImageBudget,
 }
 
+pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod check;
@@ -36,9 +37,11 @@ pub mod image_budget;
 pub mod import;
 pub mod ingest;
 pub mod jobs;
+pub mod progress;
 pub mod publish;
 pub mod published;
 pub mod signoff;
+pub mod studies;
 pub mod team;
 #[cfg(any(test, feature = "test-support"))]
 #[doc(hidden)]
@@ -52,6 +55,32 @@ impl App {
     #[cfg(any(test, feature = "test-support"))]
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The parts that do not answer, of the database and the blob store
+    /// (empty when both do), for readiness checks; details go to the log.
+    pub async fn unready_parts(&self) -> Vec<&'static str> {
+        let mut failed = Vec::new();
+        if let Err(e) = self.store.ping().await {
+            tracing::warn!(error = %e, "readiness: the database does not answer");
+            failed.push("database");
+        }
+        // Asking for a key that never exists is a cheap round trip on any backend.
+        if let Err(e) = self
+            .blobs
+            .exists(&vitrine_store::BlobKey::Public("readyz-probe".to_owned()))
+            .await
+        {
+            tracing::warn!(error = %e, "readiness: the blob store does not answer");
+            failed.push("blob store");
+        }
+        failed
+    }
+
+    /// The blob store, for tests that check what was written or deleted.
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn blobs(&self) -> &Blobs {
+        &self.blobs
     }
 
     /// Opens the store and blob store the settings name, creating the data

@@ -45,6 +45,52 @@ pub async fn current(app: &App, slug: &str) -> vitrine_store::Result<Option<Curr
     }))
 }
 
+/// The current Release of every published study that can be served (its
+/// slug passes the one study-slug rule), ordered by slug; parsed bodies come
+/// from the Release cache.
+pub async fn all_current(app: &App) -> vitrine_store::Result<Vec<Arc<Release>>> {
+    let mut releases = Vec::new();
+    for (slug, _) in app.store.latest_release_ids().await? {
+        if !vitrine_core::slug::is_study_slug(&slug) {
+            continue;
+        }
+        if let Some(current) = current(app, &slug).await? {
+            releases.push(current.release);
+        }
+    }
+    Ok(releases)
+}
+
+/// The study's Releases, oldest first, as its history lists them.
+pub async fn history(
+    app: &App,
+    slug: &str,
+) -> vitrine_store::Result<Vec<vitrine_store::ReleaseSummary>> {
+    app.store.list_releases(slug).await
+}
+
+/// Whether a current Release shows the public derivative `key`: the only
+/// media the public side may serve.
+pub async fn shows_media(app: &App, key: &str) -> vitrine_store::Result<bool> {
+    app.store.is_public_media(key).await
+}
+
+/// The bytes of the public derivative `key` (ask [`shows_media`] first);
+/// `None`, with a warning in the log, when the blob is missing.
+pub async fn media_bytes(
+    app: &App,
+    key: &str,
+) -> vitrine_store::Result<Option<vitrine_store::Bytes>> {
+    let bytes = app
+        .blobs
+        .get(&vitrine_store::BlobKey::Public(key.to_owned()))
+        .await?;
+    if bytes.is_none() {
+        tracing::warn!(media.key = %key, "a published media key has no blob");
+    }
+    Ok(bytes)
+}
+
 /// The entries `current` shows, by their slug in it: which entry each
 /// public address name is.
 pub async fn entry_ids(

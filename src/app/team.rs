@@ -185,3 +185,27 @@ pub async fn remove(
         .context("cannot change the team")?;
     Ok(format!("{email} is no longer on the team of {slug}."))
 }
+
+/// A study's team, by name, with each member's role.
+pub async fn members(app: &App, study: &Study) -> vitrine_store::Result<Vec<(User, Role)>> {
+    app.store.members(study.id).await
+}
+
+/// One account on the administrator's list, with the studies it works on.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// The account.
+    pub user: User,
+    /// Its memberships, by study slug.
+    pub studies: Vec<vitrine_store::Membership>,
+}
+
+/// Every account on the instance, with its memberships.
+pub async fn accounts(app: &App) -> vitrine_store::Result<Vec<Account>> {
+    let mut accounts = Vec::new();
+    for user in app.store.list_users().await? {
+        let studies = app.store.memberships(user.id).await?;
+        accounts.push(Account { user, studies });
+    }
+    Ok(accounts)
+}

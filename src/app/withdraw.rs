@@ -232,3 +232,18 @@ fn message(study: &Study, done: &Withdrawal, participant: bool, reason: Reason) 
         email = info.contact.email,
     )
 }
+
+/// The Releases (version, publication time) that show any of `entries`, in
+/// order, each once: what a withdrawal will change, for its confirmation page.
+pub async fn releases_showing(
+    app: &App,
+    entries: &[EntryId],
+) -> vitrine_store::Result<Vec<(u32, String)>> {
+    let mut releases = Vec::new();
+    for entry in entries {
+        releases.extend(app.store.releases_showing(*entry).await?);
+    }
+    releases.sort();
+    releases.dedup();
+    Ok(releases)
+}

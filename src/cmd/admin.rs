@@ -177,9 +177,7 @@ async fn create(app: &App, args: AccountArgs, admin: bool) -> anyhow::Result<Out
 pub async fn audit(app: &App, command: AuditCommand) -> anyhow::Result<Outcome> {
     match command {
         AuditCommand::Verify => {
-            let report = app
-                .store
-                .verify_audit()
+            let report = crate::app::audit::verify(app)
                 .await
                 .context("cannot read the audit log")?;
             if report.problems.is_empty() {

@@ -126,7 +126,7 @@ fn ingest(args: &IngestArgs) -> anyhow::Result<Outcome> {
         args.threads,
         files.len(),
         files.len() as f64 / seconds,
-        peak_rss_mb().map_or_else(|| "?".to_owned(), |mb| mb.to_string()),
+        super::measure::peak_rss_text(),
     );
     Ok(Outcome::Ok)
 }
@@ -168,12 +168,4 @@ fn jpegs_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
-}
-
-/// Peak resident memory of this process (VmHWM), in MB, on Linux.
-pub fn peak_rss_mb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some((kb + 512) / 1024)
 }

@@ -11,8 +11,8 @@ use super::Outcome;
 use crate::app::App;
 use crate::app::exports::ExportRequest;
 use crate::app::exports::site::export_site;
-use crate::app::import::NoProgress;
 use crate::app::ingest::{WrittenBlobs, ingest};
+use crate::app::progress::NoProgress;
 use crate::settings::Settings;
 use anyhow::Context;
 use clap::Args;
@@ -55,8 +55,7 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
     }
     written.disarm();
     let slug = import.info.slug.clone();
-    app.store
-        .import_study(&import, "benchmark")
+    crate::app::import::store(&app, &import, "benchmark")
         .await
         .context("cannot store the synthetic study")?;
     drop(import);
@@ -92,7 +91,7 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
         done.entries,
         done.files,
         done.bytes as f64 / 1e6,
-        super::bench::peak_rss_mb().map_or_else(|| "?".to_owned(), |mb| mb.to_string()),
+        super::measure::peak_rss_text(),
     );
     Ok(Outcome::Ok)
 }

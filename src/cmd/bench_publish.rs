@@ -133,8 +133,7 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
     let import = study(entries);
     let slug = import.info.slug.clone();
     let started = Instant::now();
-    app.store
-        .import_study(&import, "benchmark")
+    crate::app::import::store(&app, &import, "benchmark")
         .await
         .context("cannot store the synthetic study")?;
     let stored = started.elapsed().as_secs_f64();
@@ -152,17 +151,15 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
         published.left_out.first()
     );
     let started = Instant::now();
-    let release = app
-        .store
-        .latest_release(&slug)
+    let release = crate::app::published::current(&app, &slug)
         .await?
         .context("no Release")?;
     let load_ms = started.elapsed().as_secs_f64() * 1000.0;
     println!(
         "bench=publish entries={} store_s={stored:.2} publish_s={publish_s:.3} load_release_ms={load_ms:.1} release_json_kb={} peak_rss_mb={}",
         entries,
-        serde_json::to_vec(&release.1).map_or(0, |b| b.len() / 1024),
-        super::bench::peak_rss_mb().map_or_else(|| "?".to_owned(), |mb| mb.to_string()),
+        serde_json::to_vec(&*release.release).map_or(0, |b| b.len() / 1024),
+        super::measure::peak_rss_text(),
     );
     Ok(Outcome::Ok)
 }

@@ -5,7 +5,7 @@ use crate::app::App;
 
 /// Prints the 50 most recently changed jobs; exit 1 if any has failed for good.
 pub async fn run(app: &App) -> anyhow::Result<Outcome> {
-    let jobs = app.store.list_jobs(50).await?;
+    let jobs = crate::app::jobs::recent(app, 50).await?;
     if jobs.is_empty() {
         println!("No background jobs yet (vitrine serve runs them).");
         return Ok(Outcome::Ok);

@@ -13,6 +13,7 @@ mod check;
 mod export;
 mod import;
 mod jobs;
+mod measure;
 mod progress;
 mod publish;
 mod serve;

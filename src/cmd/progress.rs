@@ -1,7 +1,7 @@
 //! Progress on the terminal: a bar when stderr is a terminal, plain lines when
 //! it is not (CI logs, pipes), so long image work never looks stuck.
 
-use crate::app::import::Progress;
+use crate::app::progress::Progress;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};

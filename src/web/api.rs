@@ -8,7 +8,7 @@
 
 use super::error::WebError;
 use super::page::{self, site_url};
-use super::published::{all_latest_releases, latest_release};
+use super::published::latest_release;
 use crate::app::App;
 use axum::Json;
 use axum::extract::{Path, State};
@@ -264,7 +264,7 @@ pub async fn list_studies(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let origin = site_url(&headers, "");
-    let studies: Vec<StudySummary> = all_latest_releases(&app)
+    let studies: Vec<StudySummary> = crate::app::published::all_current(&app)
         .await?
         .iter()
         .map(|r| StudySummary {
@@ -369,9 +369,7 @@ pub async fn list_releases(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let release = latest_release(&app, &study).await?;
-    let rows: Vec<ReleaseOut> = app
-        .store
-        .list_releases(&release.study.slug)
+    let rows: Vec<ReleaseOut> = crate::app::published::history(&app, &release.study.slug)
         .await?
         .into_iter()
         .map(|r| ReleaseOut {

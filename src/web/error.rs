@@ -1,7 +1,7 @@
 //! The one error type at the web edge: a visitor sees a short, accessible page
 //! (404 or 500) and never any internals; the cause is logged once, here.
 
-use super::page::{html_response, no_index};
+use super::respond::{html_response, no_index};
 use crate::site::views::Layout;
 use askama::Template;
 use axum::http::StatusCode;

@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Response};
-use vitrine_store::BlobKey;
 
 /// `GET /healthz`: 200 while the process answers requests.
 pub async fn show_healthz() -> Response {
@@ -19,20 +18,7 @@ pub async fn show_healthz() -> Response {
 /// `GET /readyz`: 200 when the database and blob store answer, else 503 with
 /// which one failed (details go to the log, not the response).
 pub async fn show_readyz(State(app): State<App>) -> Response {
-    let mut failed = Vec::new();
-    if let Err(e) = app.store.ping().await {
-        tracing::warn!(error = %e, "readiness: the database does not answer");
-        failed.push("database");
-    }
-    // Asking for a key that never exists is a cheap round trip on any backend.
-    if let Err(e) = app
-        .blobs
-        .exists(&BlobKey::Public("readyz-probe".to_owned()))
-        .await
-    {
-        tracing::warn!(error = %e, "readiness: the blob store does not answer");
-        failed.push("blob store");
-    }
+    let failed = app.unready_parts().await;
     let headers = [(CACHE_CONTROL, "no-store")];
     if failed.is_empty() {
         (headers, "ready\n").into_response()

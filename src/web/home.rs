@@ -2,7 +2,6 @@
 
 use super::error::WebError;
 use super::page;
-use super::published::all_latest_releases;
 use crate::app::App;
 use crate::site::views::Layout;
 use askama::Template;
@@ -31,7 +30,7 @@ pub struct StudyCard {
 
 /// Lists every study with a Release. Indexable only when every study allows it.
 pub async fn show_home(State(app): State<App>, headers: HeaderMap) -> Result<Response, WebError> {
-    let releases = all_latest_releases(&app).await?;
+    let releases = crate::app::published::all_current(&app).await?;
     let indexable = !releases.is_empty() && releases.iter().all(|r| r.study.allow_search_engines);
     let mut layout = Layout::site("Published galleries");
     layout.noindex = !indexable;
@@ -40,10 +39,10 @@ pub async fn show_home(State(app): State<App>, headers: HeaderMap) -> Result<Res
         .map(|release| StudyCard {
             entries: release.entry_count(),
             href: Links::Served.gallery(&release.study.slug),
-            title: release.study.title,
-            subtitle: release.study.subtitle,
-            institution: release.study.institution,
-            lang: release.study.language,
+            title: release.study.title.clone(),
+            subtitle: release.study.subtitle.clone(),
+            institution: release.study.institution.clone(),
+            lang: release.study.language.clone(),
         })
         .collect();
     page::render(&HomePage { layout, studies }, &headers, indexable)

@@ -12,7 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use vitrine_store::BlobKey;
 
 /// Serves a public derivative, or 404 if no latest Release shows it.
 pub async fn show_media(
@@ -21,7 +20,7 @@ pub async fn show_media(
     request: HeaderMap,
 ) -> Result<Response, WebError> {
     let (hash, content_type) = parse_key(&key).ok_or(WebError::NotFound)?;
-    if !app.store.is_public_media(&key).await? {
+    if !crate::app::published::shows_media(&app, &key).await? {
         return Err(WebError::NotFound);
     }
     let etag = HeaderValue::from_str(&format!("\"{hash}\""))
@@ -34,8 +33,7 @@ pub async fn show_media(
     let mut response = if matches_etag(&request, &format!("\"{hash}\"")) {
         (StatusCode::NOT_MODIFIED, headers).into_response()
     } else {
-        let Some(bytes) = app.blobs.get(&BlobKey::Public(key.clone())).await? else {
-            tracing::warn!(media.key = %key, "a published media key has no blob");
+        let Some(bytes) = crate::app::published::media_bytes(&app, &key).await? else {
             return Err(WebError::NotFound);
         };
         (headers, bytes).into_response()

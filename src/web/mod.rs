@@ -27,6 +27,7 @@ mod present;
 pub(crate) mod published;
 mod reflect;
 mod releases;
+mod respond;
 mod robots;
 pub mod server;
 

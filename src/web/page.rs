@@ -9,10 +9,11 @@
 
 use super::error::WebError;
 use super::published::Latest;
+use super::respond::{html_response, no_index};
 use crate::app::App;
 use crate::app::cache::RenderedPage;
 use askama::Template;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, HOST, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -109,27 +110,6 @@ fn respond(page: &RenderedPage, request: &HeaderMap, indexable: bool) -> Respons
         no_index(&mut response);
     }
     response
-}
-
-/// An HTML body with its content type.
-pub fn html_response(body: impl Into<Body>) -> impl IntoResponse {
-    (
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            ),
-            (CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        ],
-        body.into(),
-    )
-}
-
-/// Asks search engines not to index this response.
-pub fn no_index(response: &mut Response) {
-    response
-        .headers_mut()
-        .insert("x-robots-tag", HeaderValue::from_static("noindex"));
 }
 
 /// Whether `If-None-Match` names `etag` (weak or strong) or is `*`.

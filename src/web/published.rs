@@ -27,21 +27,6 @@ pub async fn latest_release(app: &App, slug: &str) -> Result<Arc<Release>, WebEr
     Ok(latest(app, slug).await?.release)
 }
 
-/// The latest Release of every published study that can be served, ordered
-/// by slug.
-pub async fn all_latest_releases(app: &App) -> Result<Vec<Release>, WebError> {
-    let mut releases = Vec::new();
-    for (slug, id) in app.store.latest_release_ids().await? {
-        if !is_slug(&slug) {
-            continue;
-        }
-        if let Some(release) = app.store.find_release(id).await? {
-            releases.push(release);
-        }
-    }
-    Ok(releases)
-}
-
 /// Whether `text` can name a study: the one rule
 /// (`vitrine_core::slug::check_study_slug`) that import and the new-study form
 /// apply, so a slug they would refuse is never served and junk never reaches

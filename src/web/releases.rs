@@ -18,7 +18,7 @@ pub async fn show_releases(
 ) -> Result<Response, WebError> {
     let latest = latest_release(&app, &study).await?;
     let rows = rows_up_to(
-        app.store.list_releases(&latest.study.slug).await?,
+        crate::app::published::history(&app, &latest.study.slug).await?,
         latest.version,
     );
     let origin = origin(&headers);

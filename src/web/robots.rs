@@ -16,18 +16,12 @@ use std::fmt::Write as _;
 pub async fn show_robots(State(app): State<App>) -> Result<Response, WebError> {
     let mut allowed = 0;
     let mut disallow = String::new();
-    let studies = app.store.latest_release_ids().await?;
-    for (slug, id) in &studies {
-        let indexable = app
-            .store
-            .find_release(*id)
-            .await?
-            .is_some_and(|r| r.study.allow_search_engines);
-        if indexable {
+    for release in crate::app::published::all_current(&app).await? {
+        if release.study.allow_search_engines {
             allowed += 1;
         } else {
             // Writing to a String cannot fail.
-            let _ = writeln!(disallow, "Disallow: /{slug}/");
+            let _ = writeln!(disallow, "Disallow: /{}/", release.study.slug);
         }
     }
     let body = if allowed == 0 {

@@ -286,7 +286,7 @@ async fn the_scan_finds_an_original_or_metadata_planted_in_an_export() {
 
     let original = test
         .app
-        .blobs
+        .blobs()
         .get(&BlobKey::Original(guards.originals[0].clone()))
         .await
         .expect("read")

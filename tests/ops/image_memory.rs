@@ -217,7 +217,7 @@ async fn an_upload_that_finds_the_image_budget_full_is_refused_as_busy_and_store
         ("images", Some(("small.png", "image/png")), png),
     ];
     let path = format!("/admin/studies/{DEMO}/upload");
-    let originals = test.app.blobs.list_originals().await.expect("list");
+    let originals = test.app.blobs().list_originals().await.expect("list");
 
     let other_image = test
         .app
@@ -233,7 +233,7 @@ async fn an_upload_that_finds_the_image_budget_full_is_refused_as_busy_and_store
         "{html}"
     );
     assert_eq!(
-        test.app.blobs.list_originals().await.expect("list"),
+        test.app.blobs().list_originals().await.expect("list"),
         originals,
         "nothing stored"
     );

@@ -47,7 +47,7 @@ fn problems(result: Result<vitrine::app::import::ImportReport, ImportError>) -> 
 /// the test runs: "unchanged" means this is equal.
 async fn blob_keys(app: &App) -> Vec<String> {
     let mut keys: Vec<String> = app
-        .blobs
+        .blobs()
         .list_originals()
         .await
         .expect("list")
@@ -55,7 +55,7 @@ async fn blob_keys(app: &App) -> Vec<String> {
         .map(|k| format!("vault/{k}"))
         .collect();
     keys.extend(
-        app.blobs
+        app.blobs()
             .list_public()
             .await
             .expect("list")

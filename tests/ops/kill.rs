@@ -20,7 +20,7 @@ async fn an_import_killed_part_way_stores_nothing_and_its_blobs_are_swept() {
 
     // Wait for the first blob, then kill the import without warning.
     let started = Instant::now();
-    while test.app.blobs.list_all().await.expect("list").is_empty() {
+    while test.app.blobs().list_all().await.expect("list").is_empty() {
         assert!(
             started.elapsed() < Duration::from_secs(120),
             "the import wrote no blob"
@@ -45,7 +45,7 @@ async fn an_import_killed_part_way_stores_nothing_and_its_blobs_are_swept() {
         "no half study"
     );
     assert!(
-        !test.app.blobs.list_all().await.expect("list").is_empty(),
+        !test.app.blobs().list_all().await.expect("list").is_empty(),
         "the killed import left blobs"
     );
     let swept = vitrine::app::gc::sweep(&test.app, Duration::ZERO)
@@ -53,19 +53,19 @@ async fn an_import_killed_part_way_stores_nothing_and_its_blobs_are_swept() {
         .expect("sweep");
     assert!(swept.originals + swept.public > 0);
     assert!(
-        test.app.blobs.list_all().await.expect("list").is_empty(),
+        test.app.blobs().list_all().await.expect("list").is_empty(),
         "no orphan left"
     );
 
     // The same import then completes, and the sweep leaves its blobs alone.
     let status = cmd.status().expect("import again");
     assert!(status.success());
-    let kept = test.app.blobs.list_all().await.expect("list").len();
+    let kept = test.app.blobs().list_all().await.expect("list").len();
     let swept = vitrine::app::gc::sweep(&test.app, Duration::ZERO)
         .await
         .expect("sweep");
     assert_eq!((swept.originals, swept.public), (0, 0));
-    assert_eq!(test.app.blobs.list_all().await.expect("list").len(), kept);
+    assert_eq!(test.app.blobs().list_all().await.expect("list").len(), kept);
 }
 
 #[tokio::test]
@@ -73,7 +73,7 @@ async fn the_sweep_spares_young_orphans_an_import_elsewhere_may_still_need() {
     let test = TestApp::empty().await;
     let stray = vitrine_store::BlobKey::Public("00112233445566778899aabbccddeeff.jpg".to_owned());
     test.app
-        .blobs
+        .blobs()
         .put(&stray, b"half an import".to_vec())
         .await
         .expect("put");
@@ -81,7 +81,7 @@ async fn the_sweep_spares_young_orphans_an_import_elsewhere_may_still_need() {
         .await
         .expect("sweep");
     assert_eq!(swept.public, 0);
-    assert!(test.app.blobs.exists(&stray).await.expect("exists"));
+    assert!(test.app.blobs().exists(&stray).await.expect("exists"));
 }
 
 /// A `vitrine serve` process started with `args`, its address once it listens.

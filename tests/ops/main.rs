@@ -13,6 +13,7 @@ mod import;
 mod import_location;
 mod jobs;
 mod kill;
+mod layering;
 mod release_build;
 mod schema;
 mod two_instances;

@@ -196,7 +196,7 @@ async fn unpublished_entries_and_their_media_answer_404() {
         .expect("store")
         .expect("published");
     let published: Vec<&str> = release.media_keys().collect();
-    let stored = app.app.blobs.list_public().await.expect("list");
+    let stored = app.app.blobs().list_public().await.expect("list");
     let unpublished: Vec<&String> = stored
         .iter()
         .filter(|k| !published.contains(&k.as_str()))

@@ -112,12 +112,12 @@ async fn no_served_byte_carries_the_originals_metadata() {
     }
 
     // The originals are kept as given, privately, and are never served.
-    let originals = test.app.blobs.list_originals().await.unwrap();
+    let originals = test.app.blobs().list_originals().await.unwrap();
     let mut kept = Vec::new();
     for sha in &originals {
         let bytes = test
             .app
-            .blobs
+            .blobs()
             .get(&vitrine_store::BlobKey::Original(sha.clone()))
             .await
             .unwrap()

@@ -85,7 +85,7 @@ async fn media_outside_the_latest_release_is_404_even_when_stored() {
     let app = TestApp::demo().await;
     let stray = "00112233445566778899aabbccddeeff.jpg";
     app.app
-        .blobs
+        .blobs()
         .put(
             &BlobKey::Public(stray.to_owned()),
             b"not published".to_vec(),
@@ -93,7 +93,7 @@ async fn media_outside_the_latest_release_is_404_even_when_stored() {
         .await
         .expect("put");
     assert_eq!(app.get(&format!("/media/{stray}")).await.status, 404);
-    let originals = app.app.blobs.list_originals().await.expect("originals");
+    let originals = app.app.blobs().list_originals().await.expect("originals");
     assert!(!originals.is_empty());
     for sha in originals {
         for path in [

@@ -174,7 +174,7 @@ async fn recording_web_consent_makes_a_blocked_entry_publishable() {
     assert!(key.ends_with(".pdf") && !key.contains("zoe"), "{key}");
     let stored = test
         .app
-        .blobs
+        .blobs()
         .get(&vitrine_store::BlobKey::ConsentForm(key.clone()))
         .await
         .expect("read blob")

@@ -346,7 +346,7 @@ async fn replacing_an_image_voids_the_sign_off() {
         .unwrap();
     let vault = test
         .app
-        .blobs
+        .blobs()
         .get(&vitrine_store::BlobKey::Original(old_sha))
         .await;
     assert!(vault.unwrap().is_none(), "the replaced original is deleted");

@@ -231,7 +231,7 @@ async fn a_curator_redacts_two_faces_and_a_badge_and_the_release_keeps_nothing_o
     let sha = vitrine_media::sha256_hex(&original);
     let vault = test
         .app
-        .blobs
+        .blobs()
         .get(&BlobKey::Original(sha))
         .await
         .expect("read")
@@ -485,7 +485,7 @@ async fn regions_outside_the_photo_are_refused_by_number_and_others_may_not_reda
     let sha = vitrine_media::sha256_hex(&original);
     assert!(
         test.app
-            .blobs
+            .blobs()
             .get(&BlobKey::Original(sha))
             .await
             .expect("read")
@@ -690,7 +690,7 @@ async fn an_illustration_stands_in_for_the_photo_and_the_original_stays_private(
     let sha = vitrine_media::sha256_hex(&original);
     let kept = test
         .app
-        .blobs
+        .blobs()
         .get(&BlobKey::Original(sha.clone()))
         .await
         .expect("read");
@@ -733,7 +733,7 @@ async fn an_illustration_stands_in_for_the_photo_and_the_original_stays_private(
     .await;
     assert!(
         test.app
-            .blobs
+            .blobs()
             .get(&BlobKey::Original(sha))
             .await
             .expect("read")

@@ -120,7 +120,7 @@ async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_
     }
     let originals_before: BTreeSet<String> = test
         .app
-        .blobs
+        .blobs()
         .list_originals()
         .await
         .expect("list")
@@ -194,13 +194,13 @@ async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_
     assert!(releases.text().contains("Release 3"));
 
     // The files are deleted: public derivatives and the unshared original.
-    let public = test.app.blobs.list_public().await.expect("list");
+    let public = test.app.blobs().list_public().await.expect("list");
     for key in &gone.media {
         assert!(!public.contains(key), "{key} is still in the blob store");
     }
     let originals_after: BTreeSet<String> = test
         .app
-        .blobs
+        .blobs()
         .list_originals()
         .await
         .expect("list")
@@ -276,12 +276,12 @@ async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_
         "{:?}",
         imported.summary.notes
     );
-    let vault = test.app.blobs.list_originals().await.expect("list");
+    let vault = test.app.blobs().list_originals().await.expect("list");
     assert!(
         deleted.iter().all(|sha| !vault.contains(sha)),
         "the withdrawn entry's original is not stored again"
     );
-    let public = test.app.blobs.list_public().await.expect("list");
+    let public = test.app.blobs().list_public().await.expect("list");
     assert!(
         gone.media.iter().all(|k| !public.contains(k)),
         "nor its files"
@@ -454,6 +454,6 @@ async fn blobs_left_by_a_withdrawal_that_died_before_deleting_them_are_swept() {
         .expect("sweep");
     assert_eq!(swept.public, gone.media.len());
     assert_eq!(swept.originals, 1);
-    let public = test.app.blobs.list_public().await.expect("list");
+    let public = test.app.blobs().list_public().await.expect("list");
     assert!(gone.media.iter().all(|k| !public.contains(k)));
 }

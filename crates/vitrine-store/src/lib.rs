@@ -35,6 +35,8 @@ mod workspace;
 pub use accounts::{Membership, Session, User};
 pub use audit::{AuditEvent, AuditRecord, AuditTx, AuditVerification};
 pub use blobs::{BlobKey, Blobs, S3Options};
+/// The bytes of a blob, shared without copying.
+pub use bytes::Bytes;
 pub use content::StudyContent;
 pub use curate::{EntryEdit, NewUpload, StaffDerivative};
 pub use db::{Backend, Store, redact};

@@ -326,3 +326,30 @@ pub async fn upload_image(
         faces,
     })
 }
+
+/// A stored public derivative of `image`, `width` pixels wide, when one of
+/// the study's entries uses the image: its media type and bytes (JPEG before
+/// WebP). Never the original. For staff pages, drafts included.
+pub async fn staff_image(
+    app: &App,
+    study: &vitrine_core::Study,
+    image: vitrine_core::ImageId,
+    width: u32,
+) -> vitrine_store::Result<Option<(String, vitrine_store::Bytes)>> {
+    let derivatives = app.store.staff_derivatives(study.id, image).await?;
+    let Some(derivative) = derivatives
+        .into_iter()
+        .filter(|d| d.width == width)
+        .min_by_key(|d| d.media_type != "image/jpeg")
+    else {
+        return Ok(None);
+    };
+    let bytes = app
+        .blobs
+        .get(&vitrine_store::BlobKey::Public(derivative.key.clone()))
+        .await?;
+    if bytes.is_none() {
+        tracing::warn!(media.key = %derivative.key, "a stored derivative has no blob");
+    }
+    Ok(bytes.map(|b| (derivative.media_type, b)))
+}

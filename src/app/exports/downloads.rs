@@ -14,7 +14,7 @@ use super::archive::export_archive;
 use super::site::export_site;
 use super::{ExportError, ExportRequest, record, source};
 use crate::app::App;
-use crate::app::import::Progress;
+use crate::app::progress::Progress;
 use anyhow::Context;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -154,6 +154,28 @@ pub struct Source {
     pub release: Release,
 }
 
+/// The study at `slug` with everything stored about it and the import keys
+/// and image file names its folder is written with: what the study export
+/// and the archive's originals both start from.
+pub(crate) async fn study_with_keys(
+    app: &App,
+    slug: &str,
+) -> Result<(vitrine_store::StudyContent, vitrine_store::FolderKeys), ExportError> {
+    let study = find_study(app, slug).await?;
+    let study_id = study.id;
+    let content = app
+        .store
+        .load_study_content(study)
+        .await
+        .context("cannot read the study")?;
+    let keys = app
+        .store
+        .folder_keys(study_id)
+        .await
+        .context("cannot read the study's import keys and image names")?;
+    Ok((content, keys))
+}
+
 /// The study `slug`, or an error that lists the studies there are.
 pub async fn find_study(app: &App, slug: &str) -> Result<vitrine_core::Study, ExportError> {
     if let Some(study) = app

@@ -22,7 +22,7 @@ use super::{
     Content, ExportError, ExportRequest, Exported, Files, Source, Staging, record, scan, source,
 };
 use crate::app::App;
-use crate::app::import::Progress;
+use crate::app::progress::Progress;
 use crate::site::Origin;
 use crate::site::about::AboutPage;
 use crate::site::entry::EntryPage;

@@ -4,7 +4,7 @@
 
 use super::{ExportError, scan, zipped};
 use crate::app::App;
-use crate::app::import::Progress;
+use crate::app::progress::Progress;
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use vitrine_store::BlobKey;

@@ -13,7 +13,7 @@
 
 use super::{Content, ExportError, Files, Staging, scan};
 use crate::app::App;
-use crate::app::import::Progress;
+use crate::app::progress::Progress;
 use anyhow::Context;
 use std::path::Path;
 use std::sync::Arc;
@@ -54,18 +54,8 @@ pub async fn export_study(
     request: StudyRequest<'_>,
     progress: Arc<dyn Progress>,
 ) -> Result<StudyExport, ExportError> {
-    let study = super::find_study(app, request.study).await?;
-    let study_id = study.id;
-    let content = app
-        .store
-        .load_study_content(study)
-        .await
-        .context("cannot read the study")?;
-    let keys = app
-        .store
-        .folder_keys(study_id)
-        .await
-        .context("cannot read the study's ids")?;
+    let (content, keys) = super::study_with_keys(app, request.study).await?;
+    let study_id = content.study.id;
     let folder = folder(&content, &keys)?;
     let real_names = crate::app::identity::real_names(app, study_id)
         .await

@@ -6,29 +6,11 @@ use super::files::StudyFiles;
 use super::{ImportError, Problem};
 use crate::app::App;
 use crate::app::ingest::{WrittenBlobs, ingest};
+use crate::app::progress::Progress;
 use futures::StreamExt;
 use std::collections::BTreeMap;
 use vitrine_media::MediaError;
 use vitrine_store::NewImage;
-
-/// Reports progress of long image work: a bar on a terminal, plain lines in logs.
-pub trait Progress: Send + Sync {
-    /// Work on `total` images begins.
-    fn start(&self, total: u64);
-    /// One image (named by its path in the folder) is done.
-    fn advance(&self, label: &str);
-    /// All done.
-    fn finish(&self);
-}
-
-/// Progress reporting that reports nothing (tests, the demo).
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn start(&self, _total: u64) {}
-    fn advance(&self, _label: &str) {}
-    fn finish(&self) {}
-}
 
 /// The images an import uses, checked: the sha256 of each named file.
 pub struct CheckedImages {

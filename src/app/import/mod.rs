@@ -21,8 +21,8 @@ use files::StudyFiles;
 use std::fmt;
 use vitrine_store::{ImportSummary, StudyImport};
 
+pub use crate::app::progress::{NoProgress, Progress};
 pub use entries::ENTRIES;
-pub use images::{NoProgress, Progress};
 pub use rows::{CONSENT, PARTICIPANTS, PROMPTS, THEMES};
 
 /// One problem found in a study folder, located for the researcher.
@@ -156,7 +156,7 @@ pub async fn import_folder(
         images: std::mem::take(&mut outcome.new_images),
         entries: parsed.entries.into_iter().map(|e| e.entry).collect(),
     };
-    match app.store.import_study(&import, "folder import").await {
+    match store(app, &import, "folder import").await {
         Ok(mut summary) => {
             outcome.written.disarm();
             // Issue 13: for the reviewer, a note per photo that recorded
@@ -194,6 +194,17 @@ pub async fn import_folder(
             ))
         }
     }
+}
+
+/// Stores a checked study whose images are already in the blob store, in one
+/// transaction with its audit record; `actor` is what the log calls the
+/// importer. The benchmarks build synthetic studies this way.
+pub async fn store(
+    app: &App,
+    import: &vitrine_store::StudyImport,
+    actor: &str,
+) -> vitrine_store::Result<vitrine_store::ImportSummary> {
+    app.store.import_study(import, actor).await
 }
 
 /// Parses and cross-checks the folder's text files (study.toml and the CSV

@@ -13,8 +13,8 @@ mod record;
 pub use participant::show_participant;
 pub use record::{record_consent, save_identity};
 
+use super::access::{Staff, StudyAccess};
 use super::dashboard::DoneQuery;
-use super::gate::{Staff, StudyAccess};
 use super::views::{AdminError, AdminLayout, done, render};
 use crate::app::App;
 use crate::app::consent::{FieldProblem, RegisterError, scopes_text};
@@ -96,8 +96,8 @@ async fn participants_page(
     add: AddForm,
     problems: Vec<String>,
 ) -> Result<Response, AdminError> {
-    let content = app.store.load_study_content(access.study.clone()).await?;
-    let summaries = app.store.participants(access.study.id).await?;
+    let content = crate::app::studies::content(app, &access.study).await?;
+    let summaries = crate::app::consent::participants(app, &access.study).await?;
     let today = time::OffsetDateTime::now_utc().date();
     let horizon = today + time::Duration::days(30);
     let can_consent = access.can(Permission::Consent);

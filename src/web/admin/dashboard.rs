@@ -1,15 +1,16 @@
 //! The workspace's front pages: the list of one's studies, and a study's
 //! dashboard with every entry's blockers and the consents about to expire.
 
-use super::gate::{Staff, StudyAccess};
-use super::views::{AdminError, AdminLayout, done, render};
-use crate::app::App;
+use super::access::{Staff, StudyAccess};
+use super::views::{AdminError, AdminLayout, done, render, render_form};
+use crate::app::{App, studies};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use vitrine_core::{Date, Permission};
+use vitrine_store::StudyContent;
 
 /// Query of pages that show a confirmation after a redirect.
 #[derive(Deserialize, Default)]
@@ -50,40 +51,28 @@ async fn home(
     done: Option<&str>,
     problem: Option<String>,
 ) -> Result<Response, AdminError> {
-    let mut studies: Vec<StudyLink> = app
-        .store
-        .memberships(staff.user.id)
+    let studies = studies::listed(app, &staff.user)
         .await?
         .into_iter()
-        .map(|m| StudyLink {
-            title: m.title,
-            href: format!("/admin/studies/{}", m.slug),
-            role: m.role.label().to_owned(),
+        .map(|s| StudyLink {
+            href: format!("/admin/studies/{}", s.slug),
+            title: s.title,
+            role: s
+                .role
+                .map_or("Administrator (not on the team)", |r| r.label())
+                .to_owned(),
         })
         .collect();
-    if staff.user.is_admin {
-        for (_, slug, title) in app.store.list_studies().await? {
-            let href = format!("/admin/studies/{slug}");
-            if !studies.iter().any(|s| s.href == href) {
-                studies.push(StudyLink {
-                    title,
-                    href,
-                    role: "Administrator (not on the team)".into(),
-                });
-            }
-        }
-    }
-    let mut response = render(&HomePage {
-        layout: AdminLayout::new("Your studies", Some(staff)).with_notice(done),
-        studies,
-        is_admin: staff.user.is_admin,
-        csrf: staff.csrf.clone(),
-        problem: problem.clone(),
-    })?;
-    if problem.is_some() {
-        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(
+        &HomePage {
+            layout: AdminLayout::new("Your studies", Some(staff)).with_notice(done),
+            studies,
+            is_admin: staff.user.is_admin,
+            csrf: staff.csrf.clone(),
+            problem: problem.clone(),
+        },
+        problem.is_some(),
+    )
 }
 
 /// The new-study form.
@@ -102,70 +91,16 @@ pub async fn create_study(
     Extension(staff): Extension<Staff>,
     Form(form): Form<NewStudy>,
 ) -> Result<Response, AdminError> {
-    let title = form.title.trim();
-    let slug = vitrine_core::slug::slugify(
-        if form.slug.trim().is_empty() {
-            title
-        } else {
-            form.slug.trim()
-        },
-        "",
-    );
-    let mut problems = Vec::new();
-    if title.is_empty() {
-        problems.push("Give the study a title.");
-    }
-    // The one rule import and the public site use: a slug they refuse could
-    // never be served.
-    let slug_problem = vitrine_core::slug::check_study_slug(&slug).err().map(|e| {
-        format!(
-            "Web address name: {}.",
-            if slug.is_empty() {
-                "give one made of letters a-z, digits and hyphens".to_owned()
-            } else {
-                e.to_string()
-            }
-        )
-    });
-    if let Some(problem) = &slug_problem {
-        problems.push(problem.as_str());
-    }
-    if !vitrine_core::text::is_email_address(&vitrine_core::text::clean(&form.contact_email)) {
-        problems.push("Give a public contact e-mail address.");
-    }
-    if !problems.is_empty() {
-        return home(&app, &staff, None, Some(problems.join(" "))).await;
-    }
-    let info = vitrine_core::StudyInfo::new(
-        &slug,
-        title,
-        vitrine_core::Contact {
-            name: form.contact_name.trim().to_owned(),
-            email: form.contact_email.trim().to_owned(),
-            role: None,
-        },
-    );
-    let event = vitrine_store::AuditEvent {
-        actor: staff.actor(),
-        action: "study.create".into(),
-        subject: format!("study {slug}"),
-        after: Some(serde_json::json!({ "slug": slug, "title": title })),
-        ..Default::default()
+    let form = studies::NewStudy {
+        title: form.title,
+        slug: form.slug,
+        contact_name: form.contact_name,
+        contact_email: form.contact_email,
     };
-    match app.store.create_study(&info, staff.user.id, &event).await {
-        Ok(_) => Ok(done(&format!("/admin/studies/{slug}"), "created")),
-        Err(vitrine_store::StoreError::Conflict) => {
-            home(
-                &app,
-                &staff,
-                None,
-                Some(format!(
-                    "There is already a study at /{slug}/; choose another web address name."
-                )),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
+    match studies::create(&app, &staff.user, &form).await {
+        Ok(slug) => Ok(done(&format!("/admin/studies/{slug}"), "created")),
+        Err(studies::CreateError::Store(e)) => Err(e.into()),
+        Err(problem) => home(&app, &staff, None, Some(problem.to_string())).await,
     }
 }
 
@@ -208,7 +143,7 @@ struct StudyPage {
 
 /// Every entry of a study with its blockers, for the dashboard and the
 /// publish page.
-pub fn entry_rows(content: &vitrine_store::StudyContent, access: &StudyAccess) -> Vec<EntryRow> {
+pub fn entry_rows(content: &StudyContent, access: &StudyAccess) -> Vec<EntryRow> {
     let today = time::OffsetDateTime::now_utc().date();
     let mut rows: Vec<EntryRow> = content
         .entries
@@ -249,7 +184,7 @@ pub async fn show_study(
     Extension(access): Extension<StudyAccess>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, AdminError> {
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = studies::content(&app, &access.study).await?;
     let rows = entry_rows(&content, &access);
     let ready = rows
         .iter()
@@ -274,11 +209,7 @@ pub async fn show_study(
         })
         .collect();
     expiring.sort_by_key(|e| e.on);
-    let latest = app
-        .store
-        .latest_release(access.slug())
-        .await?
-        .map(|(_, r)| r.version);
+    let latest = studies::current_version(&app, access.slug()).await?;
     render(&StudyPage {
         layout: AdminLayout::study("Dashboard", &staff, &access, "")
             .with_notice(query.done.as_deref()),

@@ -4,15 +4,15 @@
 //! download it, and see every export of the study. The work is
 //! [`crate::app::exports::downloads`].
 
+use super::access::{Staff, StudyAccess};
 use super::dashboard::DoneQuery;
-use super::gate::{Staff, StudyAccess};
-use super::views::{AdminError, AdminLayout, done, render};
+use super::views::{AdminError, AdminLayout, done, render, render_form};
 use crate::app::App;
 use crate::app::exports::downloads::{self, DownloadError, KINDS, Overview};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use vitrine_store::Download;
@@ -112,9 +112,7 @@ pub async fn request_export(
         Err(DownloadError::Invalid(problem)) => {
             let layout = AdminLayout::study("Exports", &staff, &access, "/exports");
             let overview = downloads::overview(&app, &access.study).await?;
-            let mut response = render(&page(overview, &access, layout, Some(problem), &form))?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
+            render_form(&page(overview, &access, layout, Some(problem), &form), true)
         }
         Err(e) => Err(anyhow::Error::new(e).into()),
     }

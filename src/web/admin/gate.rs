@@ -5,9 +5,10 @@
 //! studies cannot be discovered (PRV-09); a member whose role lacks the
 //! permission → 403 naming the role; a POST whose form token does not match the
 //! session's → 403. Handlers receive [`Staff`] and, on study routes,
-//! [`StudyAccess`] as request extensions.
+//! [`StudyAccess`] (both in `access`) as request extensions.
 
 use super::Need;
+use super::access::{Staff, StudyAccess};
 use super::views::AdminError;
 use crate::app::App;
 use axum::body::Body;
@@ -16,8 +17,6 @@ use axum::http::header::{CONTENT_TYPE, COOKIE, HOST, ORIGIN};
 use axum::http::{Method, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use vitrine_core::{Permission, Role, Study};
-use vitrine_store::User;
 
 /// The session cookie's name.
 pub const COOKIE_NAME: &str = "vitrine_session";
@@ -31,54 +30,6 @@ const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 pub struct Gate {
     pub app: App,
     pub need: Need,
-}
-
-/// The signed-in person, for handlers.
-#[derive(Clone, Debug)]
-pub struct Staff {
-    /// Their account.
-    pub user: User,
-    /// The token every form must echo.
-    pub csrf: String,
-}
-
-impl Staff {
-    /// The name the audit log records.
-    pub fn actor(&self) -> String {
-        self.user.email.clone()
-    }
-}
-
-/// The study a route is about and the person's standing in it.
-#[derive(Clone, Debug)]
-pub struct StudyAccess {
-    /// The study.
-    pub study: Study,
-    /// Their role, or `None` for an instance admin who is not on the team.
-    pub role: Option<Role>,
-    /// Whether they are an instance admin.
-    pub admin: bool,
-}
-
-impl StudyAccess {
-    /// Whether they may do `permission` here, as `vitrine_core::access::RULES`
-    /// says for their role (or for an instance admin who is not on the team).
-    pub fn can(&self, permission: Permission) -> bool {
-        match self.role {
-            Some(role) => role.allows(permission),
-            None => self.admin && permission.allows_admin_off_team(),
-        }
-    }
-
-    /// The study's slug.
-    pub fn slug(&self) -> &str {
-        &self.study.info.slug
-    }
-
-    /// The workspace URL of the study, plus `rest`.
-    pub fn href(&self, rest: &str) -> String {
-        format!("/admin/studies/{}{rest}", self.study.info.slug)
-    }
 }
 
 /// The session token from the request's cookie header.
@@ -273,22 +224,10 @@ async fn admit(gate: &Gate, request: &mut Request) -> Result<(), Refusal> {
             if !crate::web::published::is_slug(slug) {
                 return Err(AdminError::NotFound.into());
             }
-            let study = gate
-                .app
-                .store
-                .find_study_by_slug(slug)
+            let (study, role) = crate::app::studies::open(&gate.app, slug, &session.user)
                 .await
                 .map_err(|e| AdminError::Internal(e.to_string()))?
                 .ok_or(AdminError::NotFound)?;
-            let role = gate
-                .app
-                .store
-                .role_in(session.user.id, study.id)
-                .await
-                .map_err(|e| AdminError::Internal(e.to_string()))?;
-            if role.is_none() && !session.user.is_admin {
-                return Err(AdminError::NotFound.into());
-            }
             let access = StudyAccess {
                 study,
                 role,

@@ -2,8 +2,8 @@
 //! jobs are visible in the workspace, as `vitrine jobs` shows them on the
 //! command line).
 
+use super::access::Staff;
 use super::dashboard::DoneQuery;
-use super::gate::Staff;
 use super::views::{AdminError, AdminLayout, render};
 use crate::app::App;
 use askama::Template;
@@ -49,9 +49,7 @@ pub async fn show_jobs(
     Extension(staff): Extension<Staff>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, AdminError> {
-    let jobs = app
-        .store
-        .list_jobs(100)
+    let jobs = crate::app::jobs::recent(&app, 100)
         .await?
         .into_iter()
         .map(|j| JobRow {

@@ -7,6 +7,7 @@
 //! before any handler runs, and [`route_table`] hands the same list to the
 //! authorization test, so a route cannot exist without an entry there.
 
+mod access;
 mod consent;
 mod curate;
 mod dashboard;
@@ -27,7 +28,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
 use vitrine_core::Permission;
 
-pub use gate::{Staff, StudyAccess};
+pub use access::{Staff, StudyAccess};
 pub use views::AdminError;
 
 /// What a route requires of the person asking.

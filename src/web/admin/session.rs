@@ -6,8 +6,9 @@
 //! the sign-in page set in a `SameSite=Strict` cookie, which another site can
 //! neither read nor make the browser send.
 
+use super::access::Staff;
 use super::gate::{
-    COOKIE_NAME, Staff, cookie_token, cross_site, form_urlencoded, same_secret, token_cookie,
+    COOKIE_NAME, cookie_token, cross_site, form_urlencoded, same_secret, token_cookie,
 };
 use super::views::{AdminError, AdminLayout, render};
 use crate::app::App;

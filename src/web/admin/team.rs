@@ -11,16 +11,15 @@ mod audit;
 pub use accounts::{create_account, show_accounts};
 pub use audit::show_audit;
 
+use super::access::{Staff, StudyAccess};
 use super::dashboard::DoneQuery;
-use super::gate::{Staff, StudyAccess};
-use super::views::{AdminError, AdminLayout, done, render};
+use super::views::{AdminError, AdminLayout, done, render_form};
 use crate::app::App;
 use crate::app::auth::AccountError;
 use crate::app::team::Added;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use vitrine_core::{Permission, Role};
@@ -74,7 +73,7 @@ async fn team_page(
     form: (&str, &str),
     problem: Option<String>,
 ) -> Result<Response, AdminError> {
-    let team = app.store.members(access.study.id).await?;
+    let team = crate::app::team::members(app, &access.study).await?;
     let owners = team.iter().filter(|(_, r)| *r == Role::Owner).count();
     let members = team
         .into_iter()
@@ -87,23 +86,22 @@ async fn team_page(
         })
         .collect();
     let failed = problem.is_some();
-    let mut response = render(&TeamPage {
-        layout: AdminLayout::study("Team", staff, access, "/team").with_notice(done_code),
-        members,
-        roles: Role::ALL
-            .into_iter()
-            .map(|r| (r.as_str(), r.label()))
-            .collect(),
-        matrix: matrix(),
-        csrf: staff.csrf.clone(),
-        email: form.0.to_owned(),
-        role: form.1.to_owned(),
-        problem,
-    })?;
-    if failed {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(
+        &TeamPage {
+            layout: AdminLayout::study("Team", staff, access, "/team").with_notice(done_code),
+            members,
+            roles: Role::ALL
+                .into_iter()
+                .map(|r| (r.as_str(), r.label()))
+                .collect(),
+            matrix: matrix(),
+            csrf: staff.csrf.clone(),
+            email: form.0.to_owned(),
+            role: form.1.to_owned(),
+            problem,
+        },
+        failed,
+    )
 }
 
 /// `GET /admin/studies/{study}/team`: the team and a form to change it.

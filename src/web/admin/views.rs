@@ -1,7 +1,7 @@
 //! The workspace's frame, its error pages and the small pieces every staff page
 //! shares. Templates live in `templates/admin/`.
 
-use super::gate::{Staff, StudyAccess};
+use super::access::{Staff, StudyAccess};
 use crate::site::assets::{AssetUrls, urls};
 use askama::Template;
 use axum::http::StatusCode;
@@ -166,6 +166,16 @@ pub fn render<T: Template>(page: &T) -> Result<Response, AdminError> {
         .render()
         .map_err(|e| AdminError::Internal(format!("template: {e}")))?;
     Ok(html(StatusCode::OK, body))
+}
+
+/// Renders a page that holds a form: 422 when what was sent was refused (the
+/// page shows why), else 200.
+pub fn render_form<T: Template>(page: &T, refused: bool) -> Result<Response, AdminError> {
+    let mut response = render(page)?;
+    if refused {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 fn html(status: StatusCode, body: String) -> Response {

@@ -126,8 +126,8 @@ pub fn solid_png(rgb: [u8; 3]) -> Vec<u8> {
 
 /// Every original and public blob, sorted.
 pub async fn blob_listing(test: &TestApp) -> (Vec<String>, Vec<String>) {
-    let mut originals = test.app.blobs.list_originals().await.unwrap();
-    let mut public = test.app.blobs.list_public().await.unwrap();
+    let mut originals = test.app.blobs().list_originals().await.unwrap();
+    let mut public = test.app.blobs().list_public().await.unwrap();
     originals.sort();
     public.sort();
     (originals, public)

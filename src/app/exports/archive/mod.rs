@@ -30,7 +30,7 @@ use super::{
     source,
 };
 use crate::app::App;
-use crate::app::import::{NoProgress, Progress};
+use crate::app::progress::{NoProgress, Progress};
 use anyhow::Context;
 use ro_crate::ro_crate;
 use tables::{Records, consent_csv, deidentification_csv, entries_csv};

@@ -11,7 +11,7 @@
 use super::super::{ExportError, Source};
 use crate::app::App;
 use crate::app::consent::gap_text;
-use crate::app::import::Progress;
+use crate::app::progress::Progress;
 use anyhow::Context;
 use std::path::Path;
 use vitrine_core::ConsentScope;
@@ -40,23 +40,7 @@ pub(super) struct Original {
 /// archive deposit today, before anything is written; the plan of what to
 /// copy, or an error naming each entry whose participant does not.
 pub(super) async fn plan(app: &App, source: &Source) -> Result<Plan, ExportError> {
-    let study = app
-        .store
-        .find_study_by_slug(&source.release.study.slug)
-        .await
-        .context("cannot read the study")?
-        .context("the study is gone")?;
-    let study_id = study.id;
-    let content = app
-        .store
-        .load_study_content(study)
-        .await
-        .context("cannot read the study")?;
-    let keys = app
-        .store
-        .folder_keys(study_id)
-        .await
-        .context("cannot read the study's images")?;
+    let (content, keys) = super::super::study_with_keys(app, &source.release.study.slug).await?;
     let shown = app
         .store
         .release_entries(source.id)

@@ -4,13 +4,12 @@
 use super::by_field;
 use crate::app::App;
 use crate::app::consent::{ConsentInput, FieldProblem, MAX_FORM_BYTES, METHODS};
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::dashboard::DoneQuery;
-use crate::web::admin::gate::{Staff, StudyAccess};
-use crate::web::admin::views::{AdminError, AdminLayout, render};
+use crate::web::admin::views::{AdminError, AdminLayout, render_form};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use std::collections::HashMap;
 use vitrine_core::{ConsentScope, ParticipantId, Permission};
@@ -98,8 +97,7 @@ pub(super) async fn find(
     raw: &str,
 ) -> Result<ParticipantSummary, AdminError> {
     let id: i64 = raw.parse().map_err(|_| AdminError::NotFound)?;
-    app.store
-        .participant(access.study.id, ParticipantId(id))
+    crate::app::consent::participant(app, &access.study, ParticipantId(id))
         .await?
         .ok_or(AdminError::NotFound)
 }
@@ -113,7 +111,7 @@ pub(super) async fn participant_page(
     retry: Retry,
 ) -> Result<Response, AdminError> {
     let today = time::OffsetDateTime::now_utc().date();
-    let history = app.store.consent_history(participant.id).await?;
+    let history = crate::app::consent::history(app, participant.id).await?;
     let (status, online) = match history.first() {
         None => (
             "No consent is recorded, so no entry of theirs can be published.".to_owned(),
@@ -191,35 +189,34 @@ pub(super) async fn participant_page(
     let failed =
         !retry.problems.is_empty() || identity.as_ref().is_some_and(|i| !i.problems.is_empty());
     let base = access.href(&format!("/participants/{}", participant.id));
-    let mut response = render(&ParticipantPage {
-        layout: AdminLayout::study(&participant.pseudonym, staff, access, "/participants")
-            .with_notice(done_code),
-        pseudonym: participant.pseudonym.clone(),
-        role: participant.role.clone().unwrap_or_default(),
-        import_key: participant.import_key.clone(),
-        entries: participant.entries,
-        status,
-        online,
-        history: rows,
-        scopes,
-        methods,
-        errors: by_field(&retry.problems),
-        problems: retry.problems.into_iter().map(|p| p.message).collect(),
-        input,
-        consent_action: format!("{base}/consent?csrf={}", staff.csrf),
-        identity_action: format!("{base}/identity"),
-        identity,
-        withdraw_href: access
-            .can(Permission::Withdraw)
-            .then(|| format!("{base}/withdraw")),
-        back_href: access.href("/participants"),
-        csrf: staff.csrf.clone(),
-        max_mb: MAX_FORM_BYTES / 1_000_000,
-    })?;
-    if failed {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(
+        &ParticipantPage {
+            layout: AdminLayout::study(&participant.pseudonym, staff, access, "/participants")
+                .with_notice(done_code),
+            pseudonym: participant.pseudonym.clone(),
+            role: participant.role.clone().unwrap_or_default(),
+            import_key: participant.import_key.clone(),
+            entries: participant.entries,
+            status,
+            online,
+            history: rows,
+            scopes,
+            methods,
+            errors: by_field(&retry.problems),
+            problems: retry.problems.into_iter().map(|p| p.message).collect(),
+            input,
+            consent_action: format!("{base}/consent?csrf={}", staff.csrf),
+            identity_action: format!("{base}/identity"),
+            identity,
+            withdraw_href: access
+                .can(Permission::Withdraw)
+                .then(|| format!("{base}/withdraw")),
+            back_href: access.href("/participants"),
+            csrf: staff.csrf.clone(),
+            max_mb: MAX_FORM_BYTES / 1_000_000,
+        },
+        failed,
+    )
 }
 
 async fn identity_section(

@@ -4,7 +4,7 @@
 use super::participant::{Retry, find, participant_page};
 use crate::app::App;
 use crate::app::consent::{ConsentInput, MAX_FORM_BYTES, RegisterError};
-use crate::web::admin::gate::{Staff, StudyAccess};
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, done};
 use axum::Extension;
 use axum::extract::multipart::MultipartError;

@@ -3,8 +3,8 @@
 
 use crate::app::App;
 use crate::app::curate::{Coverage, coverage};
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::dashboard::DoneQuery;
-use crate::web::admin::gate::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, AdminLayout, render};
 use askama::Template;
 use axum::Extension;
@@ -28,7 +28,7 @@ pub async fn show_coverage(
     Extension(access): Extension<StudyAccess>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, AdminError> {
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     render(&CoveragePage {
         layout: AdminLayout::study("Coverage", &staff, &access, "/coverage")
             .with_notice(query.done.as_deref()),

@@ -8,13 +8,12 @@ use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::entry::{EditError, EntryInput, save_entry as save};
 use crate::app::identity::names::NameCheck;
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::dashboard::{DoneQuery, entry_rows};
-use crate::web::admin::gate::{Staff, StudyAccess};
-use crate::web::admin::views::{AdminError, AdminLayout, done, render};
+use crate::web::admin::views::{AdminError, AdminLayout, done, render_form};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use vitrine_core::{Entry, EntryId, Permission, Provenance, alt_text_warnings};
 use vitrine_store::StudyContent;
@@ -64,7 +63,7 @@ pub async fn show_entry(
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, AdminError> {
     let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     let page = Page {
         app: &app,
         staff: &staff,
@@ -84,7 +83,7 @@ pub async fn save_entry(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AdminError> {
     let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     let fields = Fields(fields);
     let input = EntryInput {
         title: fields.get("title"),
@@ -160,7 +159,15 @@ impl Page<'_> {
         let form = can_edit.then(|| {
             let (input, problems) =
                 form.unwrap_or_else(|| (EntryInput::from_entry(entry), Vec::new()));
-            edit_form(self, entry, &href, input, problems, image_problem)
+            edit_form(
+                &content.themes,
+                &self.staff.csrf,
+                entry,
+                &href,
+                input,
+                problems,
+                image_problem,
+            )
         });
         let prompt = content.prompts.iter().find(|p| p.id == entry.prompt);
         let (warnings, name_note) = self.warnings(entry).await;
@@ -208,11 +215,7 @@ impl Page<'_> {
             name_note,
             form,
         };
-        let mut response = render(&page)?;
-        if invalid {
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        }
-        Ok(response)
+        render_form(&page, invalid)
     }
 
     /// Advice on the stored words: alt text (ACC-02) and real names (ETH-20,

@@ -1,7 +1,6 @@
 //! The entry page's edit form: its choices (provenance, licence, themes)
 //! and the replace-the-image form.
 
-use super::entry::Page;
 use super::problem_for;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::entry::EntryInput;
@@ -36,9 +35,11 @@ impl EntryForm {
     }
 }
 
-/// The edit form for `entry`, filled in with `input`.
+/// The edit form for `entry`, filled in with `input`; `themes` are the
+/// study's, `csrf` the session's form token.
 pub(super) fn edit_form(
-    page: &Page<'_>,
+    themes: &[vitrine_core::Theme],
+    csrf: &str,
     entry: &Entry,
     href: &str,
     input: EntryInput,
@@ -70,9 +71,7 @@ pub(super) fn edit_form(
         label: format!("{name} ({id})"),
         selected: input.licence == id,
     }));
-    let themes = page
-        .content
-        .themes
+    let themes = themes
         .iter()
         .map(|t| Choice {
             value: t.id.0.to_string(),
@@ -91,7 +90,7 @@ pub(super) fn edit_form(
         image_action: entry
             .provenance
             .has_image()
-            .then(|| format!("{href}/image?csrf={}", page.staff.csrf)),
+            .then(|| format!("{href}/image?csrf={csrf}")),
         image_problem,
     }
 }

@@ -5,13 +5,12 @@
 use super::{Fields, actor};
 use crate::app::App;
 use crate::app::facilitate::{GuideProblems, GuidesError, GuidesInput, guides, save_guides};
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::dashboard::DoneQuery;
-use crate::web::admin::gate::{Staff, StudyAccess};
-use crate::web::admin::views::{AdminError, AdminLayout, done, render};
+use crate::web::admin::views::{AdminError, AdminLayout, done, render_form};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use vitrine_core::{PromptId, guide};
 
@@ -130,11 +129,7 @@ async fn guides_page(
         prompts,
         problems: summary,
     };
-    let mut response = render(&page)?;
-    if refused.is_some() {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&page, refused.is_some())
 }
 
 /// `GET /admin/studies/{study}/guides`.

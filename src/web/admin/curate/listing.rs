@@ -8,13 +8,12 @@ use super::{Fields, actor};
 use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::study::{FormError, ListingInput, save_listing as save};
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::dashboard::DoneQuery;
-use crate::web::admin::gate::{Staff, StudyAccess};
-use crate::web::admin::views::{AdminError, AdminLayout, done, render};
+use crate::web::admin::views::{AdminError, AdminLayout, done, render_form};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 
 #[derive(Template)]
@@ -50,11 +49,7 @@ fn listing_page(
         input,
         problems,
     };
-    let mut response = render(&page)?;
-    if invalid {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&page, invalid)
 }
 
 /// `GET /admin/studies/{study}/listing`.

@@ -15,8 +15,8 @@ use crate::app::curate::images::{
     ImageError, UploadTarget, replace_image as replace, upload_image,
 };
 use crate::app::identity::names::NameCheck;
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::dashboard::DoneQuery;
-use crate::web::admin::gate::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, AdminLayout, render};
 use askama::Template;
 use axum::Extension;
@@ -25,7 +25,7 @@ use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use vitrine_core::{EntryId, ImageId, Permission};
-use vitrine_store::{BlobKey, StudyContent};
+use vitrine_store::StudyContent;
 
 /// `GET /admin/studies/{study}/images/{image}/{width}`: a stored public
 /// derivative of an image one of the study's entries uses, for staff pages.
@@ -37,23 +37,13 @@ pub async fn show_image(
 ) -> Result<Response, AdminError> {
     let image = ImageId(parse_id(&image).ok_or(AdminError::NotFound)?);
     let width: u32 = width.parse().map_err(|_| AdminError::NotFound)?;
-    let derivatives = app.store.staff_derivatives(access.study.id, image).await?;
-    let derivative = derivatives
-        .iter()
-        .filter(|d| d.width == width)
-        .min_by_key(|d| d.media_type != "image/jpeg")
-        .ok_or(AdminError::NotFound)?;
-    let Some(bytes) = app
-        .blobs
-        .get(&BlobKey::Public(derivative.key.clone()))
-        .await?
-    else {
-        tracing::warn!(media.key = %derivative.key, "a stored derivative has no blob");
-        return Err(AdminError::NotFound);
-    };
+    let (media_type, bytes) =
+        crate::app::curate::images::staff_image(&app, &access.study, image, width)
+            .await?
+            .ok_or(AdminError::NotFound)?;
     Ok((
         [
-            (CONTENT_TYPE, derivative.media_type.clone()),
+            (CONTENT_TYPE, media_type),
             (CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         bytes,
@@ -70,7 +60,7 @@ pub async fn replace_image(
     mut multipart: Multipart,
 ) -> Result<Response, AdminError> {
     let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     let result = match ImageForm::read(&app, &mut multipart).await.file {
         Err(e) => Err(e),
         Ok(bytes) => replace(&app, &content, id, bytes, actor(&staff)).await,
@@ -203,7 +193,7 @@ pub async fn show_upload(
     Extension(access): Extension<StudyAccess>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, AdminError> {
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     let mut page = upload_page(&app, &staff, &access, &content, ["", "", "O"]);
     page.layout = page.layout.with_notice(query.done.as_deref());
     render(&page)
@@ -219,7 +209,7 @@ pub async fn upload(
     Extension(access): Extension<StudyAccess>,
     mut multipart: Multipart,
 ) -> Result<Response, AdminError> {
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     // A file name like "Jane_Smith_1.jpg" is a warning sign (ETH-20, PRV-14): the
     // name is never stored, but the photo or its caption may name her too.
     // Only people who may see identities are told (issue 10 item 7).

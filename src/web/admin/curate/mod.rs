@@ -29,7 +29,7 @@ pub use sessions::{
 };
 pub use study::{add_prompt, add_theme, move_prompt, save_settings, show_settings};
 
-use super::gate::Staff;
+use super::access::Staff;
 use crate::app::App;
 use crate::app::curate::ImageError;
 use crate::app::curate::{Actor, FieldProblem};

@@ -5,7 +5,7 @@
 use super::{Fields, actor};
 use crate::app::App;
 use crate::app::facilitate::print::{self, Kind, PrintError, Selection};
-use crate::web::admin::gate::{Staff, StudyAccess};
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, AdminLayout, render};
 use askama::Template;
 use axum::Extension;

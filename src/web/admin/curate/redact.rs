@@ -8,8 +8,8 @@ use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::images::ImageError;
 use crate::app::curate::redact::{self, EditInput, RedactError, RegionInput, Studio};
-use crate::web::admin::gate::{Staff, StudyAccess};
-use crate::web::admin::views::{AdminError, AdminLayout, done, render};
+use crate::web::admin::access::{Staff, StudyAccess};
+use crate::web::admin::views::{AdminError, AdminLayout, done, render, render_form};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Multipart, Path, Query, State};
@@ -294,11 +294,7 @@ async fn again(
     }
     let invalid = !problems.is_empty();
     page.problems = problems;
-    let mut response = render(&page)?;
-    if invalid {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&page, invalid)
 }
 
 /// The query of the studio's image.
@@ -407,7 +403,5 @@ pub async fn substitute(
     let mut page = page(&staff, &access, id, &studio, input, Some(&edit));
     page.substitute_note = note;
     page.problems = problems;
-    let mut response = render(&page)?;
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(response)
+    render_form(&page, true)
 }

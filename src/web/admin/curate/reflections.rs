@@ -5,8 +5,8 @@
 use super::{Fields, actor};
 use crate::app::App;
 use crate::app::facilitate::reflections::{self, Shown};
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::dashboard::DoneQuery;
-use crate::web::admin::gate::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, AdminLayout, done, render};
 use askama::Template;
 use axum::Extension;

@@ -8,13 +8,13 @@ use crate::app::App;
 use crate::app::facilitate::workshops::{
     self, MAX_SHARE_DAYS, Session, SessionInput, WorkshopError,
 };
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::dashboard::DoneQuery;
-use crate::web::admin::gate::{Staff, StudyAccess};
-use crate::web::admin::views::{AdminError, AdminLayout, done, render};
+use crate::web::admin::views::{AdminError, AdminLayout, done, render_form};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use vitrine_core::EntryId;
 
@@ -106,11 +106,7 @@ async fn list_page(
         title,
         problem,
     };
-    let mut response = render(&page)?;
-    if invalid {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&page, invalid)
 }
 
 /// `GET /admin/studies/{study}/sessions`.
@@ -199,11 +195,7 @@ fn session_page(
         problem: problem.clone(),
         hint: vitrine_core::guide::SYNTAX_HINT,
     };
-    let mut response = render(&page)?;
-    if problem.is_some() {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&page, problem.is_some())
 }
 
 /// `GET /admin/studies/{study}/sessions/{id}`.

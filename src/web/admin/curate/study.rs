@@ -11,13 +11,12 @@ use crate::app::curate::study::{
     FormError, PromptInput, SettingsInput, ThemeInput, add_prompt as add_prompt_to,
     add_theme as add_theme_to, move_prompt as move_one, save_settings as save,
 };
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::dashboard::DoneQuery;
-use crate::web::admin::gate::{Staff, StudyAccess};
-use crate::web::admin::views::{AdminError, AdminLayout, done, render};
+use crate::web::admin::views::{AdminError, AdminLayout, done, render_form};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use vitrine_core::{Permission, PromptId};
 
@@ -81,7 +80,7 @@ async fn settings_page(
     done_code: Option<&str>,
     refused: Refused,
 ) -> Result<Response, AdminError> {
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(app, &access.study).await?;
     let invalid = refused.settings.is_some() || refused.prompt.is_some() || refused.theme.is_some();
     let (input, problems) = refused
         .settings
@@ -128,11 +127,7 @@ async fn settings_page(
             .can(Permission::Manage)
             .then(|| access.href("/listing")),
     };
-    let mut response = render(&page)?;
-    if invalid {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(&page, invalid)
 }
 
 /// `GET /admin/studies/{study}/settings`.
@@ -282,7 +277,7 @@ pub async fn add_theme(
         name: form.theme_name,
         description: form.theme_description,
     };
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     match add_theme_to(&app, &access.study, &content.themes, &input, actor(&staff)).await {
         Ok(_) => Ok(done(&access.href("/settings"), "created")),
         Err(FormError::Invalid(problems)) => {

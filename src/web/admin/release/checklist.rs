@@ -2,8 +2,9 @@
 //! the de-identification checklist of one entry and its approval by a second
 //! person (ETH-08, ETH-09).
 
+use super::super::access::{Staff, StudyAccess};
 use super::super::dashboard::DoneQuery;
-use super::super::gate::{Staff, StudyAccess, form_urlencoded};
+use super::super::gate::form_urlencoded;
 use super::super::views::{AdminError, AdminLayout, done, render};
 use super::id;
 use crate::app::App;

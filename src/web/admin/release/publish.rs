@@ -3,8 +3,8 @@
 //! (nothing saved), with every entry left out and why, and what changed since
 //! the latest Release; then publishing it.
 
+use super::super::access::{Staff, StudyAccess};
 use super::super::dashboard::DoneQuery;
-use super::super::gate::{Staff, StudyAccess};
 use super::super::views::{AdminError, AdminLayout, done, render};
 use crate::app::App;
 use crate::app::publish::{Preview, PublishError, entry_label, preview, publish_as};

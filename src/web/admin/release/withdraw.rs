@@ -7,7 +7,7 @@
 //! message to send to the participant. The report is shown once: the
 //! withdrawn words are gone, so it cannot be rebuilt later.
 
-use super::super::gate::{Staff, StudyAccess};
+use super::super::access::{Staff, StudyAccess};
 use super::super::views::{AdminError, AdminLayout, render};
 use super::id;
 use crate::app::App;
@@ -86,7 +86,7 @@ pub async fn show_withdraw_entry(
     Extension(access): Extension<StudyAccess>,
     Path((_, entry)): Path<(String, String)>,
 ) -> Result<Response, AdminError> {
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     let target = entry_target(&access, &content, &entry)?;
     confirm(&app, &staff, &access, &content, &target, None, None).await
 }
@@ -98,7 +98,7 @@ pub async fn show_withdraw_participant(
     Extension(access): Extension<StudyAccess>,
     Path((_, participant)): Path<(String, String)>,
 ) -> Result<Response, AdminError> {
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     let target = participant_target(&access, &content, &participant)?;
     confirm(&app, &staff, &access, &content, &target, None, None).await
 }
@@ -111,7 +111,7 @@ pub async fn withdraw_entry(
     Path((_, entry)): Path<(String, String)>,
     Form(form): Form<WithdrawForm>,
 ) -> Result<Response, AdminError> {
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     let target = entry_target(&access, &content, &entry)?;
     withdraw(&app, &staff, &access, &content, &target, &form).await
 }
@@ -124,7 +124,7 @@ pub async fn withdraw_participant(
     Path((_, participant)): Path<(String, String)>,
     Form(form): Form<WithdrawForm>,
 ) -> Result<Response, AdminError> {
-    let content = app.store.load_study_content(access.study.clone()).await?;
+    let content = crate::app::studies::content(&app, &access.study).await?;
     let target = participant_target(&access, &content, &participant)?;
     withdraw(&app, &staff, &access, &content, &target, &form).await
 }
@@ -187,19 +187,8 @@ async fn confirm(
     chosen: Option<&str>,
     problem: Option<String>,
 ) -> Result<Response, AdminError> {
-    let mut releases = Vec::new();
-    for entry in &target.entries {
-        for (version, at) in app.store.releases_showing(*entry).await? {
-            releases.push((version, at));
-        }
-    }
-    releases.sort();
-    releases.dedup();
-    let latest = app
-        .store
-        .latest_release(access.slug())
-        .await?
-        .map(|(_, r)| r.version);
+    let releases = crate::app::withdraw::releases_showing(app, &target.entries).await?;
+    let latest = crate::app::studies::current_version(app, access.slug()).await?;
     let status = if problem.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

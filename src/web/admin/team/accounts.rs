@@ -4,13 +4,12 @@
 use super::capitalise;
 use crate::app::App;
 use crate::app::auth::{self, AccountError, MIN_PASSWORD_CHARS};
+use crate::web::admin::access::Staff;
 use crate::web::admin::dashboard::DoneQuery;
-use crate::web::admin::gate::Staff;
-use crate::web::admin::views::{AdminError, AdminLayout, done, render};
+use crate::web::admin::views::{AdminError, AdminLayout, done, render_form};
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -54,11 +53,8 @@ async fn accounts_page(
     problem: Option<String>,
 ) -> Result<Response, AdminError> {
     let mut accounts = Vec::new();
-    for user in app.store.list_users().await? {
-        let studies = app
-            .store
-            .memberships(user.id)
-            .await?
+    for crate::app::team::Account { user, studies } in crate::app::team::accounts(app).await? {
+        let studies = studies
             .into_iter()
             .map(|m| format!("{}: {}", m.title, m.role.label()))
             .collect();
@@ -70,18 +66,17 @@ async fn accounts_page(
         });
     }
     let failed = problem.is_some();
-    let mut response = render(&AccountsPage {
-        layout: AdminLayout::new("Accounts", Some(staff)).with_notice(done_code),
-        accounts,
-        csrf: staff.csrf.clone(),
-        min_password: MIN_PASSWORD_CHARS,
-        form,
-        problem,
-    })?;
-    if failed {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(response)
+    render_form(
+        &AccountsPage {
+            layout: AdminLayout::new("Accounts", Some(staff)).with_notice(done_code),
+            accounts,
+            csrf: staff.csrf.clone(),
+            min_password: MIN_PASSWORD_CHARS,
+            form,
+            problem,
+        },
+        failed,
+    )
 }
 
 /// `GET /admin/accounts`.

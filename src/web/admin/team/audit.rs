@@ -2,7 +2,7 @@
 //! the result of checking the whole hash chain (PRV-11).
 
 use crate::app::App;
-use crate::web::admin::gate::{Staff, StudyAccess};
+use crate::web::admin::access::{Staff, StudyAccess};
 use crate::web::admin::views::{AdminError, AdminLayout, render};
 use askama::Template;
 use axum::Extension;
@@ -144,8 +144,7 @@ pub async fn show_audit(
     Extension(staff): Extension<Staff>,
     Extension(access): Extension<StudyAccess>,
 ) -> Result<Response, AdminError> {
-    let verification = app.store.verify_audit().await?;
-    let records = app.store.audit_log(Some(access.study.id), SHOWN).await?;
+    let (verification, records) = crate::app::audit::of_study(&app, &access.study, SHOWN).await?;
     let limited = i64::try_from(records.len()).unwrap_or(i64::MAX) >= SHOWN;
     render(&AuditPage {
         layout: AdminLayout::study("Audit log", &staff, &access, "/audit"),
