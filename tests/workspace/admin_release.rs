@@ -99,15 +99,15 @@ async fn edit_texts(test: &TestApp, email: &str, id: EntryId, caption: Option<&s
     let edit = EntryEdit {
         title: e.title.clone(),
         provenance: e.provenance,
-        caption: caption.map_or_else(|| e.caption.clone(), str::to_owned),
+        caption: caption.map_or_else(|| e.texts.caption.clone(), str::to_owned),
         quote: Some(quote.into()),
-        alt: e.alt.clone(),
-        long_description: e.long_description.clone(),
-        description: e.description.clone(),
-        provenance_note: e.provenance_note.clone(),
-        creator: e.creator.clone(),
+        alt: e.texts.alt.clone(),
+        long_description: e.texts.long_description.clone(),
+        description: e.texts.description.clone(),
+        provenance_note: e.texts.provenance_note.clone(),
+        creator: e.texts.creator.clone(),
         licence: e.licence.clone(),
-        content_note: e.content_note.clone(),
+        content_note: e.texts.content_note.clone(),
         themes: e.themes.clone(),
     };
     let event = AuditEvent {

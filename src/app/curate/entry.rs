@@ -55,20 +55,20 @@ impl EntryInput {
         Self {
             title: text(&entry.title),
             provenance: entry.provenance.code().to_owned(),
-            caption: entry.caption.clone(),
-            quote: text(&entry.quote),
+            caption: entry.texts.caption.clone(),
+            quote: text(&entry.texts.quote),
             quote_reason: String::new(),
-            alt: text(&entry.alt),
-            long_description: text(&entry.long_description),
-            description: text(&entry.description),
-            provenance_note: text(&entry.provenance_note),
-            creator: text(&entry.creator),
+            alt: text(&entry.texts.alt),
+            long_description: text(&entry.texts.long_description),
+            description: text(&entry.texts.description),
+            provenance_note: text(&entry.texts.provenance_note),
+            creator: text(&entry.texts.creator),
             licence: entry
                 .licence
                 .as_ref()
                 .map(|l| l.id().to_owned())
                 .unwrap_or_default(),
-            content_note: text(&entry.content_note),
+            content_note: text(&entry.texts.content_note),
             themes: entry.themes.iter().map(|t| t.0.to_string()).collect(),
         }
     }
@@ -96,15 +96,15 @@ pub fn current_edit(entry: &Entry) -> EntryEdit {
     EntryEdit {
         title: entry.title.clone(),
         provenance: entry.provenance,
-        caption: entry.caption.clone(),
-        quote: entry.quote.clone(),
-        alt: entry.alt.clone(),
-        long_description: entry.long_description.clone(),
-        description: entry.description.clone(),
-        provenance_note: entry.provenance_note.clone(),
-        creator: entry.creator.clone(),
+        caption: entry.texts.caption.clone(),
+        quote: entry.texts.quote.clone(),
+        alt: entry.texts.alt.clone(),
+        long_description: entry.texts.long_description.clone(),
+        description: entry.texts.description.clone(),
+        provenance_note: entry.texts.provenance_note.clone(),
+        creator: entry.texts.creator.clone(),
         licence: entry.licence.clone(),
-        content_note: entry.content_note.clone(),
+        content_note: entry.texts.content_note.clone(),
         themes: entry.themes.clone(),
     }
 }
@@ -172,7 +172,7 @@ pub fn validate(
     let quote = optional(&input.quote);
     let reason = optional(&input.quote_reason);
     // ETH-17: the participant's words, once recorded, change only with a reason.
-    if entry.quote.is_some() && quote != entry.quote {
+    if entry.texts.quote.is_some() && quote != entry.texts.quote {
         match &reason {
             None => problems.push(FieldProblem::new(
                 "quote_reason",
@@ -204,7 +204,7 @@ pub fn validate(
         content_note: optional(&input.content_note),
         themes,
     };
-    let reason = reason.filter(|_| quote != entry.quote);
+    let reason = reason.filter(|_| quote != entry.texts.quote);
     Ok((edit, reason))
 }
 

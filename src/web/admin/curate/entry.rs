@@ -221,9 +221,9 @@ impl Page<'_> {
     async fn warnings(&self, entry: &Entry) -> (Vec<String>, Option<&'static str>) {
         let mut warnings = Vec::new();
         if entry.provenance.has_image() {
-            let alt = entry.alt.as_deref().unwrap_or_default();
+            let alt = entry.texts.alt.as_deref().unwrap_or_default();
             warnings.extend(
-                alt_text_warnings(alt, &entry.caption, None)
+                alt_text_warnings(alt, &entry.texts.caption, None)
                     .iter()
                     .map(|w| capitalise(&w.to_string())),
             );
@@ -258,16 +258,16 @@ fn capitalise(text: &str) -> String {
 
 /// The texts checked for real names, by label.
 fn fields_of(entry: &Entry) -> Vec<(&'static str, &str)> {
-    let mut fields = vec![("caption", entry.caption.as_str())];
+    let mut fields = vec![("caption", entry.texts.caption.as_str())];
     for (label, value) in [
         ("title", &entry.title),
-        ("quote", &entry.quote),
-        ("alt text", &entry.alt),
-        ("long description", &entry.long_description),
-        ("description", &entry.description),
-        ("provenance note", &entry.provenance_note),
-        ("creator", &entry.creator),
-        ("content note", &entry.content_note),
+        ("quote", &entry.texts.quote),
+        ("alt text", &entry.texts.alt),
+        ("long description", &entry.texts.long_description),
+        ("description", &entry.texts.description),
+        ("provenance note", &entry.texts.provenance_note),
+        ("creator", &entry.texts.creator),
+        ("content note", &entry.texts.content_note),
     ] {
         if let Some(text) = value {
             fields.push((label, text.as_str()));
@@ -284,19 +284,22 @@ fn texts(entry: &Entry) -> Vec<(&'static str, String)> {
         ("Title", text(&entry.title)),
         (
             "Caption",
-            if entry.caption.trim().is_empty() {
+            if entry.texts.caption.trim().is_empty() {
                 none()
             } else {
-                entry.caption.clone()
+                entry.texts.caption.clone()
             },
         ),
-        ("Participant's words (verbatim quote)", text(&entry.quote)),
-        ("Alt text", text(&entry.alt)),
-        ("Long description", text(&entry.long_description)),
-        ("Description (R entries)", text(&entry.description)),
-        ("Provenance note", text(&entry.provenance_note)),
-        ("Creator", text(&entry.creator)),
-        ("Content note", text(&entry.content_note)),
+        (
+            "Participant's words (verbatim quote)",
+            text(&entry.texts.quote),
+        ),
+        ("Alt text", text(&entry.texts.alt)),
+        ("Long description", text(&entry.texts.long_description)),
+        ("Description (R entries)", text(&entry.texts.description)),
+        ("Provenance note", text(&entry.texts.provenance_note)),
+        ("Creator", text(&entry.texts.creator)),
+        ("Content note", text(&entry.texts.content_note)),
     ]
 }
 
@@ -319,6 +322,6 @@ fn thumb(access: &StudyAccess, content: &StudyContent, entry: &Entry) -> Option<
         src: access.href(&format!("/images/{}/{}", image.id.0, variant.width)),
         width: variant.width,
         height: variant.height,
-        alt: entry.alt.clone().unwrap_or_default(),
+        alt: entry.texts.alt.clone().unwrap_or_default(),
     })
 }
