@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use common::{DEMO, StaffLogin, TestApp};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
-use vitrine_core::{CheckItem, EntryId, SignOffState, Study};
+use vitrine_core::{CheckItem, EntryId, EntryTexts, SignOffState, Study};
 use vitrine_store::{AuditEvent, EntryEdit};
 
 async fn demo_study(test: &TestApp) -> Study {
@@ -99,15 +99,12 @@ async fn edit_texts(test: &TestApp, email: &str, id: EntryId, caption: Option<&s
     let edit = EntryEdit {
         title: e.title.clone(),
         provenance: e.provenance,
-        caption: caption.map_or_else(|| e.texts.caption.clone(), str::to_owned),
-        quote: Some(quote.into()),
-        alt: e.texts.alt.clone(),
-        long_description: e.texts.long_description.clone(),
-        description: e.texts.description.clone(),
-        provenance_note: e.texts.provenance_note.clone(),
-        creator: e.texts.creator.clone(),
+        texts: EntryTexts {
+            caption: caption.map_or_else(|| e.texts.caption.clone(), str::to_owned),
+            quote: Some(quote.into()),
+            ..e.texts.clone()
+        },
         licence: e.licence.clone(),
-        content_note: e.texts.content_note.clone(),
         themes: e.themes.clone(),
     };
     let event = AuditEvent {

@@ -23,58 +23,87 @@ pub struct ImageRef {
 /// nor are provenance, licence and themes, whose form differs from place to
 /// place.
 ///
-/// A new text is added here; the compiler then points at every place that
-/// builds or takes apart a whole set (the store's columns, the entry form,
-/// exports).
+/// `T` is how an optional text is held: `Option<String>` (the default), or
+/// `String` for the entry form as typed, blank where not given.
+///
+/// A new text is added here (and in [`EntryTexts::from_fn`], `map` and
+/// `optional`); the compiler then points at the places that build or take
+/// apart a whole set: the store's reads and writes, exports. It does not
+/// point at SQL or templates: the migration, the withdrawal that clears an
+/// entry's words (vitrine-store `withdraw.rs`) and the entry form's page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EntryTexts {
+pub struct EntryTexts<T = Option<String>> {
     /// Caption (may be blank while drafting; blank blocks publishing).
     pub caption: String,
     /// The participant's own words, verbatim.
-    pub quote: Option<String>,
+    pub quote: T,
     /// Alt text for the image.
-    pub alt: Option<String>,
+    pub alt: T,
     /// A longer description of the image, for complex pictures.
-    pub long_description: Option<String>,
+    pub long_description: T,
     /// For R entries: the participant's description of the image they meant.
-    pub description: Option<String>,
+    pub description: T,
     /// How an O-edited or I image was made or changed.
-    pub provenance_note: Option<String>,
+    pub provenance_note: T,
     /// Who made the image.
-    pub creator: Option<String>,
+    pub creator: T,
     /// A content note shown before the image (ETH-26).
-    pub content_note: Option<String>,
+    pub content_note: T,
+}
+
+impl<T> EntryTexts<T> {
+    /// The set with `caption`, each other text made by `text` from its name
+    /// (as in [`EntryTexts::optional`]).
+    pub fn from_fn(caption: String, mut text: impl FnMut(&'static str) -> T) -> Self {
+        Self {
+            caption,
+            quote: text("quote"),
+            alt: text("alt"),
+            long_description: text("long_description"),
+            description: text("description"),
+            provenance_note: text("provenance_note"),
+            creator: text("creator"),
+            content_note: text("content_note"),
+        }
+    }
+
+    /// The same caption, each other text passed through `f`.
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> EntryTexts<U> {
+        EntryTexts {
+            caption: self.caption,
+            quote: f(self.quote),
+            alt: f(self.alt),
+            long_description: f(self.long_description),
+            description: f(self.description),
+            provenance_note: f(self.provenance_note),
+            creator: f(self.creator),
+            content_note: f(self.content_note),
+        }
+    }
+
+    /// Every text but the caption, by its name (the same in the store, the
+    /// entry form and the audit log).
+    pub fn optional(&self) -> [(&'static str, &T); 7] {
+        [
+            ("quote", &self.quote),
+            ("alt", &self.alt),
+            ("long_description", &self.long_description),
+            ("description", &self.description),
+            ("provenance_note", &self.provenance_note),
+            ("creator", &self.creator),
+            ("content_note", &self.content_note),
+        ]
+    }
 }
 
 impl EntryTexts {
-    /// Every text by its name (the same in the store, the entry form and the
-    /// audit log), caption first, each `None` where it is not given.
-    pub fn named(&self) -> [(&'static str, Option<&str>); 8] {
-        let Self {
-            caption,
-            quote,
-            alt,
-            long_description,
-            description,
-            provenance_note,
-            creator,
-            content_note,
-        } = self;
-        [
-            ("caption", Some(caption.as_str())),
-            ("quote", quote.as_deref()),
-            ("alt", alt.as_deref()),
-            ("long_description", long_description.as_deref()),
-            ("description", description.as_deref()),
-            ("provenance_note", provenance_note.as_deref()),
-            ("creator", creator.as_deref()),
-            ("content_note", content_note.as_deref()),
-        ]
-    }
-
     /// The texts given, caption first (even when blank).
     pub fn present(&self) -> impl Iterator<Item = &str> {
-        self.named().into_iter().filter_map(|(_, text)| text)
+        std::iter::once(self.caption.as_str()).chain(
+            self.optional()
+                .into_iter()
+                .filter_map(|(_, text)| text.as_deref()),
+        )
     }
 }
 

@@ -16,7 +16,7 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use vitrine_core::{Entry, EntryId, Permission, Provenance, alt_text_warnings};
+use vitrine_core::{Entry, EntryId, EntryTexts, Permission, Provenance, alt_text_warnings};
 use vitrine_store::StudyContent;
 
 /// The entry's image as the page shows it.
@@ -89,16 +89,9 @@ pub async fn save_entry(
     let input = EntryInput {
         title: fields.get("title"),
         provenance: fields.get("provenance"),
-        caption: fields.get("caption"),
-        quote: fields.get("quote"),
+        texts: EntryTexts::from_fn(fields.get("caption"), |name| fields.get(name)),
         quote_reason: fields.get("quote_reason"),
-        alt: fields.get("alt"),
-        long_description: fields.get("long_description"),
-        description: fields.get("description"),
-        provenance_note: fields.get("provenance_note"),
-        creator: fields.get("creator"),
         licence: fields.get("licence"),
-        content_note: fields.get("content_note"),
         themes: fields.all("themes"),
     };
     match save(&app, &content, id, &input, actor(&staff)).await {
