@@ -97,7 +97,7 @@ pub fn entry_label(content: &vitrine_store::StudyContent, id: EntryId) -> String
         .map(|e| {
             e.title
                 .clone()
-                .unwrap_or_else(|| vitrine_core::text::first_words(&e.caption, 6))
+                .unwrap_or_else(|| vitrine_core::text::first_words(&e.texts.caption, 6))
         })
         .unwrap_or_default();
     format!("{key} “{title}”")

@@ -10,7 +10,7 @@ use crate::settings::Settings;
 use anyhow::Context;
 use clap::Args;
 use std::time::Instant;
-use vitrine_core::{Consent, ConsentScope, Licence, Provenance};
+use vitrine_core::{Consent, ConsentScope, EntryTexts, Licence, Provenance};
 use vitrine_store::{
     ImportEntry, ImportParticipant, ImportPrompt, NewDerivative, NewImage, StudyImport,
 };
@@ -81,16 +81,20 @@ pub(super) fn study(entries: u32) -> StudyImport {
             title: Some(format!("Entry number {i}")),
             provenance: Provenance::Illustration,
             image_sha256: Some(sha),
-            caption: format!("A caption of a few words for entry {i}, as researchers write them."),
-            quote: Some("Words the participant said in the interview about the picture.".into()),
-            alt: Some(format!("A drawing made for entry {i}.")),
-            long_description: None,
-            description: None,
-            provenance_note: Some("Drawn by the research team.".into()),
-            creator: Some("Research team".into()),
+            texts: EntryTexts {
+                caption: format!(
+                    "A caption of a few words for entry {i}, as researchers write them."
+                ),
+                quote: Some(
+                    "Words the participant said in the interview about the picture.".into(),
+                ),
+                alt: Some(format!("A drawing made for entry {i}.")),
+                provenance_note: Some("Drawn by the research team.".into()),
+                creator: Some("Research team".into()),
+                ..EntryTexts::default()
+            },
             licence: Some(Licence::parse("CC-BY-4.0").unwrap_or(Licence::None)),
             theme_keys: Vec::new(),
-            content_note: None,
             sign_off: None,
         });
     }

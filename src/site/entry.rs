@@ -68,23 +68,23 @@ impl<'a> EntryPage<'a> {
         let file = Links::Static { depth: 0 }.entry(study, &entry.slug);
         let links = origin.links(&file);
         let mut layout = Layout::study(release, links, Some(&entry.title), Current::Other);
-        layout.description = text::first_words(&entry.caption, DESCRIPTION_WORDS);
+        layout.description = text::first_words(&entry.texts.caption, DESCRIPTION_WORDS);
         let url = origin.url(&Links::Served.entry(study, &entry.slug), &file);
         Some(EntryPage {
             layout,
             entry,
             prompt,
             picture: Picture::of(entry, links, ENTRY_SIZES, false),
-            described_by: if entry.long_description.is_some() {
+            described_by: if entry.texts.long_description.is_some() {
                 "long-description"
             } else {
                 ""
             },
-            caption: Prose::new(&entry.caption),
-            quote: Prose::optional(entry.quote.as_ref()),
-            description: Prose::optional(entry.description.as_ref()),
-            long_description: Prose::optional(entry.long_description.as_ref()),
-            provenance_note: Prose::optional(entry.provenance_note.as_ref()),
+            caption: Prose::new(&entry.texts.caption),
+            quote: Prose::optional(entry.texts.quote.as_ref()),
+            description: Prose::optional(entry.texts.description.as_ref()),
+            long_description: Prose::optional(entry.texts.long_description.as_ref()),
+            provenance_note: Prose::optional(entry.texts.provenance_note.as_ref()),
             themes: release
                 .themes
                 .iter()

@@ -175,6 +175,7 @@ impl Picture {
     pub fn of(entry: &ReleaseEntry, links: Links, sizes: &'static str, lazy: bool) -> Option<Self> {
         let image = entry.image.as_ref()?;
         let alt = entry
+            .texts
             .alt
             .as_deref()
             .filter(|a| !a.trim().is_empty())
@@ -249,8 +250,8 @@ impl<'a> EntryCard<'a> {
             entry,
             href: links.entry(study, &entry.slug),
             picture: Picture::of(entry, links, CARD_SIZES, shown_before >= EAGER_IMAGES),
-            caption: Prose::new(&entry.caption),
-            description: Prose::optional(entry.description.as_ref()),
+            caption: Prose::new(&entry.texts.caption),
+            description: Prose::optional(entry.texts.description.as_ref()),
         }
     }
 }

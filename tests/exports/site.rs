@@ -94,7 +94,7 @@ async fn the_same_release_exports_to_the_same_bytes_with_links_that_work_from_di
         let page = format!("entries/{}.html", entry.slug);
         let html = String::from_utf8(a[&page].clone()).expect("utf-8");
         assert!(
-            html.contains(&crate::common::escaped(&entry.caption)),
+            html.contains(&crate::common::escaped(&entry.texts.caption)),
             "{page}"
         );
         assert!(gallery.contains(&crate::common::escaped(&entry.title)));

@@ -277,7 +277,7 @@ async fn one_image_may_back_several_entries_each_with_its_own_alt_text() {
         kettles[0].image.as_ref().map(|i| i.id),
         kettles[1].image.as_ref().map(|i| i.id)
     );
-    assert_ne!(kettles[0].alt, kettles[1].alt);
+    assert_ne!(kettles[0].texts.alt, kettles[1].texts.alt);
 }
 
 #[tokio::test]

@@ -52,8 +52,8 @@ async fn a_curator_edits_alt_text_and_the_change_is_audited() {
 
     let after = content(&test).await;
     let e01_after = entry(&after, "e01");
-    assert_eq!(e01_after.alt.as_deref(), Some(alt));
-    assert_eq!(e01_after.caption, e01.caption);
+    assert_eq!(e01_after.texts.alt.as_deref(), Some(alt));
+    assert_eq!(e01_after.texts.caption, e01.texts.caption);
     assert_eq!(
         e01_after.sign_off,
         SignOffState::Voided,
@@ -177,7 +177,7 @@ async fn changing_a_quote_needs_a_reason() {
             .contains("Reason for changing the participant")
     );
     assert_eq!(
-        entry(&content(&test).await, "e04").quote.as_deref(),
+        entry(&content(&test).await, "e04").texts.quote.as_deref(),
         Some("They brought flowers.")
     );
 
@@ -187,7 +187,7 @@ async fn changing_a_quote_needs_a_reason() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let after = content(&test).await;
     assert_eq!(
-        entry(&after, "e04").quote.as_deref(),
+        entry(&after, "e04").texts.quote.as_deref(),
         Some("They brought me flowers.")
     );
     let log = test
@@ -248,7 +248,7 @@ async fn an_upload_makes_drafts_of_good_files_and_explains_bad_ones() {
     let after = content(&test).await;
     assert_eq!(after.entries.len(), before.entries.len() + 1);
     let new = entry(&after, "upload-1");
-    assert_eq!(new.caption, "");
+    assert_eq!(new.texts.caption, "");
     assert_eq!(new.prompt, before.prompts[1].id);
     assert!(
         !format!("{new:?}").contains("IMG_0001"),

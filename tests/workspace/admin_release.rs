@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use common::{DEMO, StaffLogin, TestApp};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
-use vitrine_core::{CheckItem, EntryId, SignOffState, Study};
+use vitrine_core::{CheckItem, EntryId, EntryTexts, SignOffState, Study};
 use vitrine_store::{AuditEvent, EntryEdit};
 
 async fn demo_study(test: &TestApp) -> Study {
@@ -99,15 +99,12 @@ async fn edit_texts(test: &TestApp, email: &str, id: EntryId, caption: Option<&s
     let edit = EntryEdit {
         title: e.title.clone(),
         provenance: e.provenance,
-        caption: caption.map_or_else(|| e.caption.clone(), str::to_owned),
-        quote: Some(quote.into()),
-        alt: e.alt.clone(),
-        long_description: e.long_description.clone(),
-        description: e.description.clone(),
-        provenance_note: e.provenance_note.clone(),
-        creator: e.creator.clone(),
+        texts: EntryTexts {
+            caption: caption.map_or_else(|| e.texts.caption.clone(), str::to_owned),
+            quote: Some(quote.into()),
+            ..e.texts.clone()
+        },
         licence: e.licence.clone(),
-        content_note: e.content_note.clone(),
         themes: e.themes.clone(),
     };
     let event = AuditEvent {

@@ -127,7 +127,10 @@ async fn a_facilitator_prints_a_session_as_cards_and_a_handout_that_a_withdrawal
         .1;
     let figures = text.matches("/S/Figure").count();
     assert_eq!(figures, 5, "one figure per card front");
-    let alts: Vec<&str> = release.entries().filter_map(|e| e.alt.as_deref()).collect();
+    let alts: Vec<&str> = release
+        .entries()
+        .filter_map(|e| e.texts.alt.as_deref())
+        .collect();
     let shown = alts
         .iter()
         .filter(|a| text.contains(&format!("/Alt({a})")))

@@ -220,7 +220,7 @@ async fn a_curator_redacts_two_faces_and_a_badge_and_the_release_keeps_nothing_o
     assert!(applied.header("location").contains("done=redacted"));
     let after = entry(&test, id).await;
     assert_eq!(after.provenance, Provenance::OriginalEdited);
-    assert_eq!(after.provenance_note.as_deref(), Some(note));
+    assert_eq!(after.texts.provenance_note.as_deref(), Some(note));
     assert_eq!(
         after.sign_off,
         SignOffState::Voided,
@@ -345,7 +345,7 @@ async fn a_curator_redacts_two_faces_and_a_badge_and_the_release_keeps_nothing_o
         .prompts
         .iter()
         .flat_map(|p| &p.entries)
-        .find(|e| e.caption == after.caption)
+        .find(|e| e.texts.caption == after.texts.caption)
         .expect("the entry is in the Release");
     let variants = &shown.image.as_ref().expect("an image").variants;
     let types: Vec<&str> = variants.iter().map(|v| v.media_type.as_str()).collect();
@@ -685,7 +685,7 @@ async fn an_illustration_stands_in_for_the_photo_and_the_original_stays_private(
     assert_eq!(shown.status, StatusCode::SEE_OTHER, "{}", shown.text());
     let after = entry(&test, id).await;
     assert_eq!(after.provenance, Provenance::Illustration);
-    assert_eq!(after.provenance_note.as_deref(), Some(note));
+    assert_eq!(after.texts.provenance_note.as_deref(), Some(note));
     assert_eq!(after.sign_off, SignOffState::Voided);
     let sha = vitrine_media::sha256_hex(&original);
     let kept = test

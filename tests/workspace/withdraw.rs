@@ -71,7 +71,7 @@ async fn public_entry(test: &TestApp, key: &str) -> Public {
     Public {
         id,
         title: shown.title.clone(),
-        caption: shown.caption.clone(),
+        caption: shown.texts.caption.clone(),
         page: format!("/{DEMO}/entries/{slug}"),
         media: shown
             .image
@@ -367,7 +367,7 @@ async fn withdrawing_a_participant_takes_all_their_entries_and_adds_a_consent_re
             .entries
             .iter()
             .filter(|e| e.participant == john)
-            .all(|e| e.withdrawn && e.caption.is_empty() && e.image.is_none())
+            .all(|e| e.withdrawn && e.texts.caption.is_empty() && e.image.is_none())
     );
     let log = test.app.store().audit_log(None, 10_000).await.expect("log");
     assert!(log.iter().any(|r| r.action == "participant.withdraw"));

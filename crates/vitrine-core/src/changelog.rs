@@ -83,7 +83,7 @@ fn entries(n: usize) -> String {
 mod tests {
     use super::*;
     use crate::release::ReleasePrompt;
-    use crate::{Contact, Licence, Provenance, StudyInfo};
+    use crate::{Contact, EntryTexts, Licence, Provenance, StudyInfo};
 
     fn entry(slug: &str, caption: &str) -> ReleaseEntry {
         ReleaseEntry {
@@ -93,16 +93,13 @@ mod tests {
             pseudonym: "P".into(),
             role: None,
             image: None,
-            caption: caption.into(),
-            quote: None,
-            alt: None,
-            long_description: None,
-            description: Some("d".into()),
-            provenance_note: None,
-            creator: None,
+            texts: EntryTexts {
+                caption: caption.into(),
+                description: Some("d".into()),
+                ..EntryTexts::default()
+            },
             licence: Licence::None,
             themes: vec![],
-            content_note: None,
         }
     }
 

@@ -86,8 +86,8 @@ mod tests {
     mod release {
         use crate::ids::{EntryId, ParticipantId, PromptId, StudyId};
         use crate::{
-            Consent, ConsentScope, Contact, Entry, Licence, Participant, Prompt, Provenance,
-            ReleaseInput, SignOffState, Study, StudyInfo, build_release,
+            Consent, ConsentScope, Contact, Entry, EntryTexts, Licence, Participant, Prompt,
+            Provenance, ReleaseInput, SignOffState, Study, StudyInfo, build_release,
         };
         use std::collections::HashMap;
         use time::macros::{date, datetime};
@@ -144,16 +144,13 @@ mod tests {
                 title: Some(format!("Entry {id}")),
                 provenance: Provenance::Described,
                 image: None,
-                caption: "A caption".into(),
-                quote: None,
-                alt: None,
-                long_description: None,
-                description: Some("A described photo".into()),
-                provenance_note: None,
-                creator: None,
+                texts: EntryTexts {
+                    caption: "A caption".into(),
+                    description: Some("A described photo".into()),
+                    ..EntryTexts::default()
+                },
                 licence: Some(Licence::None),
                 themes: vec![],
-                content_note: None,
                 withdrawn: false,
                 sign_off: SignOffState::NotStarted,
             }

@@ -121,7 +121,7 @@ fn required_statement(release: &Release, entry: Option<&ReleaseEntry>) -> Value 
     }
     if let Some(entry) = entry {
         parts.push(format!("Provenance: {}", entry.provenance.label()));
-        if let Some(note) = &entry.provenance_note {
+        if let Some(note) = &entry.texts.provenance_note {
             parts.push(note.clone());
         }
     }
@@ -206,17 +206,17 @@ fn canvas(
         label_value(lang, "Participant", &entry.pseudonym),
         label_value(lang, "Provenance", entry.provenance.label()),
     ];
-    if let Some(creator) = &entry.creator {
+    if let Some(creator) = &entry.texts.creator {
         metadata.push(label_value(lang, "Creator", creator));
     }
-    if let Some(alt) = &entry.alt {
+    if let Some(alt) = &entry.texts.alt {
         metadata.push(label_value(lang, "Image description", alt));
     }
     let mut canvas = json!({
         "id": id,
         "type": "Canvas",
         "label": text(lang, &entry.title),
-        "summary": text(lang, &entry.caption),
+        "summary": text(lang, &entry.texts.caption),
         "width": largest.width,
         "height": largest.height,
         "metadata": metadata,

@@ -32,7 +32,7 @@ pub use access::{Permission, Role, Rule};
 pub use changelog::{Changes, changes};
 pub use consent::{Consent, ConsentScope};
 pub use coverage::{PromptCount, participation_note};
-pub use entry::{Entry, ImageRef};
+pub use entry::{Entry, EntryTexts, ImageRef};
 pub use ids::{EntryId, ImageId, ParticipantId, PromptId, ReleaseId, StudyId, ThemeId, UserId};
 pub use licence::Licence;
 pub use lint::{AltWarning, alt_text_warnings, mentions_full_name, name_mentions};

@@ -103,21 +103,21 @@ pub fn blockers(entry: &Entry, consent: Option<&Consent>, today: Date) -> Vec<Bl
         if entry.image.is_none() {
             found.push(Blocker::MissingImage);
         }
-        if is_blank(entry.alt.as_deref()) {
+        if is_blank(entry.texts.alt.as_deref()) {
             found.push(Blocker::MissingAlt);
         }
     } else {
         if entry.image.is_some() {
             found.push(Blocker::DescribedHasImage);
         }
-        if is_blank(entry.description.as_deref()) {
+        if is_blank(entry.texts.description.as_deref()) {
             found.push(Blocker::MissingDescription);
         }
     }
-    if p.needs_note() && is_blank(entry.provenance_note.as_deref()) {
+    if p.needs_note() && is_blank(entry.texts.provenance_note.as_deref()) {
         found.push(Blocker::MissingProvenanceNote);
     }
-    if entry.caption.trim().is_empty() {
+    if entry.texts.caption.trim().is_empty() {
         found.push(Blocker::MissingCaption);
     }
     if entry.licence.is_none() {
@@ -151,7 +151,7 @@ fn is_blank(text: Option<&str>) -> bool {
 mod tests {
     use super::*;
     use crate::ids::{EntryId, ImageId, ParticipantId, PromptId};
-    use crate::{ImageRef, Licence, Provenance};
+    use crate::{EntryTexts, ImageRef, Licence, Provenance};
     use time::macros::date;
 
     const TODAY: Date = date!(2025 - 06 - 01);
@@ -179,16 +179,15 @@ mod tests {
                 width: 10,
                 height: 10,
             }),
-            caption: "A caption".into(),
-            quote: None,
-            alt: Some("Gift bags on a table".into()),
-            long_description: None,
-            description: (!provenance.has_image()).then(|| "A described photo".into()),
-            provenance_note: provenance.needs_note().then(|| "Drawn by the team".into()),
-            creator: None,
+            texts: EntryTexts {
+                caption: "A caption".into(),
+                alt: Some("Gift bags on a table".into()),
+                description: (!provenance.has_image()).then(|| "A described photo".into()),
+                provenance_note: provenance.needs_note().then(|| "Drawn by the team".into()),
+                ..EntryTexts::default()
+            },
             licence: Some(Licence::None),
             themes: vec![],
-            content_note: None,
             withdrawn: false,
             sign_off: SignOffState::Approved,
         }
@@ -243,7 +242,7 @@ mod tests {
     fn image_entries_need_an_image_and_alt_text() {
         let mut e = entry(Provenance::Illustration);
         e.image = None;
-        e.alt = Some("   ".into());
+        e.texts.alt = Some("   ".into());
         assert_eq!(
             blockers(&e, Some(&consent()), TODAY),
             vec![Blocker::MissingImage, Blocker::MissingAlt]
@@ -254,21 +253,21 @@ mod tests {
     fn edited_and_illustration_entries_need_a_provenance_note() {
         for p in [Provenance::OriginalEdited, Provenance::Illustration] {
             let mut e = entry(p);
-            e.provenance_note = None;
+            e.texts.provenance_note = None;
             assert_eq!(
                 blockers(&e, Some(&consent()), TODAY),
                 vec![Blocker::MissingProvenanceNote]
             );
         }
         let mut plain = entry(Provenance::Original);
-        plain.provenance_note = None;
+        plain.texts.provenance_note = None;
         assert_eq!(blockers(&plain, Some(&consent()), TODAY), vec![]);
     }
 
     #[test]
     fn described_entries_need_a_description_and_no_image() {
         let mut e = entry(Provenance::Described);
-        e.description = None;
+        e.texts.description = None;
         e.image = Some(ImageRef {
             id: ImageId(2),
             width: 1,
@@ -283,7 +282,7 @@ mod tests {
     #[test]
     fn blank_caption_and_missing_licence_block() {
         let mut e = entry(Provenance::Original);
-        e.caption = " ".into();
+        e.texts.caption = " ".into();
         e.licence = None;
         assert_eq!(
             blockers(&e, Some(&consent()), TODAY),
@@ -294,9 +293,9 @@ mod tests {
     #[test]
     fn every_reason_is_reported_at_once() {
         let mut e = entry(Provenance::Illustration);
-        e.alt = None;
-        e.provenance_note = None;
-        e.caption = String::new();
+        e.texts.alt = None;
+        e.texts.provenance_note = None;
+        e.texts.caption = String::new();
         assert_eq!(blockers(&e, None, TODAY).len(), 4);
     }
 
@@ -333,7 +332,7 @@ mod tests {
     fn a_withdrawn_entry_has_only_that_reason() {
         let mut e = entry(Provenance::Original);
         e.withdrawn = true;
-        e.caption = String::new();
+        e.texts.caption = String::new();
         e.sign_off = SignOffState::NotStarted;
         assert_eq!(blockers(&e, None, TODAY), vec![Blocker::Withdrawn]);
         assert!(

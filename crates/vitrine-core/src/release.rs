@@ -11,7 +11,7 @@ use crate::ids::{EntryId, ImageId, ParticipantId, ThemeId};
 use crate::publish::{Blocker, blockers};
 use crate::slug::SlugSet;
 use crate::study::{Participant, Prompt, Study, StudyInfo, Theme};
-use crate::{Consent, Date, Entry, Licence, Provenance, mentions_full_name, text};
+use crate::{Consent, Date, Entry, EntryTexts, Licence, Provenance, mentions_full_name, text};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -97,7 +97,12 @@ pub struct ReleaseTheme {
 }
 
 /// One published entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Stored as JSON with its texts flattened into it; [`Serialize`] is written
+/// out by hand only to keep the order Releases have always been stored in
+/// (`content_note` after `licence` and `themes`), so a Release written today
+/// has the same bytes as before [`EntryTexts`] existed.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ReleaseEntry {
     /// URL name, from the title (or caption), unique in the study.
     pub slug: String,
@@ -111,26 +116,47 @@ pub struct ReleaseEntry {
     pub role: Option<String>,
     /// The public image; `None` for R entries.
     pub image: Option<ReleaseImage>,
-    /// Caption.
-    pub caption: String,
-    /// The participant's words.
-    pub quote: Option<String>,
-    /// Alt text (present whenever `image` is).
-    pub alt: Option<String>,
-    /// Long description.
-    pub long_description: Option<String>,
-    /// R entries: the described image.
-    pub description: Option<String>,
-    /// How the image was made or edited.
-    pub provenance_note: Option<String>,
-    /// Who made the image.
-    pub creator: Option<String>,
+    /// Its words, as curated (alt text is present whenever `image` is).
+    #[serde(flatten)]
+    pub texts: EntryTexts,
     /// Licence.
     pub licence: Licence,
     /// Slugs of the entry's themes.
     pub themes: Vec<String>,
-    /// Content note shown before the image.
-    pub content_note: Option<String>,
+}
+
+impl Serialize for ReleaseEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let EntryTexts {
+            caption,
+            quote,
+            alt,
+            long_description,
+            description,
+            provenance_note,
+            creator,
+            content_note,
+        } = &self.texts;
+        let mut out = serializer.serialize_struct("ReleaseEntry", 16)?;
+        out.serialize_field("slug", &self.slug)?;
+        out.serialize_field("title", &self.title)?;
+        out.serialize_field("provenance", &self.provenance)?;
+        out.serialize_field("pseudonym", &self.pseudonym)?;
+        out.serialize_field("role", &self.role)?;
+        out.serialize_field("image", &self.image)?;
+        out.serialize_field("caption", caption)?;
+        out.serialize_field("quote", quote)?;
+        out.serialize_field("alt", alt)?;
+        out.serialize_field("long_description", long_description)?;
+        out.serialize_field("description", description)?;
+        out.serialize_field("provenance_note", provenance_note)?;
+        out.serialize_field("creator", creator)?;
+        out.serialize_field("licence", &self.licence)?;
+        out.serialize_field("themes", &self.themes)?;
+        out.serialize_field("content_note", content_note)?;
+        out.end()
+    }
 }
 
 /// The public form of an image: sizes and content-addressed derivative keys.
@@ -265,7 +291,7 @@ pub fn build_release_mapped(
             let title = entry
                 .title
                 .clone()
-                .unwrap_or_else(|| text::first_words(&entry.caption, 6));
+                .unwrap_or_else(|| text::first_words(&entry.texts.caption, 6));
             let slug = entry_slugs.claim(&title, &format!("entry-{}", published.len() + 1));
             slugs.push((entry.id, slug.clone()));
             published.push(ReleaseEntry {
@@ -275,13 +301,7 @@ pub fn build_release_mapped(
                 pseudonym: participant.pseudonym.clone(),
                 role: participant.role.clone(),
                 image: image.filter(|_| entry.provenance.has_image()).cloned(),
-                caption: entry.caption.clone(),
-                quote: entry.quote.clone(),
-                alt: entry.alt.clone(),
-                long_description: entry.long_description.clone(),
-                description: entry.description.clone(),
-                provenance_note: entry.provenance_note.clone(),
-                creator: entry.creator.clone(),
+                texts: entry.texts.clone(),
                 licence: entry.licence.clone().unwrap_or(Licence::None),
                 themes: entry
                     .themes
@@ -289,7 +309,6 @@ pub fn build_release_mapped(
                     .filter_map(|t| themes.get(t))
                     .map(|t| t.slug.clone())
                     .collect(),
-                content_note: entry.content_note.clone(),
             });
         }
         released_prompts.push(ReleasePrompt {
@@ -443,5 +462,24 @@ impl Release {
         self.reflections
             .iter()
             .filter(move |r| r.entry.as_deref() == slug)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A published entry exactly as Releases before [`crate::EntryTexts`]
+    /// stored it: `content_note` last, after `licence` and `themes`.
+    const STORED_ENTRY: &str = r##"{"slug":"s","title":"T","provenance":"O-edited","pseudonym":"P1","role":"nurse","image":{"width":2,"height":1,"color":"#000000","variants":[{"key":"k.jpg","width":2,"height":1,"media_type":"image/jpeg"}]},"caption":"c","quote":"q","alt":"a","long_description":null,"description":"d","provenance_note":"n","creator":"cr","licence":"none","themes":["t"],"content_note":"cn"}"##;
+
+    #[test]
+    fn a_stored_entry_reads_back_and_writes_the_same_bytes() {
+        let entry: ReleaseEntry = serde_json::from_str(STORED_ENTRY).unwrap();
+        assert_eq!(entry.texts.caption, "c");
+        assert_eq!(entry.texts.long_description, None);
+        assert_eq!(entry.texts.content_note.as_deref(), Some("cn"));
+        assert_eq!(entry.themes, ["t"]);
+        assert_eq!(serde_json::to_string(&entry).unwrap(), STORED_ENTRY);
     }
 }

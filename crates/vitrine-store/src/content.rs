@@ -4,9 +4,9 @@ use crate::{Result, Store, StoreError};
 use sqlx::Row;
 use std::collections::HashMap;
 use vitrine_core::{
-    Checklist, Consent, ConsentScope, Entry, EntryId, ImageId, ImageRef, Licence, MediaVariant,
-    Participant, ParticipantId, Prompt, PromptId, Provenance, ReleaseImage, ReleaseInput, SignOff,
-    Study, StudyId, StudyInfo, Theme, ThemeId, fingerprint, sign_off_state,
+    Checklist, Consent, ConsentScope, Entry, EntryId, EntryTexts, ImageId, ImageRef, Licence,
+    MediaVariant, Participant, ParticipantId, Prompt, PromptId, Provenance, ReleaseImage,
+    ReleaseInput, SignOff, Study, StudyId, StudyInfo, Theme, ThemeId, fingerprint, sign_off_state,
 };
 
 /// Everything stored about one study: the input to publishing and checking.
@@ -227,8 +227,8 @@ impl Store {
             let image_sha256: Option<String> = row.try_get("image_sha256")?;
             let current = fingerprint(
                 image_sha256.as_deref(),
-                &entry.caption,
-                entry.alt.as_deref(),
+                &entry.texts.caption,
+                entry.texts.alt.as_deref(),
             );
             entry.sign_off = sign_off_state(sign_off.as_ref(), &current);
             loaded.keys.insert(entry.id, row.try_get("import_key")?);
@@ -319,13 +319,16 @@ fn entry_from_row(r: &sqlx::any::AnyRow, links: &[(i64, i64)]) -> Result<Entry> 
         provenance: Provenance::parse(&provenance)
             .ok_or_else(|| corrupt(format!("provenance {provenance}")))?,
         image,
-        caption: r.try_get("caption")?,
-        quote: r.try_get("quote")?,
-        alt: r.try_get("alt")?,
-        long_description: r.try_get("long_description")?,
-        description: r.try_get("description")?,
-        provenance_note: r.try_get("provenance_note")?,
-        creator: r.try_get("creator")?,
+        texts: EntryTexts {
+            caption: r.try_get("caption")?,
+            quote: r.try_get("quote")?,
+            alt: r.try_get("alt")?,
+            long_description: r.try_get("long_description")?,
+            description: r.try_get("description")?,
+            provenance_note: r.try_get("provenance_note")?,
+            creator: r.try_get("creator")?,
+            content_note: r.try_get("content_note")?,
+        },
         licence: licence
             .map(|l| Licence::parse(&l).map_err(corrupt))
             .transpose()?,
@@ -334,7 +337,6 @@ fn entry_from_row(r: &sqlx::any::AnyRow, links: &[(i64, i64)]) -> Result<Entry> 
             .filter(|(e, _)| *e == id)
             .map(|(_, t)| ThemeId(*t))
             .collect(),
-        content_note: r.try_get("content_note")?,
         withdrawn: r.try_get::<Option<String>, _>("withdrawn_at")?.is_some(),
         sign_off: vitrine_core::SignOffState::NotStarted,
     })

@@ -7,7 +7,8 @@ use crate::import::insert_images;
 use crate::{AuditEvent, NewImage, Result, Store, StoreError};
 use sqlx::{Any, Transaction};
 use vitrine_core::{
-    EntryId, ImageId, Licence, ParticipantId, PromptId, Provenance, StudyId, ThemeId, UserId,
+    EntryId, EntryTexts, ImageId, Licence, ParticipantId, PromptId, Provenance, StudyId, ThemeId,
+    UserId,
 };
 
 /// What a curator can change about an entry in the workspace.
@@ -17,24 +18,11 @@ pub struct EntryEdit {
     pub title: Option<String>,
     /// O, O-edited, I or R.
     pub provenance: Provenance,
-    /// Caption (may be blank while drafting; blank blocks publishing).
-    pub caption: String,
-    /// The participant's own words, verbatim.
-    pub quote: Option<String>,
-    /// Alt text.
-    pub alt: Option<String>,
-    /// Long description.
-    pub long_description: Option<String>,
-    /// R entries: the described image.
-    pub description: Option<String>,
-    /// How the image was made or edited.
-    pub provenance_note: Option<String>,
-    /// Who made the image.
-    pub creator: Option<String>,
+    /// Its words (the caption may be blank while drafting; blank blocks
+    /// publishing).
+    pub texts: EntryTexts,
     /// Licence; `None` while not chosen.
     pub licence: Option<Licence>,
-    /// Content note.
-    pub content_note: Option<String>,
     /// Themes (of the same study).
     pub themes: Vec<ThemeId>,
 }
@@ -169,6 +157,16 @@ impl Store {
         by: UserId,
         event: &AuditEvent,
     ) -> Result<bool> {
+        let EntryTexts {
+            caption,
+            quote,
+            alt,
+            long_description,
+            description,
+            provenance_note,
+            creator,
+            content_note,
+        } = &edit.texts;
         let mut tx = self.begin_audited().await?;
         let updated = sqlx::query(
             "UPDATE entries SET title = $1, provenance = $2, caption = $3, quote = $4, alt = $5,
@@ -178,15 +176,15 @@ impl Store {
         )
         .bind(&edit.title)
         .bind(edit.provenance.code())
-        .bind(&edit.caption)
-        .bind(&edit.quote)
-        .bind(&edit.alt)
-        .bind(&edit.long_description)
-        .bind(&edit.description)
-        .bind(&edit.provenance_note)
-        .bind(&edit.creator)
+        .bind(caption)
+        .bind(quote)
+        .bind(alt)
+        .bind(long_description)
+        .bind(description)
+        .bind(provenance_note)
+        .bind(creator)
         .bind(edit.licence.as_ref().map(|l| l.id().to_owned()))
-        .bind(&edit.content_note)
+        .bind(content_note)
         .bind(by.0)
         .bind(entry.0)
         .bind(study.0)

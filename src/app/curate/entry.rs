@@ -9,7 +9,7 @@ use super::{Actor, FieldProblem, changed_fields};
 use crate::app::App;
 use serde_json::json;
 use vitrine_core::text::{clean, optional};
-use vitrine_core::{Entry, EntryId, Licence, Provenance, ThemeId};
+use vitrine_core::{Entry, EntryId, EntryTexts, Licence, Provenance, ThemeId};
 use vitrine_store::{AuditEvent, EntryEdit, StudyContent};
 
 /// The longest title accepted, in characters.
@@ -24,26 +24,12 @@ pub struct EntryInput {
     pub title: String,
     /// Provenance code.
     pub provenance: String,
-    /// Caption.
-    pub caption: String,
-    /// The participant's words.
-    pub quote: String,
+    /// Caption, quote, alt text and the rest, each as typed.
+    pub texts: EntryTexts<String>,
     /// Why the participant's words were changed (ETH-17).
     pub quote_reason: String,
-    /// Alt text.
-    pub alt: String,
-    /// Long description.
-    pub long_description: String,
-    /// Description (R entries).
-    pub description: String,
-    /// Provenance note.
-    pub provenance_note: String,
-    /// Creator.
-    pub creator: String,
     /// Licence id, "none", or "" for not chosen yet.
     pub licence: String,
-    /// Content note.
-    pub content_note: String,
     /// Theme ids.
     pub themes: Vec<String>,
 }
@@ -51,24 +37,16 @@ pub struct EntryInput {
 impl EntryInput {
     /// The form filled in with what is stored.
     pub fn from_entry(entry: &Entry) -> Self {
-        let text = |v: &Option<String>| v.clone().unwrap_or_default();
         Self {
-            title: text(&entry.title),
+            title: entry.title.clone().unwrap_or_default(),
             provenance: entry.provenance.code().to_owned(),
-            caption: entry.caption.clone(),
-            quote: text(&entry.quote),
+            texts: entry.texts.clone().map(Option::unwrap_or_default),
             quote_reason: String::new(),
-            alt: text(&entry.alt),
-            long_description: text(&entry.long_description),
-            description: text(&entry.description),
-            provenance_note: text(&entry.provenance_note),
-            creator: text(&entry.creator),
             licence: entry
                 .licence
                 .as_ref()
                 .map(|l| l.id().to_owned())
                 .unwrap_or_default(),
-            content_note: text(&entry.content_note),
             themes: entry.themes.iter().map(|t| t.0.to_string()).collect(),
         }
     }
@@ -96,15 +74,8 @@ pub fn current_edit(entry: &Entry) -> EntryEdit {
     EntryEdit {
         title: entry.title.clone(),
         provenance: entry.provenance,
-        caption: entry.caption.clone(),
-        quote: entry.quote.clone(),
-        alt: entry.alt.clone(),
-        long_description: entry.long_description.clone(),
-        description: entry.description.clone(),
-        provenance_note: entry.provenance_note.clone(),
-        creator: entry.creator.clone(),
+        texts: entry.texts.clone(),
         licence: entry.licence.clone(),
-        content_note: entry.content_note.clone(),
         themes: entry.themes.clone(),
     }
 }
@@ -124,7 +95,7 @@ pub fn validate(
         ));
         entry.provenance
     });
-    let caption = clean(&input.caption);
+    let caption = clean(&input.texts.caption);
     if caption.is_empty() {
         problems.push(FieldProblem::new(
             "caption",
@@ -169,10 +140,10 @@ pub fn validate(
             )),
         }
     }
-    let quote = optional(&input.quote);
+    let quote = optional(&input.texts.quote);
     let reason = optional(&input.quote_reason);
     // ETH-17: the participant's words, once recorded, change only with a reason.
-    if entry.quote.is_some() && quote != entry.quote {
+    if entry.texts.quote.is_some() && quote != entry.texts.quote {
         match &reason {
             None => problems.push(FieldProblem::new(
                 "quote_reason",
@@ -193,18 +164,14 @@ pub fn validate(
     let edit = EntryEdit {
         title,
         provenance,
-        caption,
-        quote: quote.clone(),
-        alt: optional(&input.alt),
-        long_description: optional(&input.long_description),
-        description: optional(&input.description),
-        provenance_note: optional(&input.provenance_note),
-        creator: optional(&input.creator),
+        texts: EntryTexts {
+            caption,
+            ..input.texts.clone().map(|text| optional(&text))
+        },
         licence,
-        content_note: optional(&input.content_note),
         themes,
     };
-    let reason = reason.filter(|_| quote != entry.quote);
+    let reason = reason.filter(|_| quote != entry.texts.quote);
     Ok((edit, reason))
 }
 
@@ -216,20 +183,19 @@ fn snapshot(edit: &EntryEdit, content: &StudyContent) -> serde_json::Value {
         .filter_map(|id| content.themes.iter().find(|t| t.id == *id))
         .map(|t| t.name.as_str())
         .collect();
-    json!({
-        "title": edit.title,
-        "provenance": edit.provenance.code(),
-        "caption": edit.caption,
-        "quote": edit.quote,
-        "alt": edit.alt,
-        "long_description": edit.long_description,
-        "description": edit.description,
-        "provenance_note": edit.provenance_note,
-        "creator": edit.creator,
-        "licence": edit.licence.as_ref().map(Licence::id),
-        "content_note": edit.content_note,
-        "themes": themes,
-    })
+    let mut fields = serde_json::Map::new();
+    fields.insert("title".into(), json!(edit.title));
+    fields.insert("provenance".into(), json!(edit.provenance.code()));
+    fields.insert("caption".into(), json!(edit.texts.caption));
+    for (name, text) in edit.texts.optional() {
+        fields.insert(name.into(), json!(text));
+    }
+    fields.insert(
+        "licence".into(),
+        json!(edit.licence.as_ref().map(Licence::id)),
+    );
+    fields.insert("themes".into(), json!(themes));
+    fields.into()
 }
 
 /// Saves the entry form. `Ok(false)` when nothing changed (nothing written).

@@ -146,7 +146,7 @@ async fn open(app: &App, content: &StudyContent, id: EntryId) -> Result<Studio, 
     let versions = app.store.redactions(id).await.map_err(failed)?;
     Ok(Studio {
         label: entry.title.clone().unwrap_or(key),
-        note: entry.provenance_note.clone().unwrap_or_default(),
+        note: entry.texts.provenance_note.clone().unwrap_or_default(),
         base,
         versions,
         faces: None,

@@ -309,7 +309,7 @@ async fn item(app: &App, c: &Chosen<'_>, kind: Kind) -> Result<Item, PrintError>
                 jpeg,
                 width: variant.width,
                 height: variant.height,
-                alt: e.alt.clone().unwrap_or_default(),
+                alt: e.texts.alt.clone().unwrap_or_default(),
             })
         }
         None => None,
@@ -320,23 +320,23 @@ async fn item(app: &App, c: &Chosen<'_>, kind: Kind) -> Result<Item, PrintError>
         e.provenance.label(),
         e.provenance.meaning()
     )];
-    provenance.extend(e.provenance_note.clone());
+    provenance.extend(e.texts.provenance_note.clone());
     provenance.push(match &e.role {
         Some(role) => format!("Participant: {} (pseudonym), {role}", e.pseudonym),
         None => format!("Participant: {} (pseudonym)", e.pseudonym),
     });
-    if let Some(creator) = &e.creator {
+    if let Some(creator) = &e.texts.creator {
         provenance.push(format!("Image by {creator}"));
     }
     provenance.push(format!("Licence: {}", e.licence.name()));
     Ok(Item {
         title: e.title.clone(),
         prompt: format!("Prompt: {}", c.prompt.text),
-        content_note: e.content_note.clone(),
+        content_note: e.texts.content_note.clone(),
         picture,
-        description: e.description.clone(),
-        caption: e.caption.clone(),
-        quote: e.quote.clone(),
+        description: e.texts.description.clone(),
+        caption: e.texts.caption.clone(),
+        quote: e.texts.quote.clone(),
         provenance,
         questions: c
             .questions

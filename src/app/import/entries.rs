@@ -7,7 +7,7 @@ use super::rows::{Ids, integer};
 use super::table::{Row, Table};
 use std::collections::HashSet;
 use vitrine_core::review::same_name;
-use vitrine_core::{Licence, Provenance};
+use vitrine_core::{EntryTexts, Licence, Provenance};
 use vitrine_store::{ImportEntry, ImportSignOff};
 
 /// Entries columns.
@@ -137,14 +137,7 @@ pub fn entries(table: &Table, known: &Known<'_>, problems: &mut Vec<Problem>) ->
             theme_keys,
             title: row.optional("title"),
             image_sha256: None,
-            caption: row.get("caption").to_owned(),
-            quote: row.optional("quote"),
-            alt: row.optional("alt"),
-            long_description: row.optional("long_description"),
-            description: row.optional("description"),
-            provenance_note: row.optional("provenance_note"),
-            creator: row.optional("creator"),
-            content_note: row.optional("content_note"),
+            texts: EntryTexts::from_fn(row.get("caption").to_owned(), |name| row.optional(name)),
             sign_off,
         };
         out.push(ParsedEntry { entry, image });

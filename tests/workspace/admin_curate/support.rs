@@ -40,17 +40,16 @@ pub fn form(entry: &Entry, changes: &[(&str, &str)]) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = [
         ("title", input.title),
         ("provenance", input.provenance),
-        ("caption", input.caption),
-        ("quote", input.quote),
-        ("alt", input.alt),
-        ("long_description", input.long_description),
-        ("description", input.description),
-        ("provenance_note", input.provenance_note),
-        ("creator", input.creator),
+        ("caption", input.texts.caption.clone()),
         ("licence", input.licence),
-        ("content_note", input.content_note),
     ]
     .into_iter()
+    .chain(
+        input
+            .texts
+            .optional()
+            .map(|(name, text)| (name, text.clone())),
+    )
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
     fields.extend(input.themes.into_iter().map(|t| ("themes".to_owned(), t)));

@@ -6,7 +6,7 @@ use super::{ImportEntry, ImportSignOff, Keys, remove_unlisted};
 use crate::{Result, now_text};
 use sqlx::{Any, Transaction};
 use std::collections::HashMap;
-use vitrine_core::{Checklist, fingerprint};
+use vitrine_core::{Checklist, EntryTexts, fingerprint};
 
 /// What [`write_entries`] did.
 pub(super) struct WrittenEntries {
@@ -52,6 +52,16 @@ pub(super) async fn write_entries(
             },
             None => None,
         };
+        let EntryTexts {
+            caption,
+            quote,
+            alt,
+            long_description,
+            description,
+            provenance_note,
+            creator,
+            content_note,
+        } = &e.texts;
         // The update is skipped (no row returned) when the stored entry was withdrawn.
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO entries (study_id, import_key, prompt_id, ord, participant_id, title, provenance, image_id,
@@ -76,15 +86,15 @@ pub(super) async fn write_entries(
         .bind(&e.title)
         .bind(e.provenance.code())
         .bind(image)
-        .bind(&e.caption)
-        .bind(&e.quote)
-        .bind(&e.alt)
-        .bind(&e.long_description)
-        .bind(&e.description)
-        .bind(&e.provenance_note)
-        .bind(&e.creator)
+        .bind(caption)
+        .bind(quote)
+        .bind(alt)
+        .bind(long_description)
+        .bind(description)
+        .bind(provenance_note)
+        .bind(creator)
         .bind(e.licence.as_ref().map(|l| l.id().to_owned()))
-        .bind(&e.content_note)
+        .bind(content_note)
         .fetch_optional(&mut **tx)
         .await?;
         let Some(id) = id else {
@@ -162,8 +172,8 @@ async fn record_sign_off(
     .bind(&now)
     .bind(fingerprint(
         entry.image_sha256.as_deref(),
-        &entry.caption,
-        entry.alt.as_deref(),
+        &entry.texts.caption,
+        entry.texts.alt.as_deref(),
     ))
     .bind(&sign_off.approved_by)
     .execute(&mut **tx)

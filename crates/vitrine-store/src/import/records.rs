@@ -1,7 +1,7 @@
 //! The records a study import is made of: validated rows keyed by the ids
 //! researchers use in their spreadsheets, ready for one transaction.
 
-use vitrine_core::{Consent, Licence, Provenance, StudyId, StudyInfo};
+use vitrine_core::{Consent, EntryTexts, Licence, Provenance, StudyId, StudyInfo};
 
 /// A whole study, validated and ready to write.
 #[derive(Debug, Clone)]
@@ -114,26 +114,12 @@ pub struct ImportEntry {
     pub provenance: Provenance,
     /// sha256 of the image's original, if any.
     pub image_sha256: Option<String>,
-    /// Caption.
-    pub caption: String,
-    /// Quote.
-    pub quote: Option<String>,
-    /// Alt text.
-    pub alt: Option<String>,
-    /// Long description.
-    pub long_description: Option<String>,
-    /// R description.
-    pub description: Option<String>,
-    /// Provenance note.
-    pub provenance_note: Option<String>,
-    /// Creator.
-    pub creator: Option<String>,
+    /// Its words.
+    pub texts: EntryTexts,
     /// Licence.
     pub licence: Option<Licence>,
     /// Theme import keys.
     pub theme_keys: Vec<String>,
-    /// Content note.
-    pub content_note: Option<String>,
     /// A de-identification sign-off made outside Vitrine (e.g. on paper), if
     /// the folder records one.
     pub sign_off: Option<ImportSignOff>,

@@ -33,7 +33,7 @@ impl Gone {
     fn shown_as(&self, e: &ReleaseEntry) -> bool {
         e.pseudonym == self.pseudonym
             && (e.title == self.title
-                || e.caption == self.caption
+                || e.texts.caption == self.caption
                 || e.image
                     .as_ref()
                     .is_some_and(|i| i.variants.iter().any(|v| self.media.contains(&v.key))))

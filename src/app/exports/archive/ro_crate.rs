@@ -162,14 +162,14 @@ pub(super) fn ro_crate(release: &Release, files: &Sums, base_url: Option<&str>) 
                 "encodingFormat": variant.media_type,
                 "width": variant.width.to_string(),
                 "height": variant.height.to_string(),
-                "caption": entry.caption,
+                "caption": entry.texts.caption,
                 "license": {"@id": licence_id(&entry.licence)},
                 "isPartOf": {"@id": format!("#entry-{}", entry.slug)},
             });
-            if let Some(alt) = &entry.alt {
+            if let Some(alt) = &entry.texts.alt {
                 file["description"] = json!(alt);
             }
-            if let Some(creator) = &entry.creator {
+            if let Some(creator) = &entry.texts.creator {
                 file["creditText"] = json!(creator);
             }
             described.insert(path, file);
@@ -178,16 +178,16 @@ pub(super) fn ro_crate(release: &Release, files: &Sums, base_url: Option<&str>) 
             "@id": format!("#entry-{}", entry.slug),
             "@type": "CreativeWork",
             "name": entry.title,
-            "text": entry.caption,
+            "text": entry.texts.caption,
             "about": prompt,
             "license": {"@id": licence_id(&entry.licence)},
             "mainEntityOfPage": {"@id": format!("site/entries/{}.html", entry.slug)},
             "additionalType": entry.provenance.label(),
         });
-        if let Some(note) = &entry.provenance_note {
+        if let Some(note) = &entry.texts.provenance_note {
             work["creditText"] = json!(note);
         }
-        if let Some(description) = &entry.description {
+        if let Some(description) = &entry.texts.description {
             work["description"] = json!(description);
         }
         graph.push(work);

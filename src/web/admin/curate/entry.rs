@@ -15,7 +15,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::Response;
-use vitrine_core::{Entry, EntryId, Permission, Provenance, alt_text_warnings};
+use vitrine_core::{Entry, EntryId, EntryTexts, Permission, Provenance, alt_text_warnings};
 use vitrine_store::StudyContent;
 
 /// The entry's image as the page shows it.
@@ -88,16 +88,9 @@ pub async fn save_entry(
     let input = EntryInput {
         title: fields.get("title"),
         provenance: fields.get("provenance"),
-        caption: fields.get("caption"),
-        quote: fields.get("quote"),
+        texts: EntryTexts::from_fn(fields.get("caption"), |name| fields.get(name)),
         quote_reason: fields.get("quote_reason"),
-        alt: fields.get("alt"),
-        long_description: fields.get("long_description"),
-        description: fields.get("description"),
-        provenance_note: fields.get("provenance_note"),
-        creator: fields.get("creator"),
         licence: fields.get("licence"),
-        content_note: fields.get("content_note"),
         themes: fields.all("themes"),
     };
     match save(&app, &content, id, &input, actor(&staff)).await {
@@ -224,9 +217,9 @@ impl Page<'_> {
     async fn warnings(&self, entry: &Entry) -> (Vec<String>, Option<&'static str>) {
         let mut warnings = Vec::new();
         if entry.provenance.has_image() {
-            let alt = entry.alt.as_deref().unwrap_or_default();
+            let alt = entry.texts.alt.as_deref().unwrap_or_default();
             warnings.extend(
-                alt_text_warnings(alt, &entry.caption, None)
+                alt_text_warnings(alt, &entry.texts.caption, None)
                     .iter()
                     .map(|w| capitalise(&w.to_string())),
             );
@@ -261,16 +254,16 @@ fn capitalise(text: &str) -> String {
 
 /// The texts checked for real names, by label.
 fn fields_of(entry: &Entry) -> Vec<(&'static str, &str)> {
-    let mut fields = vec![("caption", entry.caption.as_str())];
+    let mut fields = vec![("caption", entry.texts.caption.as_str())];
     for (label, value) in [
         ("title", &entry.title),
-        ("quote", &entry.quote),
-        ("alt text", &entry.alt),
-        ("long description", &entry.long_description),
-        ("description", &entry.description),
-        ("provenance note", &entry.provenance_note),
-        ("creator", &entry.creator),
-        ("content note", &entry.content_note),
+        ("quote", &entry.texts.quote),
+        ("alt text", &entry.texts.alt),
+        ("long description", &entry.texts.long_description),
+        ("description", &entry.texts.description),
+        ("provenance note", &entry.texts.provenance_note),
+        ("creator", &entry.texts.creator),
+        ("content note", &entry.texts.content_note),
     ] {
         if let Some(text) = value {
             fields.push((label, text.as_str()));
@@ -287,19 +280,22 @@ fn texts(entry: &Entry) -> Vec<(&'static str, String)> {
         ("Title", text(&entry.title)),
         (
             "Caption",
-            if entry.caption.trim().is_empty() {
+            if entry.texts.caption.trim().is_empty() {
                 none()
             } else {
-                entry.caption.clone()
+                entry.texts.caption.clone()
             },
         ),
-        ("Participant's words (verbatim quote)", text(&entry.quote)),
-        ("Alt text", text(&entry.alt)),
-        ("Long description", text(&entry.long_description)),
-        ("Description (R entries)", text(&entry.description)),
-        ("Provenance note", text(&entry.provenance_note)),
-        ("Creator", text(&entry.creator)),
-        ("Content note", text(&entry.content_note)),
+        (
+            "Participant's words (verbatim quote)",
+            text(&entry.texts.quote),
+        ),
+        ("Alt text", text(&entry.texts.alt)),
+        ("Long description", text(&entry.texts.long_description)),
+        ("Description (R entries)", text(&entry.texts.description)),
+        ("Provenance note", text(&entry.texts.provenance_note)),
+        ("Creator", text(&entry.texts.creator)),
+        ("Content note", text(&entry.texts.content_note)),
     ]
 }
 
@@ -322,6 +318,6 @@ fn thumb(access: &StudyAccess, content: &StudyContent, entry: &Entry) -> Option<
         src: access.href(&format!("/images/{}/{}", image.id.0, variant.width)),
         width: variant.width,
         height: variant.height,
-        alt: entry.alt.clone().unwrap_or_default(),
+        alt: entry.texts.alt.clone().unwrap_or_default(),
     })
 }

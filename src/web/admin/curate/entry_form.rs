@@ -86,7 +86,7 @@ pub(super) fn edit_form(
         provenances,
         licences,
         themes,
-        has_quote: entry.quote.is_some(),
+        has_quote: entry.texts.quote.is_some(),
         image_action: entry
             .provenance
             .has_image()

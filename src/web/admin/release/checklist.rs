@@ -234,8 +234,8 @@ fn page(
         },
         needed: entry.provenance.needs_sign_off(),
         withdrawn: entry.withdrawn,
-        caption: entry.caption.clone(),
-        alt: entry.alt.clone().unwrap_or_default(),
+        caption: entry.texts.caption.clone(),
+        alt: entry.texts.alt.clone().unwrap_or_default(),
         checked: stored.map(|s| {
             let at = review
                 .times
