@@ -42,14 +42,7 @@ fn busy_png() -> Vec<u8> {
             data.extend_from_slice(&[n, n.wrapping_add(g) / 2 + 40, 255 - n / 2]);
         }
     }
-    let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, w, h);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header().expect("png header");
-    writer.write_image_data(&data).expect("png data");
-    writer.finish().expect("png end");
-    out
+    common::rgb_png(w, h, &data)
 }
 
 const fn region(shape: Shape, method: Method, x: u32, y: u32, w: u32, h: u32) -> Region {

@@ -98,30 +98,7 @@ pub async fn post_multipart(
 
 /// A 64 × 48 PNG of one colour, so each colour gives new derivatives.
 pub fn solid_png(rgb: [u8; 3]) -> Vec<u8> {
-    let (w, h) = (64u32, 48u32);
-    let row: Vec<u8> = std::iter::once(0)
-        .chain(rgb.repeat(usize::try_from(w).unwrap()))
-        .collect();
-    let raw = row.repeat(usize::try_from(h).unwrap());
-    let len = u16::try_from(raw.len()).unwrap();
-    let mut zlib = vec![0x78, 0x01, 0x01];
-    zlib.extend_from_slice(&len.to_le_bytes());
-    zlib.extend_from_slice(&(!len).to_le_bytes());
-    zlib.extend_from_slice(&raw);
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in &raw {
-        a = (a + u32::from(byte)) % 65521;
-        b = (b + a) % 65521;
-    }
-    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    let mut ihdr = w.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(super::common::png_chunk(b"IHDR", &ihdr));
-    png.extend(super::common::png_chunk(b"IDAT", &zlib));
-    png.extend(super::common::png_chunk(b"IEND", &[]));
-    png
+    super::common::rgb_png(64, 48, &rgb.repeat(64 * 48))
 }
 
 /// Every original and public blob, sorted.
