@@ -1,6 +1,8 @@
 //! The bundled demo study as tests read it, and staff signed in to it.
 
-use super::{DEMO, TestApp};
+use super::{DEMO, TestApp, TestResponse};
+use vitrine::app::withdraw::{Reason, WithdrawReport, withdraw_entry};
+use vitrine_core::{Entry, EntryId};
 
 /// A signed-in staff member, as a browser would hold them.
 pub struct StaffLogin {
@@ -63,5 +65,45 @@ impl TestApp {
             cookie: format!("vitrine_session={token}"),
             csrf: session.csrf,
         }
+    }
+
+    /// The demo entry `id` as the workspace holds it (words, sign-off).
+    pub async fn demo_entry_record(&self, id: EntryId) -> Entry {
+        self.demo_content()
+            .await
+            .entries
+            .into_iter()
+            .find(|e| e.id == id)
+            .expect("a demo entry with that id")
+    }
+
+    /// A curator of the demo study, curator@example.org, signed in.
+    pub async fn curator(&self) -> StaffLogin {
+        self.staff("curator@example.org", Some("curator"), false)
+            .await
+    }
+
+    /// A reviewer of the demo study, reviewer@example.org, signed in.
+    pub async fn reviewer(&self) -> StaffLogin {
+        self.staff("reviewer@example.org", Some("reviewer"), false)
+            .await
+    }
+
+    /// Withdraws demo entry `id` as the app does when its participant asks
+    /// (actor "test"), and says what was done.
+    pub async fn withdraw_demo_entry(&self, id: EntryId) -> WithdrawReport {
+        let study = self.demo_study().await;
+        withdraw_entry(&self.app, &study, id, "test", Reason::ParticipantAsked)
+            .await
+            .expect("withdraw")
+            .expect("the entry exists")
+    }
+
+    /// Confirms the withdrawal of demo entry `id` on its workspace page as
+    /// `staff`, because the participant asked.
+    pub async fn withdraw_as(&self, staff: &StaffLogin, id: EntryId) -> TestResponse {
+        let path = format!("/admin/studies/{DEMO}/entries/{}/withdraw", id.0);
+        let form = [("reason", "participant_asked"), ("confirm", "yes")];
+        self.post_as(staff, &path, &form).await
     }
 }

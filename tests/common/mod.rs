@@ -3,7 +3,8 @@
 //!
 //! Each test binary includes this module and uses only part of it: requests
 //! and responses (`http`), reading pages (`html`), the demo study and its staff
-//! (`demo`), test images (`images`), and folders and commands (`files`).
+//! (`demo`), signing in through the form (`sign_in`), test images
+//! (`images`), and folders and commands (`files`).
 #![allow(dead_code)]
 #![expect(clippy::expect_used, reason = "test set-up fails loudly")]
 
@@ -12,6 +13,7 @@ mod files;
 mod html;
 mod http;
 mod images;
+mod sign_in;
 
 // Each test binary uses only part of the harness.
 #[allow(unused_imports)]
@@ -21,6 +23,7 @@ pub use self::{
     html::{attr, contains_word, escaped, links, rel_link, tags},
     http::{Part, TestResponse, get_on, multipart_body, post_multipart, send, send_on},
     images::{rgb_png, with_gps, with_metadata, with_text},
+    sign_in::{cookie_pair, sign_in_through_form},
 };
 
 use std::path::Path;
