@@ -1,22 +1,15 @@
-//! Helpers for `admin_curate.rs`: reading the demo's content, filling in
+//! Helpers for the `admin_curate` tests: finding demo entries, filling in
 //! the entry form as the page would, multipart uploads and test images.
+#![expect(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly"
+)]
 
-use super::common::{DEMO, Part, StaffLogin, TestApp, TestResponse};
+use crate::common::{DEMO, Part, StaffLogin, TestApp, TestResponse};
 use vitrine::app::curate::EntryInput;
 use vitrine_core::Entry;
 use vitrine_store::StudyContent;
-
-/// The demo study's working content, drafts included.
-pub async fn content(test: &TestApp) -> StudyContent {
-    let study = test
-        .app
-        .store()
-        .find_study_by_slug(DEMO)
-        .await
-        .unwrap()
-        .expect("demo study");
-    test.app.store().load_study_content(study).await.unwrap()
-}
 
 /// The entry imported as `key`, e.g. "e01".
 pub fn entry<'a>(content: &'a StudyContent, key: &str) -> &'a Entry {
@@ -93,12 +86,12 @@ pub async fn post_multipart(
             )
         })
         .collect();
-    super::common::post_multipart(&test.app, staff, path, &parts).await
+    crate::common::post_multipart(&test.app, staff, path, &parts).await
 }
 
 /// A 64 × 48 PNG of one colour, so each colour gives new derivatives.
 pub fn solid_png(rgb: [u8; 3]) -> Vec<u8> {
-    super::common::rgb_png(64, 48, &rgb.repeat(64 * 48))
+    crate::common::rgb_png(64, 48, &rgb.repeat(64 * 48))
 }
 
 /// Every original and public blob, sorted.
