@@ -60,18 +60,8 @@ async fn the_api_shows_what_the_latest_release_shows_and_nothing_else() {
     assert_eq!(releases[0]["version"], 1);
 
     // Withdrawn: gone from the API at once, as from the pages.
-    let study_row = test.demo_study().await;
     let gone = test.demo_entry("e01").await;
-    let report = vitrine::app::withdraw::withdraw_entry(
-        &test.app,
-        &study_row,
-        gone,
-        "test",
-        vitrine::app::withdraw::Reason::ParticipantAsked,
-    )
-    .await
-    .expect("withdraw")
-    .expect("entry");
+    let report = test.withdraw_demo_entry(gone).await;
     let gone_slug = report.done.entry_slugs[0].clone();
     assert_eq!(
         test.get(&format!("/api/v1/studies/{DEMO}/entries/{gone_slug}"))

@@ -163,9 +163,7 @@ async fn a_doi_that_is_not_one_or_a_release_that_does_not_exist_is_refused() {
 async fn the_workspace_records_a_doi_for_people_who_may_publish_only() {
     let test = TestApp::own_demo().await;
     let owner = test.staff("owner@example.org", Some("owner"), false).await;
-    let curator = test
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
+    let curator = test.curator().await;
     let publish = format!("/admin/studies/{DEMO}/publish");
     let page = test.get_as(&owner, &publish).await;
     assert_eq!(page.status, StatusCode::OK);

@@ -100,7 +100,6 @@ async fn viewers_get_a_collection_and_a_manifest_per_prompt_of_the_latest_releas
 #[tokio::test]
 async fn a_withdrawn_entry_leaves_the_manifests_at_once() {
     let test = TestApp::own_demo().await;
-    let study = test.demo_study().await;
     let entry = test.demo_entry("e01").await;
     let before = test
         .get(&format!(
@@ -109,16 +108,7 @@ async fn a_withdrawn_entry_leaves_the_manifests_at_once() {
         .await
         .text();
     assert!(before.contains("christmas-bags-for-families"));
-    let report = vitrine::app::withdraw::withdraw_entry(
-        &test.app,
-        &study,
-        entry,
-        "test",
-        vitrine::app::withdraw::Reason::ParticipantAsked,
-    )
-    .await
-    .expect("withdraw")
-    .expect("entry");
+    let report = test.withdraw_demo_entry(entry).await;
     // A CDN is asked to drop the prompt's manifest and the collection too.
     let purge = vitrine::app::withdraw::purge_paths(&report.done);
     for path in [

@@ -189,18 +189,9 @@ async fn a_withdrawal_lists_the_exports_that_held_the_entry() {
     assert_eq!(exports[0].kind, "site");
     assert_eq!(exports[0].actor, "test");
 
-    let curator = test
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
-    let entry = test.demo_entry("e03").await.0;
-    let confirm = format!("/admin/studies/{DEMO}/entries/{entry}/withdraw");
-    let report = test
-        .post_as(
-            &curator,
-            &confirm,
-            &[("reason", "participant_asked"), ("confirm", "yes")],
-        )
-        .await;
+    let curator = test.curator().await;
+    let entry = test.demo_entry("e03").await;
+    let report = test.withdraw_as(&curator, entry).await;
     assert_eq!(report.status, StatusCode::OK);
     let report = report.text();
     assert!(report.contains("These exports made with Vitrine held it"));

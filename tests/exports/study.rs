@@ -31,12 +31,7 @@ async fn export(test: &TestApp, dir: &Path) -> StudyExport {
 async fn snapshot(test: &TestApp) -> BTreeMap<String, String> {
     let study = test.demo_study().await;
     let keys = test.app.store().folder_keys(study.id).await.expect("keys");
-    let content = test
-        .app
-        .store()
-        .load_study_content(study.clone())
-        .await
-        .expect("content");
+    let content = test.demo_content().await;
     let mut out = BTreeMap::new();
     out.insert("study".to_owned(), format!("{:?}", study.info));
     for p in &content.prompts {
@@ -171,12 +166,7 @@ async fn import_export_import_keeps_every_field_and_image() {
 async fn real_names_withdrawn_entries_and_withdrawn_consent_stay_behind() {
     let test = TestApp::own_demo().await;
     let study = test.demo_study().await;
-    let content = test
-        .app
-        .store()
-        .load_study_content(study.clone())
-        .await
-        .expect("content");
+    let content = test.demo_content().await;
     let keys = test.app.store().folder_keys(study.id).await.expect("keys");
     let mary = content
         .participants

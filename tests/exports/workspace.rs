@@ -43,9 +43,7 @@ async fn page(test: &TestApp, staff: &StaffLogin) -> String {
 #[tokio::test]
 async fn a_curator_makes_a_zip_watches_it_and_downloads_it_and_the_registry_says_so() {
     let test = TestApp::own_demo().await;
-    let curator = test
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
+    let curator = test.curator().await;
     let before = page(&test, &curator).await;
     assert!(before.contains("Make the ZIP"), "{before}");
     assert!(before.contains("Release 1 (the latest)"));
@@ -161,9 +159,7 @@ async fn bad_requests_are_explained_and_queue_nothing() {
 #[tokio::test]
 async fn a_zip_holding_an_entry_withdrawn_since_is_deleted_not_downloaded() {
     let test = TestApp::own_demo().await;
-    let curator = test
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
+    let curator = test.curator().await;
     let path = format!("/admin/studies/{DEMO}/exports");
     test.post_as(&curator, &path, &[("kind", "site"), ("release", "1")])
         .await;
@@ -171,14 +167,8 @@ async fn a_zip_holding_an_entry_withdrawn_since_is_deleted_not_downloaded() {
     let links = download_links(&page(&test, &curator).await);
     assert_eq!(links.len(), 1);
 
-    let entry = test.demo_entry("e03").await.0;
-    let report = test
-        .post_as(
-            &curator,
-            &format!("/admin/studies/{DEMO}/entries/{entry}/withdraw"),
-            &[("reason", "participant_asked"), ("confirm", "yes")],
-        )
-        .await;
+    let entry = test.demo_entry("e03").await;
+    let report = test.withdraw_as(&curator, entry).await;
     assert_eq!(report.status, StatusCode::OK);
     assert!(
         report.text().contains("workspace download"),

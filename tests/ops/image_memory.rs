@@ -68,19 +68,7 @@ impl Server {
 
 /// The demo study's first prompt and participant, as the upload form sends them.
 async fn upload_choices(test: &TestApp) -> (String, String) {
-    let study = test
-        .app
-        .store()
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo study");
-    let content = test
-        .app
-        .store()
-        .load_study_content(study)
-        .await
-        .expect("read");
+    let content = test.demo_content().await;
     (
         content.prompts[0].id.0.to_string(),
         content.participants[0].id.0.to_string(),
@@ -128,9 +116,7 @@ async fn memory_stays_bounded_for_tall_narrow_strips() {
 /// under `limit_mb` megabytes.
 async fn assert_four_uploads_stay_under(size: (u32, u32), limit_mb: u64) {
     let test = TestApp::own_demo().await;
-    let curator = test
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
+    let curator = test.curator().await;
     let (prompt, participant) = upload_choices(&test).await;
     let pngs: Vec<Vec<u8>> = tokio::task::spawn_blocking(move || {
         (0..4u16)
@@ -205,9 +191,7 @@ async fn assert_four_uploads_stay_under(size: (u32, u32), limit_mb: u64) {
 async fn an_upload_that_finds_the_image_budget_full_is_refused_as_busy_and_stores_nothing() {
     let mut test = TestApp::own_demo().await;
     test.app.image_budget = ImageBudget::new(64, 1).with_upload_wait(Duration::from_millis(200));
-    let curator = test
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
+    let curator = test.curator().await;
     let (prompt, participant) = upload_choices(&test).await;
     let png = flat_16bit_png((64, 64), [1_000, 2_000, 3_000, 65_535]);
     let parts: Vec<common::Part<'_>> = vec![

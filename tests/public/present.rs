@@ -87,18 +87,8 @@ async fn no_slide_for_an_entry_the_release_does_not_show_or_one_withdrawn() {
         );
     }
     let slugs = order(&test).await;
-    let study = test.demo_study().await;
     let id = test.demo_entry("e02").await;
-    vitrine::app::withdraw::withdraw_entry(
-        &test.app,
-        &study,
-        id,
-        "test",
-        vitrine::app::withdraw::Reason::ParticipantAsked,
-    )
-    .await
-    .expect("withdraw")
-    .expect("withdrawn");
+    test.withdraw_demo_entry(id).await;
     let after = order(&test).await;
     let withdrawn: Vec<&String> = slugs.iter().filter(|s| !after.contains(s)).collect();
     assert_eq!(withdrawn.len(), 1, "{slugs:?} → {after:?}");

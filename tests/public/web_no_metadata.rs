@@ -46,16 +46,14 @@ fn leaky_jpeg(clean: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A PNG with tEXt and iTXt chunks inserted after IHDR (8 + 25 bytes in).
+/// A clean PNG written again with a tEXt and an iTXt chunk, as an editor
+/// leaves them.
 fn leaky_png(clean: &[u8]) -> Vec<u8> {
-    let mut out = clean[..33].to_vec();
-    out.extend(common::png_chunk(b"tEXt", b"Comment\0SECRET-PNG-TEXT"));
-    out.extend(common::png_chunk(
-        b"iTXt",
-        b"XML:com.adobe.xmp\0\0\0\0\0SECRET-PNG-ITXT",
-    ));
-    out.extend_from_slice(&clean[33..]);
-    out
+    common::with_text(
+        clean,
+        &[("Comment", "SECRET-PNG-TEXT")],
+        &[("XML:com.adobe.xmp", "SECRET-PNG-ITXT")],
+    )
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {

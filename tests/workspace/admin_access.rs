@@ -20,13 +20,7 @@ use vitrine::web::admin::route_table;
 
 /// Real ids from the demo study, so every page has something to show.
 async fn fill(app: &TestApp, path: &str) -> String {
-    let store = &app.app.store();
-    let study = store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo study");
-    let content = store.load_study_content(study).await.expect("content");
+    let content = app.demo_content().await;
     let entry = content
         .entries
         .iter()
@@ -155,12 +149,7 @@ async fn people(app: &TestApp) -> Vec<Person> {
         .await
         .expect("read")
         .expect("outsider");
-    let mut info = store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo")
-        .info;
+    let mut info = app.demo_study().await.info;
     info.slug = "another-study".into();
     info.title = "Another study".into();
     let event = vitrine_store::AuditEvent {
@@ -351,9 +340,7 @@ async fn facilitators_and_administrators_off_the_team_cannot_see_consent() {
         .staff("facilitator@example.org", Some("facilitator"), false)
         .await;
     let admin = app.staff("admin@example.org", None, true).await;
-    let curator = app
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
+    let curator = app.curator().await;
     let page = format!("/admin/studies/{DEMO}/participants");
     for login in [&facilitator, &admin] {
         let answer = app.get_as(login, &page).await;

@@ -11,11 +11,7 @@ use vitrine_core::Role;
 async fn role_of(test: &TestApp, email: &str) -> Option<Role> {
     let store = &test.app.store();
     let (user, _) = store.find_user_by_email(email).await.expect("read")?;
-    let study = store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo");
+    let study = test.demo_study().await;
     store.role_in(user.id, study.id).await.expect("read")
 }
 
@@ -137,8 +133,7 @@ async fn the_last_owner_stays() {
 async fn administrators_create_accounts() {
     let test = TestApp::own_demo().await;
     let admin = test.staff("admin@example.org", None, true).await;
-    test.staff("curator@example.org", Some("curator"), false)
-        .await;
+    test.curator().await;
     let page = test.get_as(&admin, "/admin/accounts").await;
     assert_eq!(page.status, 200);
     let html = page.text();
@@ -213,9 +208,7 @@ async fn administrators_create_accounts() {
 #[tokio::test]
 async fn the_audit_page_shows_tampering() {
     let test = TestApp::own_demo().await;
-    let reviewer = test
-        .staff("reviewer@example.org", Some("reviewer"), false)
-        .await;
+    let reviewer = test.reviewer().await;
     let path = format!("/admin/studies/{DEMO}/audit");
     let html = test.get_as(&reviewer, &path).await.text();
     assert!(html.contains("The log verifies"));
@@ -241,12 +234,8 @@ async fn withdrawal_erases_details_and_the_log_still_verifies() {
     let test = TestApp::own_demo().await;
     let owner = test.staff("owner@example.org", Some("owner"), false).await;
     let store = &test.app.store();
-    let study = store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo");
-    let content = store.load_study_content(study.clone()).await.expect("load");
+    let study = test.demo_study().await;
+    let content = test.demo_content().await;
     let entry = content.entries[0].id;
     let words = "words only this entry had";
     store
@@ -263,9 +252,7 @@ async fn withdrawal_erases_details_and_the_log_still_verifies() {
         .expect("audit");
     let path = format!("/admin/studies/{DEMO}/audit");
     assert!(test.get_as(&owner, &path).await.text().contains(words));
-    let withdraw = format!("/admin/studies/{DEMO}/entries/{}/withdraw", entry.0);
-    let form = [("reason", "participant_asked"), ("confirm", "yes")];
-    let response = test.post_as(&owner, &withdraw, &form).await;
+    let response = test.withdraw_as(&owner, entry).await;
     assert!(response.status.is_success() || response.status.is_redirection());
     let html = test.get_as(&owner, &path).await.text();
     assert!(!html.contains(words), "{html}");

@@ -25,9 +25,7 @@ fn portrait() -> Vec<u8> {
 #[tokio::test]
 async fn an_uploaded_portrait_warns_of_its_face_at_upload_and_on_the_checklist() {
     let test = TestApp::own_demo().await;
-    let curator = test
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
+    let curator = test.curator().await;
     let content = test.demo_content().await;
     let upload = format!("/admin/studies/{DEMO}/upload");
     let send = |provenance: &'static str| {
@@ -70,9 +68,7 @@ async fn an_uploaded_portrait_warns_of_its_face_at_upload_and_on_the_checklist()
     );
 
     // The reviewer sees it on the checklist; a curator also gets the studio.
-    let reviewer = test
-        .staff("reviewer@example.org", Some("reviewer"), false)
-        .await;
+    let reviewer = test.reviewer().await;
     let checklist = test
         .get_as(&reviewer, &format!("{entry}/checklist"))
         .await

@@ -86,9 +86,7 @@ async fn a_facilitator_writes_guides_that_the_next_release_shows_safely() {
 #[tokio::test]
 async fn a_guide_too_long_is_refused_by_prompt_and_nothing_is_saved() {
     let test = TestApp::own_demo().await;
-    let curator = test
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
+    let curator = test.curator().await;
     let content = test.demo_content().await;
     let prompt = &content.prompts[1];
     let field = format!("guide-{}", prompt.id.0);
@@ -131,9 +129,7 @@ async fn a_guide_too_long_is_refused_by_prompt_and_nothing_is_saved() {
     assert!(after.prompts.iter().all(|p| p.guide.is_none()));
 
     // A reviewer may not write guides.
-    let reviewer = test
-        .staff("reviewer@example.org", Some("reviewer"), false)
-        .await;
+    let reviewer = test.reviewer().await;
     let denied = test.post_as(&reviewer, &path, &[("guide", "Mine")]).await;
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
 }

@@ -201,17 +201,8 @@ async fn a_facilitator_prints_a_session_as_cards_and_a_handout_that_a_withdrawal
         .export_entries(cards_record.id)
         .await
         .expect("held");
-    let curator = test
-        .staff("curator@example.org", Some("curator"), false)
-        .await;
-    let confirm = format!("/admin/studies/{DEMO}/entries/{}/withdraw", held[0].0);
-    let report = test
-        .post_as(
-            &curator,
-            &confirm,
-            &[("reason", "participant_asked"), ("confirm", "yes")],
-        )
-        .await;
+    let curator = test.curator().await;
+    let report = test.withdraw_as(&curator, held[0]).await;
     assert_eq!(report.status, StatusCode::OK);
     let report = report.text();
     assert!(
@@ -224,9 +215,7 @@ async fn a_facilitator_prints_a_session_as_cards_and_a_handout_that_a_withdrawal
 #[tokio::test]
 async fn a_reviewer_may_not_print_and_an_unpublished_study_has_nothing_to_print() {
     let test = TestApp::own_demo().await;
-    let reviewer = test
-        .staff("reviewer@example.org", Some("reviewer"), false)
-        .await;
+    let reviewer = test.reviewer().await;
     let print = format!("/admin/studies/{DEMO}/print");
     let answer = test
         .post_as(

@@ -182,16 +182,7 @@ async fn a_visitor_reflects_the_team_moderates_and_the_csv_neutralises_formulas(
         .expect("read")[0]
         .entry
         .expect("on an entry");
-    vitrine::app::withdraw::withdraw_entry(
-        &test.app,
-        &study,
-        id,
-        "test",
-        vitrine::app::withdraw::Reason::ParticipantAsked,
-    )
-    .await
-    .expect("withdraw")
-    .expect("withdrawn");
+    test.withdraw_demo_entry(id).await;
     assert!(
         test.app
             .store()
@@ -336,16 +327,7 @@ async fn approved_reflections_are_shown_when_the_study_allows_and_leave_with_a_w
         .find(|(_, s)| *s == entry)
         .expect("the entry")
         .0;
-    vitrine::app::withdraw::withdraw_entry(
-        &test.app,
-        &study,
-        id,
-        "test",
-        vitrine::app::withdraw::Reason::ParticipantAsked,
-    )
-    .await
-    .expect("withdraw")
-    .expect("withdrawn");
+    test.withdraw_demo_entry(id).await;
     for version in 1..=4 {
         let Some((_, release)) = test
             .app

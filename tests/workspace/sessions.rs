@@ -183,16 +183,7 @@ async fn a_facilitator_builds_presents_and_shares_a_session_that_expires() {
     // A withdrawal takes the entry out of the session and its link at once.
     let study = test.demo_study().await;
     let gone: i64 = reordered[0].parse().expect("id");
-    vitrine::app::withdraw::withdraw_entry(
-        &test.app,
-        &study,
-        vitrine_core::EntryId(gone),
-        "test",
-        vitrine::app::withdraw::Reason::ParticipantAsked,
-    )
-    .await
-    .expect("withdraw")
-    .expect("withdrawn");
+    test.withdraw_demo_entry(vitrine_core::EntryId(gone)).await;
     let public = test.get(&link).await.text();
     assert!(public.contains("(1 of 4)"), "{public}");
     assert_eq!(

@@ -13,10 +13,7 @@
 
 use crate::common;
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::Request;
-use common::{TestApp, TestResponse, attr, send, tags};
+use common::{TestApp, TestResponse, sign_in_through_form};
 use std::net::{IpAddr, SocketAddr};
 use vitrine::app::App;
 
@@ -31,43 +28,8 @@ async fn sign_in_from(
     password: &str,
     headers: &[(&str, &str)],
 ) -> TestResponse {
-    let peer: SocketAddr = SocketAddr::new(ip.parse::<IpAddr>().expect("ip"), 40000);
-    let mut page = Request::get("/admin/login")
-        .header("host", "gallery.test")
-        .body(Body::empty())
-        .expect("request");
-    page.extensions_mut().insert(ConnectInfo(peer));
-    let page = send(app, page).await;
-    let cookie = page
-        .header("set-cookie")
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    let token = tags(&page.text(), "input")
-        .iter()
-        .find(|t| t.contains("name=\"login\""))
-        .and_then(|t| attr(t, "value"))
-        .unwrap_or_default();
-    let body = serde_urlencoded::to_string([
-        ("login", token.as_str()),
-        ("email", email),
-        ("password", password),
-        ("next", "/admin"),
-    ])
-    .expect("form");
-    let mut request = Request::post("/admin/login")
-        .header("host", "gallery.test")
-        .header("content-type", "application/x-www-form-urlencoded");
-    if !cookie.is_empty() {
-        request = request.header("cookie", cookie);
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let mut request = request.body(Body::from(body)).expect("request");
-    request.extensions_mut().insert(ConnectInfo(peer));
-    send(app, request).await
+    let peer = SocketAddr::new(ip.parse::<IpAddr>().expect("ip"), 40000);
+    sign_in_through_form(app, "gallery.test", Some(peer), headers, email, password).await
 }
 
 async fn account(test: &TestApp, email: &str) {

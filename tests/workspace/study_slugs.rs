@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::{DEMO, TestApp};
+use common::TestApp;
 
 /// `/{slug}/` with the slug percent-encoded, as a browser sends it.
 fn gallery_path(slug: &str) -> String {
@@ -87,12 +87,7 @@ async fn the_public_router_serves_no_study_slug_the_rule_refuses() {
         .await
         .expect("read")
         .expect("owner");
-    let demo = store
-        .find_study_by_slug(DEMO)
-        .await
-        .expect("read")
-        .expect("demo")
-        .info;
+    let demo = app.demo_study().await.info;
     for (slug, served) in [("прогулка", false), ("Walks", false), ("walks", true)] {
         let mut info = demo.clone();
         info.slug = slug.to_owned();

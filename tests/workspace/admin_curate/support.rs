@@ -1,22 +1,15 @@
-//! Helpers for `admin_curate.rs`: reading the demo's content, filling in
+//! Helpers for the `admin_curate` tests: finding demo entries, filling in
 //! the entry form as the page would, multipart uploads and test images.
+#![expect(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly"
+)]
 
-use super::common::{DEMO, Part, StaffLogin, TestApp, TestResponse};
+use crate::common::{DEMO, Part, StaffLogin, TestApp, TestResponse};
 use vitrine::app::curate::EntryInput;
 use vitrine_core::Entry;
 use vitrine_store::StudyContent;
-
-/// The demo study's working content, drafts included.
-pub async fn content(test: &TestApp) -> StudyContent {
-    let study = test
-        .app
-        .store()
-        .find_study_by_slug(DEMO)
-        .await
-        .unwrap()
-        .expect("demo study");
-    test.app.store().load_study_content(study).await.unwrap()
-}
 
 /// The entry imported as `key`, e.g. "e01".
 pub fn entry<'a>(content: &'a StudyContent, key: &str) -> &'a Entry {
@@ -92,35 +85,12 @@ pub async fn post_multipart(
             )
         })
         .collect();
-    super::common::post_multipart(&test.app, staff, path, &parts).await
+    crate::common::post_multipart(&test.app, staff, path, &parts).await
 }
 
 /// A 64 × 48 PNG of one colour, so each colour gives new derivatives.
 pub fn solid_png(rgb: [u8; 3]) -> Vec<u8> {
-    let (w, h) = (64u32, 48u32);
-    let row: Vec<u8> = std::iter::once(0)
-        .chain(rgb.repeat(usize::try_from(w).unwrap()))
-        .collect();
-    let raw = row.repeat(usize::try_from(h).unwrap());
-    let len = u16::try_from(raw.len()).unwrap();
-    let mut zlib = vec![0x78, 0x01, 0x01];
-    zlib.extend_from_slice(&len.to_le_bytes());
-    zlib.extend_from_slice(&(!len).to_le_bytes());
-    zlib.extend_from_slice(&raw);
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in &raw {
-        a = (a + u32::from(byte)) % 65521;
-        b = (b + a) % 65521;
-    }
-    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    let mut ihdr = w.to_be_bytes().to_vec();
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(super::common::png_chunk(b"IHDR", &ihdr));
-    png.extend(super::common::png_chunk(b"IDAT", &zlib));
-    png.extend(super::common::png_chunk(b"IEND", &[]));
-    png
+    crate::common::rgb_png(64, 48, &rgb.repeat(64 * 48))
 }
 
 /// Every original and public blob, sorted.

@@ -1,8 +1,10 @@
 //! PNG fixtures: pixels encoded by the `image` crate, then metadata chunks
-//! (tEXt, iTXt, zTXt, eXIf, iCCP, acTL) spliced in by hand right after
-//! IHDR, with correct CRCs. Compressed chunks use zlib *stored* blocks so
-//! that marker strings stay visible as plain bytes: if one were copied to an
-//! output, a byte search would find it.
+//! (tEXt, iTXt, zTXt, eXIf, iCCP, acTL) spliced in by hand right after IHDR,
+//! with correct CRCs (`crc32fast`, the one the `png` crate uses). They are
+//! made by hand because some are hostile on purpose (a header with no image
+//! data, an animation control over no frames). Compressed chunks use zlib
+//! *stored* blocks so that marker strings stay visible as plain bytes: if one
+//! were copied to an output, a byte search would find it.
 
 use image::ImageEncoder;
 use image::codecs::png::PngEncoder;
@@ -21,22 +23,6 @@ pub fn encode(picture: &Picture) -> Vec<u8> {
         .write_image(&picture.data, picture.width, picture.height, colour)
         .unwrap();
     out
-}
-
-/// CRC-32 as PNG defines it (ISO 3309, reflected, polynomial 0xEDB88320).
-pub fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 /// Adler-32, the zlib trailer checksum.
@@ -73,7 +59,7 @@ pub fn chunk(kind: &[u8; 4], data: &[u8]) -> Vec<u8> {
     let mut out = be32(data.len() as u32).to_vec();
     out.extend(kind);
     out.extend(data);
-    out.extend(be32(crc32(&[kind.as_slice(), data].concat())));
+    out.extend(be32(crc32fast::hash(&[kind.as_slice(), data].concat())));
     out
 }
 
