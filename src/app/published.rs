@@ -48,17 +48,29 @@ pub async fn current(app: &App, slug: &str) -> vitrine_store::Result<Option<Curr
 /// The current Release of every published study that can be served (its
 /// slug passes the one study-slug rule), ordered by slug; parsed bodies come
 /// from the Release cache.
-pub async fn all_current(app: &App) -> vitrine_store::Result<Vec<Arc<Release>>> {
+pub async fn all_current(app: &App) -> vitrine_store::Result<Vec<Current>> {
     let mut releases = Vec::new();
     for (slug, _) in app.store.latest_release_ids().await? {
         if !vitrine_core::slug::is_study_slug(&slug) {
             continue;
         }
         if let Some(current) = current(app, &slug).await? {
-            releases.push(current.release);
+            releases.push(current);
         }
     }
     Ok(releases)
+}
+
+/// A revision number that changes whenever any of `releases` is replaced
+/// or changed in place: what a page made from all of them (the home page)
+/// is cached under.
+pub fn combined_revision(releases: &[Current]) -> i64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for current in releases {
+        (current.id.0, current.revision).hash(&mut hasher);
+    }
+    i64::from_ne_bytes(hasher.finish().to_ne_bytes())
 }
 
 /// The study's Releases, oldest first, as its history lists them.

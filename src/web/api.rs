@@ -267,6 +267,7 @@ pub async fn list_studies(
     let studies: Vec<StudySummary> = crate::app::published::all_current(&app)
         .await?
         .iter()
+        .map(|c| &c.release)
         .map(|r| StudySummary {
             slug: r.study.slug.clone(),
             title: r.study.title.clone(),

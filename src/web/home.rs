@@ -30,20 +30,23 @@ pub struct StudyCard {
 
 /// Lists every study with a Release. Indexable only when every study allows it.
 pub async fn show_home(State(app): State<App>, headers: HeaderMap) -> Result<Response, WebError> {
-    let releases = crate::app::published::all_current(&app).await?;
-    let indexable = !releases.is_empty() && releases.iter().all(|r| r.study.allow_search_engines);
-    let mut layout = Layout::site("Published galleries");
-    layout.noindex = !indexable;
-    let studies = releases
-        .into_iter()
-        .map(|release| StudyCard {
-            entries: release.entry_count(),
-            href: Links::Served.gallery(&release.study.slug),
-            title: release.study.title.clone(),
-            subtitle: release.study.subtitle.clone(),
-            institution: release.study.institution.clone(),
-            lang: release.study.language.clone(),
-        })
-        .collect();
-    page::render(&HomePage { layout, studies }, &headers, indexable)
+    let all = crate::app::published::all_current(&app).await?;
+    let indexable = !all.is_empty() && all.iter().all(|c| c.release.study.allow_search_engines);
+    page::render_cached_from_all(&app, &all, "home", &headers, indexable, || {
+        let mut layout = Layout::site("Published galleries");
+        layout.noindex = !indexable;
+        let studies = all
+            .iter()
+            .map(|c| &c.release)
+            .map(|release| StudyCard {
+                entries: release.entry_count(),
+                href: Links::Served.gallery(&release.study.slug),
+                title: release.study.title.clone(),
+                subtitle: release.study.subtitle.clone(),
+                institution: release.study.institution.clone(),
+                lang: release.study.language.clone(),
+            })
+            .collect();
+        Ok(HomePage { layout, studies })
+    })
 }

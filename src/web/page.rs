@@ -40,13 +40,43 @@ pub fn render_cached<T: Template>(
     request: &HeaderMap,
     build: impl FnOnce() -> Result<T, WebError>,
 ) -> Result<Response, WebError> {
+    let key = (latest.id, latest.revision);
     let indexable = latest.release.study.allow_search_engines;
+    render_cached_under(app, key, name, request, indexable, build)
+}
+
+/// [`render_cached`] for a page made from every study's current Release
+/// (the home page): held under the revision
+/// [`crate::app::published::combined_revision`] gives them, which moves when
+/// any of them does.
+pub fn render_cached_from_all<T: Template>(
+    app: &App,
+    all: &[Latest],
+    name: &str,
+    request: &HeaderMap,
+    indexable: bool,
+    build: impl FnOnce() -> Result<T, WebError>,
+) -> Result<Response, WebError> {
+    // No Release has id 0, so this key is the home page's alone.
+    let key = (
+        vitrine_core::ReleaseId(0),
+        crate::app::published::combined_revision(all),
+    );
+    render_cached_under(app, key, name, request, indexable, build)
+}
+
+fn render_cached_under<T: Template>(
+    app: &App,
+    (id, revision): (vitrine_core::ReleaseId, i64),
+    name: &str,
+    request: &HeaderMap,
+    indexable: bool,
+    build: impl FnOnce() -> Result<T, WebError>,
+) -> Result<Response, WebError> {
     let name = format!("{name} {}", site_url(request, ""));
-    let page = match app.pages.get(latest.id, latest.revision, &name) {
+    let page = match app.pages.get(id, revision, &name) {
         Some(page) => page,
-        None => app
-            .pages
-            .insert(latest.id, latest.revision, name, rendered(&build()?)?),
+        None => app.pages.insert(id, revision, name, rendered(&build()?)?),
     };
     Ok(respond(&page, request, indexable))
 }

@@ -16,7 +16,8 @@ use std::fmt::Write as _;
 pub async fn show_robots(State(app): State<App>) -> Result<Response, WebError> {
     let mut allowed = 0;
     let mut disallow = String::new();
-    for release in crate::app::published::all_current(&app).await? {
+    for current in crate::app::published::all_current(&app).await? {
+        let release = &current.release;
         if release.study.allow_search_engines {
             allowed += 1;
         } else {

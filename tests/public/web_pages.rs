@@ -37,6 +37,25 @@ async fn home_lists_the_demo_study_with_its_entry_count() {
     assert!(html.contains("<html lang=\"en\">"));
 }
 
+/// The home page is rendered once and kept, like the gallery (issue 15), but
+/// a withdrawal changes the Release it was made from, so the next visitor
+/// sees the new count and a revalidating browser gets the new page, not 304.
+#[tokio::test]
+async fn the_kept_home_page_follows_a_withdrawal() {
+    let app = TestApp::demo().await;
+    let first = app.get("/").await;
+    assert!(first.text().contains("9 entries"));
+    let etag = first.header("etag").to_owned();
+    let again = app.get_with("/", &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status, 304, "an unchanged home page revalidates");
+
+    let id = app.demo_entry("e01").await;
+    app.withdraw_demo_entry(id).await;
+    let after = app.get_with("/", &[("if-none-match", &etag)]).await;
+    assert_eq!(after.status, 200, "the kept copy was not reused");
+    assert!(after.text().contains("8 entries"), "{}", after.text());
+}
+
 #[tokio::test]
 async fn gallery_shows_the_prompts_in_order_word_for_word_with_counts() {
     let app = TestApp::demo().await;
