@@ -205,3 +205,61 @@ async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_
         assert!(!contains_words(&text, &gone.caption), "{path} after import");
     }
 }
+
+/// Every one of an entry's texts is erased when it is withdrawn, however
+/// many texts `EntryTexts` holds: the test fills each one by name (so a text
+/// added later is filled too) and expects the empty set back. The erasing is
+/// SQL in vitrine-store's `withdraw.rs`, which the compiler cannot check
+/// against the type.
+#[tokio::test]
+async fn withdrawing_an_entry_erases_every_one_of_its_texts() {
+    let test = TestApp::demo().await;
+    let curator = test.curator().await;
+    let id = test.demo_entry("e02").await;
+    let study = test.demo_study().await;
+    let e = test.demo_entry_record(id).await;
+    let user = test
+        .app
+        .store()
+        .find_user_by_email(&curator.email)
+        .await
+        .expect("read")
+        .expect("user")
+        .0;
+    let texts = vitrine_core::EntryTexts::from_fn("A secret caption".into(), |name| {
+        Some(format!("a secret {name}"))
+    });
+    let edit = vitrine_store::EntryEdit {
+        title: Some("A secret title".into()),
+        provenance: e.provenance,
+        texts: texts.clone(),
+        licence: e.licence.clone(),
+        themes: e.themes.clone(),
+    };
+    let event = vitrine_store::AuditEvent {
+        actor: curator.email.clone(),
+        study: Some(study.id),
+        action: "entry.edit".into(),
+        subject: "entry".into(),
+        entry: Some(id),
+        ..Default::default()
+    };
+    assert!(
+        test.app
+            .store()
+            .update_entry(study.id, id, &edit, user.id, &event)
+            .await
+            .expect("edit")
+    );
+    assert_eq!(
+        test.demo_entry_record(id).await.texts,
+        texts,
+        "every text set"
+    );
+
+    test.withdraw_demo_entry(id).await;
+    let after = test.demo_entry_record(id).await;
+    assert!(after.withdrawn);
+    assert_eq!(after.texts, vitrine_core::EntryTexts::default());
+    assert_eq!(after.title, None);
+}
