@@ -67,6 +67,36 @@ impl TestApp {
         }
     }
 
+    /// Saves `edit` to demo entry `id` as the account `email` would from the
+    /// workspace (stamped as its last editor, audited as `entry.edit`).
+    pub async fn edit_demo_entry(&self, email: &str, id: EntryId, edit: &vitrine_store::EntryEdit) {
+        let study = self.demo_study().await;
+        let user = self
+            .app
+            .store()
+            .find_user_by_email(email)
+            .await
+            .expect("read")
+            .expect("user")
+            .0;
+        let event = vitrine_store::AuditEvent {
+            actor: email.to_owned(),
+            study: Some(study.id),
+            action: "entry.edit".into(),
+            subject: "entry".into(),
+            entry: Some(id),
+            ..Default::default()
+        };
+        assert!(
+            self.app
+                .store()
+                .update_entry(study.id, id, edit, user.id, &event)
+                .await
+                .expect("edit"),
+            "the entry was not saved"
+        );
+    }
+
     /// The demo entry `id` as the workspace holds it (words, sign-off).
     pub async fn demo_entry_record(&self, id: EntryId) -> Entry {
         self.demo_content()

@@ -4,7 +4,6 @@
 //! Release it writes with its changelog and audit record, and a publish
 //! killed with SIGKILL at random moments that loses nothing (issue "Scale
 //! out").
-#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
 mod killed_publish;
 mod publishing;
@@ -14,7 +13,7 @@ use crate::common;
 use axum::http::StatusCode;
 use common::{DEMO, StaffLogin, TestApp};
 use vitrine_core::{CheckItem, EntryId, EntryTexts};
-use vitrine_store::{AuditEvent, EntryEdit};
+use vitrine_store::EntryEdit;
 
 /// Saves a checklist with every item ticked, as `who`.
 async fn check_all(test: &TestApp, who: &StaffLogin, id: EntryId) {
@@ -42,17 +41,7 @@ async fn edit(test: &TestApp, email: &str, id: EntryId, caption: Option<&str>) {
 
 /// [`edit`], with the quote (which does not void a sign-off) given.
 async fn edit_texts(test: &TestApp, email: &str, id: EntryId, caption: Option<&str>, quote: &str) {
-    let study = test.demo_study().await;
-    let content = test.demo_content().await;
-    let e = content.entries.iter().find(|e| e.id == id).expect("entry");
-    let user = test
-        .app
-        .store()
-        .find_user_by_email(email)
-        .await
-        .expect("read")
-        .expect("user")
-        .0;
+    let e = test.demo_entry_record(id).await;
     let edit = EntryEdit {
         title: e.title.clone(),
         provenance: e.provenance,
@@ -64,19 +53,5 @@ async fn edit_texts(test: &TestApp, email: &str, id: EntryId, caption: Option<&s
         licence: e.licence.clone(),
         themes: e.themes.clone(),
     };
-    let event = AuditEvent {
-        actor: email.to_owned(),
-        study: Some(study.id),
-        action: "entry.edit".into(),
-        subject: "entry".into(),
-        entry: Some(id),
-        ..Default::default()
-    };
-    assert!(
-        test.app
-            .store()
-            .update_entry(study.id, id, &edit, user.id, &event)
-            .await
-            .expect("edit")
-    );
+    test.edit_demo_entry(email, id, &edit).await;
 }

@@ -216,16 +216,7 @@ async fn withdrawing_an_entry_erases_every_one_of_its_texts() {
     let test = TestApp::demo().await;
     let curator = test.curator().await;
     let id = test.demo_entry("e02").await;
-    let study = test.demo_study().await;
     let e = test.demo_entry_record(id).await;
-    let user = test
-        .app
-        .store()
-        .find_user_by_email(&curator.email)
-        .await
-        .expect("read")
-        .expect("user")
-        .0;
     let texts = vitrine_core::EntryTexts::from_fn("A secret caption".into(), |name| {
         Some(format!("a secret {name}"))
     });
@@ -236,21 +227,7 @@ async fn withdrawing_an_entry_erases_every_one_of_its_texts() {
         licence: e.licence.clone(),
         themes: e.themes.clone(),
     };
-    let event = vitrine_store::AuditEvent {
-        actor: curator.email.clone(),
-        study: Some(study.id),
-        action: "entry.edit".into(),
-        subject: "entry".into(),
-        entry: Some(id),
-        ..Default::default()
-    };
-    assert!(
-        test.app
-            .store()
-            .update_entry(study.id, id, &edit, user.id, &event)
-            .await
-            .expect("edit")
-    );
+    test.edit_demo_entry(&curator.email, id, &edit).await;
     assert_eq!(
         test.demo_entry_record(id).await.texts,
         texts,
