@@ -11,7 +11,7 @@ mod form;
 
 pub use form::{ConsentInput, FieldProblem, METHODS, form_kind, validate};
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use form::optional;
 use std::collections::BTreeSet;
 use vitrine_core::{ConsentScope, ParticipantId, StudyId};
@@ -82,7 +82,7 @@ pub async fn record(
     participant: ParticipantId,
     input: &ConsentInput,
     form: Option<Vec<u8>>,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<i64, RegisterError> {
     let Some(found) = app.store.participant(study, participant).await? else {
         return Err(anyhow::anyhow!("participant {participant} is not in this study").into());
@@ -123,7 +123,7 @@ pub async fn record(
         }
         None => None,
     };
-    let mut consent = match validate(input, today, actor) {
+    let mut consent = match validate(input, today, actor.name) {
         Ok(consent) if problems.is_empty() => consent,
         Ok(_) => return Err(RegisterError::Invalid(problems)),
         Err(mut more) => {
@@ -146,7 +146,7 @@ pub async fn record(
         scopes.iter().map(|s| s.as_str()).collect()
     };
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         study: Some(study),
         action: "consent.record".into(),
         subject: format!("participant {participant}"),
@@ -203,7 +203,7 @@ pub async fn add_participant(
     study: StudyId,
     pseudonym: &str,
     role: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<ParticipantId, RegisterError> {
     let pseudonym = pseudonym.split_whitespace().collect::<Vec<_>>().join(" ");
     let role = optional(role);
@@ -243,7 +243,7 @@ pub async fn add_participant(
         return Err(RegisterError::Invalid(problems));
     }
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "participant.add".into(),
         subject: "participant".into(),
         after: Some(serde_json::json!({ "pseudonym": pseudonym, "role": role })),

@@ -18,7 +18,7 @@ pub mod names;
 
 pub use key::{IdentityKey, load_key};
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use anyhow::{Context, bail};
 use chacha20poly1305::XNonce;
 use chacha20poly1305::aead::{Aead, Payload};
@@ -156,7 +156,7 @@ pub async fn reveal(
     app: &App,
     study: StudyId,
     participant: ParticipantId,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> anyhow::Result<Option<Identity>> {
     let Some(sealed) = app
         .store
@@ -171,7 +171,7 @@ pub async fn reveal(
     let identity = decrypt(&key(app).await?, participant, &sealed)?;
     app.store
         .audit(&vitrine_store::AuditEvent {
-            actor: actor.to_owned(),
+            actor: actor.name.to_owned(),
             study: Some(study),
             action: "participant.identity.view".into(),
             subject: format!("participant {participant}"),
@@ -205,7 +205,7 @@ pub async fn set_identity(
     participant: ParticipantId,
     real_name: &str,
     contact: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> anyhow::Result<()> {
     let problems = problems(real_name, contact);
     if !problems.is_empty() {
@@ -225,7 +225,7 @@ pub async fn set_identity(
         Some(encrypt(&key(app).await?, participant, &identity)?)
     };
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "participant.identity".into(),
         subject: format!("participant {participant}"),
         before: Some(

@@ -4,7 +4,7 @@
 //! ([`vitrine_core::build_release`]); this use case gathers the input, stamps a
 //! version and date, and stores the snapshot.
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use vitrine_core::{Blocker, Changes, EntryId, Release, build_release_mapped, changes};
 
@@ -196,7 +196,7 @@ async fn approved_reflections(
 
 /// Publishes a new Release of the study `slug` from the command line.
 pub async fn publish(app: &App, slug: &str) -> Result<Published, PublishError> {
-    publish_as(app, slug, "command line", None).await
+    publish_as(app, slug, Actor::operator("command line"), None).await
 }
 
 /// Publishes a new Release of the study `slug`, audited as done by `actor`.
@@ -205,7 +205,7 @@ pub async fn publish(app: &App, slug: &str) -> Result<Published, PublishError> {
 pub async fn publish_as(
     app: &App,
     slug: &str,
-    actor: &str,
+    actor: Actor<'_>,
     expected: Option<u32>,
 ) -> Result<Published, PublishError> {
     let preview = preview(app, slug).await?;
@@ -215,7 +215,7 @@ pub async fn publish_as(
         return Err(PublishError::Conflict(slug.to_owned()));
     }
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "release.publish".into(),
         subject: format!("release {version}"),
         after: Some(serde_json::json!({
@@ -288,7 +288,7 @@ pub async fn set_doi(
     slug: &str,
     version: u32,
     raw: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<Option<String>, DoiError> {
     let doi = if raw.trim().is_empty() {
         None
@@ -296,7 +296,7 @@ pub async fn set_doi(
         Some(vitrine_core::citation::parse_doi(raw).map_err(DoiError::Invalid)?)
     };
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "release.doi".into(),
         ..Default::default()
     };

@@ -1,7 +1,7 @@
 //! Studies as the workspace sees them: which ones a person may open, making a
 //! new one, and reading one's whole content (drafts included).
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use vitrine_core::{Role, Study, StudyInfo};
 use vitrine_store::{AuditEvent, StoreError, StudyContent, User};
 
@@ -101,10 +101,14 @@ pub enum CreateError {
     Store(#[from] StoreError),
 }
 
-/// Makes an empty study with `owner` as its owner, after checking the form
+/// Makes an empty study with `actor`'s account as its owner (the operator,
+/// who has none, is refused), after checking the form
 /// with the one study-slug rule import and the public site use (a slug they
 /// refuse could never be served). Returns the slug.
-pub async fn create(app: &App, owner: &User, form: &NewStudy) -> Result<String, CreateError> {
+pub async fn create(app: &App, actor: Actor<'_>, form: &NewStudy) -> Result<String, CreateError> {
+    let owner = actor
+        .account()
+        .map_err(|e| CreateError::Invalid(e.to_string()))?;
     let title = form.title.trim();
     let slug = vitrine_core::slug::slugify(
         if form.slug.trim().is_empty() {
@@ -144,13 +148,13 @@ pub async fn create(app: &App, owner: &User, form: &NewStudy) -> Result<String, 
         },
     );
     let event = AuditEvent {
-        actor: owner.email.clone(),
+        actor: actor.name.to_owned(),
         action: "study.create".into(),
         subject: format!("study {slug}"),
         after: Some(serde_json::json!({ "slug": slug, "title": title })),
         ..Default::default()
     };
-    match app.store.create_study(&info, owner.id, &event).await {
+    match app.store.create_study(&info, owner, &event).await {
         Ok(_) => Ok(slug),
         Err(StoreError::Conflict) => Err(CreateError::Taken(slug)),
         Err(e) => Err(e.into()),

@@ -9,8 +9,8 @@
 //! who can see every account anyway, invites someone new by creating their
 //! account there.
 
-use crate::app::App;
 use crate::app::auth::{AccountError, normalise_email};
+use crate::app::{Actor, App};
 use anyhow::Context;
 use vitrine_core::{Role, Study};
 use vitrine_store::User;
@@ -66,7 +66,7 @@ pub async fn grant(
     email: &str,
     slug: &str,
     role: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<String, AccountError> {
     let email = normalise_email(email);
     let role = Role::parse(role.trim()).ok_or_else(|| {
@@ -85,7 +85,7 @@ pub async fn grant(
         keep_an_owner(app, &study, &user, "change their role").await?;
     }
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         study: Some(study.id),
         action: "team.grant".into(),
         subject: format!("account {email}"),
@@ -126,7 +126,7 @@ pub async fn add_member(
     email: &str,
     slug: &str,
     role: &str,
-    actor: &str,
+    actor: Actor<'_>,
     may_invite: bool,
 ) -> Result<Added, AccountError> {
     let email = normalise_email(email);
@@ -151,7 +151,7 @@ pub async fn remove(
     app: &App,
     email: &str,
     slug: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<String, AccountError> {
     let email = normalise_email(email);
     let not_on_team = || AccountError::Invalid(format!("{email} is not on the team of {slug}"));
@@ -172,7 +172,7 @@ pub async fn remove(
     };
     keep_an_owner(app, &study, &user, "remove them").await?;
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         study: Some(study.id),
         action: "team.remove".into(),
         subject: format!("account {email}"),

@@ -55,7 +55,7 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
     }
     written.disarm();
     let slug = import.info.slug.clone();
-    crate::app::import::store(&app, &import, "benchmark")
+    crate::app::import::store(&app, &import, crate::app::Actor::operator("benchmark"))
         .await
         .context("cannot store the synthetic study")?;
     drop(import);
@@ -72,7 +72,7 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
             release: None,
             base_url: None,
             dir: &out,
-            actor: "benchmark",
+            actor: crate::app::Actor::operator("benchmark"),
             originals: false,
             destination: None,
         },

@@ -137,7 +137,7 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
     let import = study(entries);
     let slug = import.info.slug.clone();
     let started = Instant::now();
-    crate::app::import::store(&app, &import, "benchmark")
+    crate::app::import::store(&app, &import, crate::app::Actor::operator("benchmark"))
         .await
         .context("cannot store the synthetic study")?;
     let stored = started.elapsed().as_secs_f64();

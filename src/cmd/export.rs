@@ -2,12 +2,12 @@
 
 use super::Outcome;
 use super::progress::TerminalProgress;
-use crate::app::App;
 use crate::app::exports::archive::export_archive;
 use crate::app::exports::site::export_site;
 use crate::app::exports::study::{StudyRequest, export_study};
 use crate::app::exports::{ExportError, ExportRequest, Exported, find_study};
 use crate::app::facilitate::print::{self, Kind, PrintError, Selection};
+use crate::app::{Actor, App};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -115,7 +115,7 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
             let request = StudyRequest {
                 study: &args.study,
                 dir: &args.dir,
-                actor: "command line",
+                actor: Actor::operator("command line"),
             };
             let done = export_study(app, request, progress).await.map(|d| {
                 if d.withdrawn > 0 {
@@ -221,7 +221,16 @@ async fn print(app: &App, args: PrintArgs, kind: Kind) -> anyhow::Result<Outcome
         .unwrap_or_else(|_| args.file.clone())
         .to_string_lossy()
         .into_owned();
-    match print::print(app, &study, &selection, kind, &destination, "command line").await {
+    match print::print(
+        app,
+        &study,
+        &selection,
+        kind,
+        &destination,
+        Actor::operator("command line"),
+    )
+    .await
+    {
         Ok(printed) => {
             // Written beside the destination, then moved: never half a file.
             let partial = args.file.with_extension("pdf.partial");
@@ -261,7 +270,7 @@ fn request(args: &ExportArgs, originals: bool) -> ExportRequest<'_> {
         release: args.release,
         base_url: args.base_url.as_deref(),
         dir: &args.dir,
-        actor: "command line",
+        actor: Actor::operator("command line"),
         originals,
         destination: None,
     }

@@ -1,8 +1,8 @@
 //! `vitrine publish STUDY`: write a new Release of a study.
 
 use super::Outcome;
-use crate::app::App;
 use crate::app::publish::publish;
+use crate::app::{Actor, App};
 use clap::Args;
 
 /// Arguments of `vitrine publish`.
@@ -49,7 +49,15 @@ pub struct DoiArgs {
 /// Records a Release's DOI.
 pub async fn doi(app: &App, args: DoiArgs) -> anyhow::Result<Outcome> {
     use crate::app::publish::{DoiError, set_doi};
-    match set_doi(app, &args.study, args.release, &args.doi, "command line").await {
+    match set_doi(
+        app,
+        &args.study,
+        args.release,
+        &args.doi,
+        Actor::operator("command line"),
+    )
+    .await
+    {
         Ok(Some(doi)) => {
             println!(
                 "Release {} of \"{}\" now gives its DOI {} on its pages, citation files and exports.",

@@ -22,7 +22,7 @@ async fn archive(test: &TestApp, dir: &Path) {
             release: None,
             base_url: Some("https://gallery.example.ac.uk/lw/"),
             dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: false,
             destination: None,
         },
@@ -237,7 +237,7 @@ async fn a_zip_holds_the_bag_under_one_folder_and_one_release_gives_the_same_byt
             release: None,
             base_url: None,
             dir: &first,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: false,
             destination: None,
         },
@@ -260,7 +260,7 @@ async fn archive_with_originals(
             release: None,
             base_url: None,
             dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: true,
             destination: None,
         },
@@ -312,9 +312,16 @@ async fn originals_go_in_only_with_every_participants_archive_consent_and_withou
             taken_by: "test".into(),
             ..Default::default()
         };
-        vitrine::app::consent::record(&test.app, study_id, participant.id, &input, None, "test")
-            .await
-            .unwrap_or_else(|e| panic!("consent for {}: {e:?}", participant.pseudonym));
+        vitrine::app::consent::record(
+            &test.app,
+            study_id,
+            participant.id,
+            &input,
+            None,
+            vitrine::app::Actor::operator("test"),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("consent for {}: {e:?}", participant.pseudonym));
     }
     archive_with_originals(&test, &bag)
         .await

@@ -57,7 +57,7 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
         DEMO,
         1,
         &format!(" https://doi.org/{DOI} "),
-        "owner",
+        vitrine::app::Actor::operator("owner"),
     )
     .await
     .expect("set");
@@ -94,7 +94,7 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
             release: Some(1),
             base_url: None,
             dir: &dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: false,
             destination: None,
         },
@@ -133,12 +133,27 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
 #[tokio::test]
 async fn a_doi_that_is_not_one_or_a_release_that_does_not_exist_is_refused() {
     let test = TestApp::own_demo().await;
-    match set_doi(&test.app, DEMO, 1, "zenodo.1234567", "owner").await {
+    match set_doi(
+        &test.app,
+        DEMO,
+        1,
+        "zenodo.1234567",
+        vitrine::app::Actor::operator("owner"),
+    )
+    .await
+    {
         Err(DoiError::Invalid(message)) => assert!(message.contains("10.5281/zenodo.1234567")),
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert!(matches!(
-        set_doi(&test.app, DEMO, 7, DOI, "owner").await,
+        set_doi(
+            &test.app,
+            DEMO,
+            7,
+            DOI,
+            vitrine::app::Actor::operator("owner")
+        )
+        .await,
         Err(DoiError::UnknownRelease { version: 7, .. })
     ));
     let (_, release) = test

@@ -28,7 +28,7 @@ async fn export(
             release,
             base_url,
             dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: false,
             destination: None,
         },
@@ -218,9 +218,16 @@ async fn a_scan_finding_stops_the_export_and_leaves_nothing_behind() {
     // Release is clean (publishing checks its texts), but the pages are not.
     let content = test.demo_content().await;
     let participant = content.entries[0].participant;
-    vitrine::app::identity::set_identity(&test.app, study.id, participant, "Vitrine", "", "test")
-        .await
-        .expect("set identity");
+    vitrine::app::identity::set_identity(
+        &test.app,
+        study.id,
+        participant,
+        "Vitrine",
+        "",
+        vitrine::app::Actor::operator("test"),
+    )
+    .await
+    .expect("set identity");
     let out = TempDir::new().expect("temp dir");
     let dir = out.path().join("site");
     match export(&test, &dir, None, None).await {

@@ -18,7 +18,7 @@ async fn export(test: &TestApp, dir: &Path) -> StudyExport {
         StudyRequest {
             study: DEMO,
             dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
         },
         Arc::new(NoProgress),
     )
@@ -108,8 +108,8 @@ async fn import_export_import_keeps_every_field_and_image() {
             show_reflections: true,
             prompts: vec![(prompt, "1. First\n2. Second, with a comma".into())],
         },
-        vitrine::app::curate::Actor {
-            user: vitrine_core::UserId(1),
+        vitrine::app::Actor {
+            user: Some(vitrine_core::UserId(1)),
             name: "test",
         },
     )
@@ -180,7 +180,7 @@ async fn real_names_withdrawn_entries_and_withdrawn_consent_stay_behind() {
         mary,
         "Harriet Quell",
         "harriet@example.org",
-        "test",
+        vitrine::app::Actor::operator("test"),
     )
     .await
     .expect("identity");
@@ -194,7 +194,7 @@ async fn real_names_withdrawn_entries_and_withdrawn_consent_stay_behind() {
         &test.app,
         &study,
         john,
-        "test",
+        vitrine::app::Actor::operator("test"),
         vitrine::app::withdraw::Reason::ParticipantAsked,
     )
     .await

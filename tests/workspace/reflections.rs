@@ -25,8 +25,8 @@ async fn open(test: &TestApp) {
             reflection_consent: CONSENT.into(),
             ..Default::default()
         },
-        vitrine::app::curate::Actor {
-            user: vitrine_core::UserId(1),
+        vitrine::app::Actor {
+            user: Some(vitrine_core::UserId(1)),
             name: "test",
         },
     )

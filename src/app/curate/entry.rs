@@ -5,7 +5,8 @@
 //! entry page, never a refusal. Changing a participant's verbatim words needs
 //! a reason, which the audit log keeps with the change (ETH-17).
 
-use super::{Actor, FieldProblem, changed_fields};
+use super::{FieldProblem, changed_fields};
+use crate::app::Actor;
 use crate::app::App;
 use serde_json::json;
 use vitrine_core::text::{clean, optional};
@@ -208,6 +209,7 @@ pub async fn save_entry(
     input: &EntryInput,
     actor: Actor<'_>,
 ) -> Result<bool, EditError> {
+    let user = actor.account()?;
     let entry = content
         .entries
         .iter()
@@ -242,7 +244,7 @@ pub async fn save_entry(
     };
     let saved = app
         .store
-        .update_entry(content.study.id, id, &edit, actor.user, &event)
+        .update_entry(content.study.id, id, &edit, user, &event)
         .await
         .map_err(anyhow::Error::new)?;
     if saved {

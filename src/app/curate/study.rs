@@ -1,7 +1,8 @@
 //! A study's public texts and settings, its prompts (shown word for word,
 //! PRE-02) and its analytic themes, edited from the workspace.
 
-use super::{Actor, FieldProblem, changed_fields};
+use super::{FieldProblem, changed_fields};
+use crate::app::Actor;
 use crate::app::App;
 use serde_json::json;
 use vitrine_core::text::{clean, optional};

@@ -13,8 +13,8 @@
 use super::archive::export_archive;
 use super::site::export_site;
 use super::{ExportError, ExportRequest, record, source};
-use crate::app::App;
 use crate::app::progress::Progress;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -95,7 +95,7 @@ pub async fn request(
     kind: &str,
     version: Option<u32>,
     originals: bool,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<i64, DownloadError> {
     if !KINDS.iter().any(|(k, _)| *k == kind) {
         return Err(DownloadError::Invalid(format!(
@@ -141,7 +141,7 @@ pub async fn request(
             originals,
             file_name: &file_name,
             event: AuditEvent {
-                actor: actor.to_owned(),
+                actor: actor.name.to_owned(),
                 action: "export.requested".into(),
                 ..Default::default()
             },
@@ -179,7 +179,7 @@ pub async fn run_job(app: &App, payload: &str) -> anyhow::Result<()> {
             release: Some(download.release_version),
             base_url: None,
             dir: &zip,
-            actor: &download.requested_by,
+            actor: Actor::operator(&download.requested_by),
             originals: download.originals,
             destination: Some("workspace download"),
         };
@@ -242,7 +242,12 @@ pub struct Ready {
 
 /// Hands out download `id` of `study` to `actor`, recording the download in
 /// the registry, unless an entry it holds is no longer public.
-pub async fn open(app: &App, study: &Study, id: i64, actor: &str) -> Result<Ready, DownloadError> {
+pub async fn open(
+    app: &App,
+    study: &Study,
+    id: i64,
+    actor: Actor<'_>,
+) -> Result<Ready, DownloadError> {
     let download = match app.store.find_download(id).await? {
         Some((owner, _, download)) if owner == study.id => download,
         _ => return Err(DownloadError::NotFound),

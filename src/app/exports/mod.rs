@@ -21,7 +21,7 @@ pub mod zipped;
 
 pub use staging::{Content, Files, Staging};
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use vitrine_core::{Release, ReleaseId, StudyId};
@@ -109,7 +109,7 @@ pub struct ExportRequest<'a> {
     /// The new (or empty) folder to write, or a new `.zip` file.
     pub dir: &'a Path,
     /// Who asks, for the registry and the audit log.
-    pub actor: &'a str,
+    pub actor: Actor<'a>,
     /// Whether an archive holds the participants' photos at full size
     /// (only with every participant's consent to archive deposit).
     pub originals: bool,
@@ -239,7 +239,7 @@ pub async fn record(
     source: &Source,
     kind: &str,
     destination: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> anyhow::Result<ExportRecord> {
     app.store
         .record_export(NewExport {
@@ -248,7 +248,7 @@ pub async fn record(
             kind,
             destination,
             event: AuditEvent {
-                actor: actor.to_owned(),
+                actor: actor.name.to_owned(),
                 action: format!("export.{kind}"),
                 ..Default::default()
             },

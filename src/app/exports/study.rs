@@ -12,8 +12,8 @@
 //! a withdrawal lists it.
 
 use super::{Content, ExportError, Files, Staging, scan};
-use crate::app::App;
 use crate::app::progress::Progress;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use std::path::Path;
 use std::sync::Arc;
@@ -28,7 +28,7 @@ pub struct StudyRequest<'a> {
     /// The new (or empty) folder to write.
     pub dir: &'a Path,
     /// Who asks.
-    pub actor: &'a str,
+    pub actor: Actor<'a>,
 }
 
 /// A finished study-folder export.
@@ -77,7 +77,7 @@ pub async fn export_study(
             kind: "study",
             destination: &destination.to_string_lossy(),
             event: AuditEvent {
-                actor: request.actor.to_owned(),
+                actor: request.actor.name.to_owned(),
                 action: "export.study".into(),
                 ..Default::default()
             },

@@ -207,7 +207,7 @@ pub async fn add_participant(
         access.study.id,
         &form.pseudonym,
         &form.role,
-        &staff.actor(),
+        staff.actor(),
     )
     .await
     {

@@ -97,7 +97,7 @@ pub async fn create_study(
         contact_name: form.contact_name,
         contact_email: form.contact_email,
     };
-    match studies::create(&app, &staff.user, &form).await {
+    match studies::create(&app, staff.actor(), &form).await {
         Ok(slug) => Ok(done(&format!("/admin/studies/{slug}"), "created")),
         Err(studies::CreateError::Store(e)) => Err(e.into()),
         Err(problem) => home(&app, &staff, None, Some(problem.to_string())).await,

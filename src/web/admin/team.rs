@@ -151,7 +151,7 @@ pub async fn save_member(
                 email,
                 access.slug(),
                 &form.role,
-                &staff.actor(),
+                staff.actor(),
                 staff.user.is_admin,
             )
             .await
@@ -159,7 +159,7 @@ pub async fn save_member(
                 Added::Saved => "added",
                 Added::Invited(_) => "invited",
             }),
-            "remove" => crate::app::team::remove(&app, email, access.slug(), &staff.actor())
+            "remove" => crate::app::team::remove(&app, email, access.slug(), staff.actor())
                 .await
                 .map(|_| "member"),
             _ => Err(AccountError::Invalid(

@@ -130,9 +130,15 @@ async fn a_re_import_keeps_what_the_workspace_added() {
         .await
         .unwrap()
         .unwrap();
-    let added = vitrine::app::consent::add_participant(&app, study.id, "Quinn", "", "test")
-        .await
-        .expect("add participant");
+    let added = vitrine::app::consent::add_participant(
+        &app,
+        study.id,
+        "Quinn",
+        "",
+        vitrine::app::Actor::operator("test"),
+    )
+    .await
+    .expect("add participant");
     let content = app.store().load_study_content(study.clone()).await.unwrap();
     let zoe = content
         .participants
@@ -149,9 +155,16 @@ async fn a_re_import_keeps_what_the_workspace_added() {
         taken_by: "Researcher".into(),
         note: String::new(),
     };
-    vitrine::app::consent::record(&app, study.id, zoe, &input, None, "test")
-        .await
-        .expect("record consent");
+    vitrine::app::consent::record(
+        &app,
+        study.id,
+        zoe,
+        &input,
+        None,
+        vitrine::app::Actor::operator("test"),
+    )
+    .await
+    .expect("record consent");
 
     import(&app, Path::new(SMALL)).await.expect("again");
 

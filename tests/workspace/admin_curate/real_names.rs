@@ -17,7 +17,7 @@ async fn hold_real_name(test: &TestApp) -> vitrine_core::ParticipantId {
         participant,
         "Harriet Quell",
         "hq@example.org",
-        "test",
+        vitrine::app::Actor::operator("test"),
     )
     .await
     .expect("set identity");

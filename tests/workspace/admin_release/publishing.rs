@@ -90,7 +90,7 @@ async fn a_full_real_name_in_a_public_text_keeps_the_entry_out_of_the_release() 
         participant,
         "Harriet  Quell",
         "hq@example.org",
-        "test",
+        vitrine::app::Actor::operator("test"),
     )
     .await
     .expect("set identity");

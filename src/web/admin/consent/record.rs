@@ -120,7 +120,7 @@ async fn save_consent(
         participant.id,
         &input,
         form,
-        &staff.actor(),
+        staff.actor(),
     )
     .await
     {
@@ -170,7 +170,7 @@ pub async fn save_identity(
         participant.id,
         &form.real_name,
         &form.contact,
-        &staff.actor(),
+        staff.actor(),
     )
     .await?;
     let href = access.href(&format!("/participants/{}", participant.id));

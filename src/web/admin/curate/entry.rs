@@ -3,7 +3,7 @@
 //! warnings for alt text and real names that do not block saving.
 
 use super::entry_form::{EntryForm, edit_form};
-use super::{Fields, actor, parse_id};
+use super::{Fields, parse_id};
 use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::entry::{EditError, EntryInput, save_entry as save};
@@ -93,7 +93,7 @@ pub async fn save_entry(
         licence: fields.get("licence"),
         themes: fields.all("themes"),
     };
-    match save(&app, &content, id, &input, actor(&staff)).await {
+    match save(&app, &content, id, &input, staff.actor()).await {
         Ok(_) => Ok(done(&access.href(&format!("/entries/{}", id.0)), "saved")),
         Err(EditError::Invalid(problems)) => {
             let page = Page {

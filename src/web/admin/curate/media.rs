@@ -6,8 +6,7 @@
 use super::entry::{Page, withdrawn};
 use super::entry_form::Choice;
 use super::{
-    ImageForm, MAX_UPLOAD_FILES, Part, actor, base_name, parse_id, problem_for, read_part,
-    read_text,
+    ImageForm, MAX_UPLOAD_FILES, Part, base_name, parse_id, problem_for, read_part, read_text,
 };
 use crate::app::App;
 use crate::app::curate::FieldProblem;
@@ -63,7 +62,7 @@ pub async fn replace_image(
     let content = crate::app::studies::content(&app, &access.study).await?;
     let result = match ImageForm::read(&app, &mut multipart).await.file {
         Err(e) => Err(e),
-        Ok(bytes) => replace(&app, &content, id, bytes, actor(&staff)).await,
+        Ok(bytes) => replace(&app, &content, id, bytes, staff.actor()).await,
     };
     match result {
         Ok(()) => Ok(super::super::views::done(
@@ -285,7 +284,7 @@ pub async fn upload(
         let mut faces = None;
         let outcome = match part {
             Part::TooLarge(size) => Err(ImageError::too_large(&app, size)),
-            Part::Bytes(bytes) => upload_image(&app, &content, *target, bytes, actor(&staff)).await,
+            Part::Bytes(bytes) => upload_image(&app, &content, *target, bytes, staff.actor()).await,
         };
         let outcome = match outcome {
             Ok(made) => {

@@ -86,7 +86,7 @@ pub async fn publish(
     Extension(access): Extension<StudyAccess>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response, AdminError> {
-    match publish_as(&app, access.slug(), &staff.actor(), Some(form.version)).await {
+    match publish_as(&app, access.slug(), staff.actor(), Some(form.version)).await {
         Ok(_) => Ok(done(&access.href(""), "published")),
         Err(PublishError::Conflict(_)) => {
             let layout = AdminLayout::study("Publish", &staff, &access, "/publish");
@@ -192,7 +192,7 @@ pub async fn save_doi(
     Form(form): Form<DoiForm>,
 ) -> Result<Response, AdminError> {
     use crate::app::publish::{DoiError, set_doi};
-    match set_doi(&app, access.slug(), version, &form.doi, &staff.actor()).await {
+    match set_doi(&app, access.slug(), version, &form.doi, staff.actor()).await {
         Ok(_) => Ok(done(&access.href("/publish"), "doi")),
         Err(DoiError::Invalid(problem)) => {
             let layout = AdminLayout::study("Publish", &staff, &access, "/publish");

@@ -246,8 +246,8 @@ async fn withdraw(
         return confirm(app, staff, access, content, target, chosen, problem).await;
     };
     let report = match (target.participant, target.entries.first()) {
-        (Some(p), _) => withdraw_all(app, &access.study, p, &staff.actor(), reason).await?,
-        (None, Some(e)) => withdraw_one(app, &access.study, *e, &staff.actor(), reason).await?,
+        (Some(p), _) => withdraw_all(app, &access.study, p, staff.actor(), reason).await?,
+        (None, Some(e)) => withdraw_one(app, &access.study, *e, staff.actor(), reason).await?,
         (None, None) => None,
     }
     .ok_or(AdminError::NotFound)?;
