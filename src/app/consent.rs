@@ -14,7 +14,7 @@ pub use form::{ConsentInput, FieldProblem, METHODS, form_kind, validate};
 use crate::app::{Actor, App};
 use form::optional;
 use std::collections::BTreeSet;
-use vitrine_core::{ConsentScope, ParticipantId, StudyId};
+use vitrine_core::{ConsentScope, ParticipantId, Study};
 use vitrine_store::BlobKey;
 
 /// The largest signed form accepted, in bytes.
@@ -78,13 +78,13 @@ impl From<vitrine_store::StoreError> for RegisterError {
 /// uploaded. Returns the record's id.
 pub async fn record(
     app: &App,
-    study: StudyId,
+    study: &Study,
     participant: ParticipantId,
     input: &ConsentInput,
     form: Option<Vec<u8>>,
     actor: Actor<'_>,
 ) -> Result<i64, RegisterError> {
-    let Some(found) = app.store.participant(study, participant).await? else {
+    let Some(found) = app.store.participant(study.id, participant).await? else {
         return Err(anyhow::anyhow!("participant {participant} is not in this study").into());
     };
     let today = time::OffsetDateTime::now_utc().date();
@@ -147,7 +147,7 @@ pub async fn record(
     };
     let event = vitrine_store::AuditEvent {
         actor: actor.name.to_owned(),
-        study: Some(study),
+        study: Some(study.id),
         action: "consent.record".into(),
         subject: format!("participant {participant}"),
         before: current.map(|c| {
@@ -200,7 +200,7 @@ fn fold(text: &str) -> String {
 /// Adds a participant known by `pseudonym` (unique in the study, ETH-20).
 pub async fn add_participant(
     app: &App,
-    study: StudyId,
+    study: &Study,
     pseudonym: &str,
     role: &str,
     actor: Actor<'_>,
@@ -220,7 +220,7 @@ pub async fn add_participant(
         ));
     } else if app
         .store
-        .participants(study)
+        .participants(study.id)
         .await?
         .iter()
         .any(|p| fold(&p.pseudonym) == fold(&pseudonym))
@@ -251,7 +251,7 @@ pub async fn add_participant(
     };
     let (id, _) = app
         .store
-        .add_participant(study, &pseudonym, role.as_deref(), &event)
+        .add_participant(study.id, &pseudonym, role.as_deref(), &event)
         .await?;
     Ok(id)
 }

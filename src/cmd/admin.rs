@@ -129,16 +129,21 @@ pub async fn run(app: &App, command: AdminCommand) -> anyhow::Result<Outcome> {
                     }),
             )
         }
-        AdminCommand::Grant(args) => report(
-            crate::app::team::grant(
-                app,
-                &args.email,
-                &args.study,
-                &args.role,
-                Actor::operator("command line"),
+        AdminCommand::Grant(args) => {
+            let Some(study) = super::find_study(app, &args.study).await? else {
+                return Ok(Outcome::Failed);
+            };
+            report(
+                crate::app::team::grant(
+                    app,
+                    &args.email,
+                    &study,
+                    &args.role,
+                    Actor::operator("command line"),
+                )
+                .await,
             )
-            .await,
-        ),
+        }
         AdminCommand::Unlock(args) => report(
             auth::unlock(
                 app,

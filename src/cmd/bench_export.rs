@@ -58,8 +58,11 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
     crate::app::import::store(&app, &import, crate::app::Actor::operator("benchmark"))
         .await
         .context("cannot store the synthetic study")?;
+    let found = crate::app::studies::find(&app, &slug)
+        .await
+        .context("cannot read the synthetic study")?;
     drop(import);
-    crate::app::publish::publish(&app, &slug)
+    crate::app::publish::publish(&app, &found)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
@@ -68,7 +71,7 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
     let done = export_site(
         &app,
         ExportRequest {
-            study: &slug,
+            study: &found,
             release: None,
             base_url: None,
             dir: &out,

@@ -14,7 +14,10 @@ pub struct PublishArgs {
 
 /// Publishes and reports what was left out and why.
 pub async fn run(app: &App, args: PublishArgs) -> anyhow::Result<Outcome> {
-    match publish(app, &args.study).await {
+    let Some(study) = super::find_study(app, &args.study).await? else {
+        return Ok(Outcome::Failed);
+    };
+    match publish(app, &study).await {
         Ok(done) => {
             println!(
                 "Published Release {} of \"{}\" with {} entries.",
@@ -49,9 +52,12 @@ pub struct DoiArgs {
 /// Records a Release's DOI.
 pub async fn doi(app: &App, args: DoiArgs) -> anyhow::Result<Outcome> {
     use crate::app::publish::{DoiError, set_doi};
+    let Some(study) = super::find_study(app, &args.study).await? else {
+        return Ok(Outcome::Failed);
+    };
     match set_doi(
         app,
-        &args.study,
+        &study,
         args.release,
         &args.doi,
         Actor::operator("command line"),

@@ -63,7 +63,7 @@ impl TestApp {
             vitrine::app::team::grant(
                 &self.app,
                 email,
-                DEMO,
+                &crate::common::study(&self.app, DEMO).await,
                 role,
                 vitrine::app::Actor::operator("test"),
             )

@@ -24,7 +24,7 @@ async fn export(
     export_site(
         &test.app,
         ExportRequest {
-            study: DEMO,
+            study: &crate::common::study(&test.app, DEMO).await,
             release,
             base_url,
             dir,
@@ -220,7 +220,7 @@ async fn a_scan_finding_stops_the_export_and_leaves_nothing_behind() {
     let participant = content.entries[0].participant;
     vitrine::app::identity::set_identity(
         &test.app,
-        study.id,
+        &study,
         participant,
         "Vitrine",
         "",
@@ -271,9 +271,13 @@ async fn the_scan_finds_an_original_or_metadata_planted_in_an_export() {
         .export_guards(study.id)
         .await
         .expect("guards");
-    let source = vitrine::app::exports::source(&test.app, DEMO, None)
-        .await
-        .expect("source");
+    let source = vitrine::app::exports::source(
+        &test.app,
+        &crate::common::study(&test.app, DEMO).await,
+        None,
+    )
+    .await
+    .expect("source");
     let forbidden = Forbidden::for_export(&test.app, &source)
         .await
         .expect("forbidden");
@@ -335,7 +339,7 @@ async fn bad_requests_get_a_clear_message_exit_1_and_write_nothing() {
     let cases: [(&[&str], &str); 4] = [
         (
             &["export", "site", "no-such-study"],
-            "there is no study \"no-such-study\"",
+            "no study \"no-such-study\"",
         ),
         (
             &["export", "site", DEMO, "--release", "9"],

@@ -16,7 +16,7 @@ async fn export(test: &TestApp, dir: &Path) -> StudyExport {
     export_study(
         &test.app,
         StudyRequest {
-            study: DEMO,
+            study: &crate::common::study(&test.app, DEMO).await,
             dir,
             actor: vitrine::app::Actor::operator("test"),
         },
@@ -115,7 +115,7 @@ async fn import_export_import_keeps_every_field_and_image() {
     )
     .await
     .expect("guides");
-    vitrine::app::publish::publish(&first.app, DEMO)
+    vitrine::app::publish::publish(&first.app, &crate::common::study(&first.app, DEMO).await)
         .await
         .expect("publish the guides");
     let out = TempDir::new().expect("temp dir");
@@ -176,7 +176,7 @@ async fn real_names_withdrawn_entries_and_withdrawn_consent_stay_behind() {
         .id;
     vitrine::app::identity::set_identity(
         &test.app,
-        study.id,
+        &study,
         mary,
         "Harriet Quell",
         "harriet@example.org",

@@ -33,7 +33,7 @@ async fn member(test: &TestApp, email: &str, role: &str) -> StaffLogin {
     vitrine::app::team::grant(
         &test.app,
         email,
-        SLUG,
+        &crate::common::study(&test.app, SLUG).await,
         role,
         vitrine::app::Actor::operator("test"),
     )

@@ -10,7 +10,7 @@ use crate::app::Actor;
 use crate::app::App;
 use serde_json::json;
 use vitrine_core::text::{clean, optional};
-use vitrine_core::{Entry, EntryId, EntryTexts, Licence, Provenance, ThemeId};
+use vitrine_core::{Entry, EntryId, EntryTexts, Licence, Provenance, Study, ThemeId};
 use vitrine_store::{AuditEvent, EntryEdit, StudyContent};
 
 /// The longest title accepted, in characters.
@@ -204,12 +204,15 @@ fn snapshot(edit: &EntryEdit, content: &StudyContent) -> serde_json::Value {
 /// for changing a quote (ETH-17).
 pub async fn save_entry(
     app: &App,
-    content: &StudyContent,
+    study: &Study,
     id: EntryId,
     input: &EntryInput,
     actor: Actor<'_>,
 ) -> Result<bool, EditError> {
     let user = actor.account()?;
+    let content = &crate::app::studies::content(app, study)
+        .await
+        .map_err(|e| anyhow::Error::new(e).context("cannot read the study"))?;
     let entry = content
         .entries
         .iter()

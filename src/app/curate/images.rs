@@ -11,7 +11,7 @@ use crate::app::Actor;
 use crate::app::App;
 use crate::app::ingest::{IngestError, WrittenBlobs, ingest};
 use serde_json::json;
-use vitrine_core::{EntryId, ParticipantId, PromptId, Provenance};
+use vitrine_core::{EntryId, ParticipantId, PromptId, Provenance, Study};
 use vitrine_media::MediaError;
 use vitrine_store::{AuditEvent, NewImage, NewUpload, StudyContent};
 
@@ -130,12 +130,15 @@ async fn commit<T>(
 /// then on, since its fingerprint covers the image (ETH-08).
 pub async fn replace_image(
     app: &App,
-    content: &StudyContent,
+    study: &Study,
     id: EntryId,
     bytes: Vec<u8>,
     actor: Actor<'_>,
 ) -> Result<(), ImageError> {
     let user = actor.account().map_err(ImageError::Failed)?;
+    let content = &crate::app::studies::content(app, study)
+        .await
+        .map_err(|e| ImageError::Failed(anyhow::Error::new(e).context("cannot read the study")))?;
     let entry = content
         .entries
         .iter()

@@ -323,7 +323,6 @@ pub struct ThemeInput {
 pub async fn add_theme(
     app: &App,
     study: &Study,
-    existing: &[vitrine_core::Theme],
     input: &ThemeInput,
     actor: Actor<'_>,
 ) -> Result<ThemeId, FormError> {
@@ -335,6 +334,10 @@ pub async fn add_theme(
             "Give the theme a name.",
         )]));
     }
+    let existing = crate::app::studies::content(app, study)
+        .await
+        .map_err(|e| anyhow::Error::new(e).context("cannot read the study's themes"))?
+        .themes;
     if existing
         .iter()
         .any(|t| t.name.to_lowercase() == name.to_lowercase())

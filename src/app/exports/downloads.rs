@@ -107,7 +107,7 @@ pub async fn request(
             "Only an archive for deposit can hold originals.".into(),
         ));
     }
-    let source = match source(app, &study.info.slug, version).await {
+    let source = match source(app, study, version).await {
         Ok(source) => source,
         Err(ExportError::NotPublished(_)) => {
             return Err(DownloadError::Invalid(
@@ -165,6 +165,9 @@ pub async fn run_job(app: &App, payload: &str) -> anyhow::Result<()> {
     if !matches!(download.state.as_str(), "queued" | "running") {
         return Ok(()); // done already, by another instance
     }
+    let Some(study) = app.store.find_study_by_slug(&slug).await? else {
+        return Ok(()); // its study was deleted
+    };
     app.store.update_download(id, "running", 0, 0, None).await?;
     let scratch = std::env::temp_dir().join(format!(
         "vitrine-download-{id}-{}-{}",
@@ -175,7 +178,7 @@ pub async fn run_job(app: &App, payload: &str) -> anyhow::Result<()> {
     let progress = Arc::new(Counter::default());
     let written = {
         let request = ExportRequest {
-            study: &slug,
+            study: &study,
             release: Some(download.release_version),
             base_url: None,
             dir: &zip,
@@ -261,7 +264,7 @@ pub async fn open(
                 .unwrap_or_else(|| "This export is not available.".into()),
         }));
     };
-    let source = source(app, &study.info.slug, Some(download.release_version))
+    let source = source(app, study, Some(download.release_version))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let export = download

@@ -209,7 +209,7 @@ pub async fn show_study(
         })
         .collect();
     expiring.sort_by_key(|e| e.on);
-    let latest = studies::current_version(&app, access.slug()).await?;
+    let latest = studies::current_version(&app, &access.study).await?;
     render(&StudyPage {
         layout: AdminLayout::study("Dashboard", &staff, &access, "")
             .with_notice(query.done.as_deref()),

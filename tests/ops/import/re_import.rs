@@ -112,7 +112,9 @@ async fn a_withdrawn_entry_is_not_overwritten_or_removed_by_a_re_import() {
     let after = small_content(&app).await;
     assert!(entry(&after, "e1").withdrawn);
     assert!(after.participants.iter().any(|p| p.pseudonym == "Robin"));
-    let published = publish(&app, "small-study").await.expect("publish");
+    let published = publish(&app, &crate::common::study(&app, "small-study").await)
+        .await
+        .expect("publish");
     assert_eq!(published.entries, 2);
 }
 
@@ -132,7 +134,7 @@ async fn a_re_import_keeps_what_the_workspace_added() {
         .unwrap();
     let added = vitrine::app::consent::add_participant(
         &app,
-        study.id,
+        &study,
         "Quinn",
         "",
         vitrine::app::Actor::operator("test"),
@@ -157,7 +159,7 @@ async fn a_re_import_keeps_what_the_workspace_added() {
     };
     vitrine::app::consent::record(
         &app,
-        study.id,
+        &study,
         zoe,
         &input,
         None,

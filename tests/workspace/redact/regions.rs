@@ -236,7 +236,7 @@ async fn a_curator_redacts_two_faces_and_a_badge_and_the_release_keeps_nothing_o
     export_site(
         &test.app,
         ExportRequest {
-            study: DEMO,
+            study: &crate::common::study(&test.app, DEMO).await,
             release: None,
             base_url: None,
             dir: &dir,

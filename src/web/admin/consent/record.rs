@@ -116,7 +116,7 @@ async fn save_consent(
     let href = access.href(&format!("/participants/{}", participant.id));
     match crate::app::consent::record(
         app,
-        access.study.id,
+        &access.study,
         participant.id,
         &input,
         form,
@@ -166,7 +166,7 @@ pub async fn save_identity(
     }
     crate::app::identity::set_identity(
         &app,
-        access.study.id,
+        &access.study,
         participant.id,
         &form.real_name,
         &form.contact,

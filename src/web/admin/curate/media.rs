@@ -59,10 +59,9 @@ pub async fn replace_image(
     mut multipart: Multipart,
 ) -> Result<Response, AdminError> {
     let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
-    let content = crate::app::studies::content(&app, &access.study).await?;
     let result = match ImageForm::read(&app, &mut multipart).await.file {
         Err(e) => Err(e),
-        Ok(bytes) => replace(&app, &content, id, bytes, staff.actor()).await,
+        Ok(bytes) => replace(&app, &access.study, id, bytes, staff.actor()).await,
     };
     match result {
         Ok(()) => Ok(super::super::views::done(
@@ -73,6 +72,8 @@ pub async fn replace_image(
         Err(ImageError::Withdrawn) => Err(withdrawn()),
         Err(ImageError::Failed(e)) => Err(e.into()),
         Err(problem @ (ImageError::File(_) | ImageError::Described | ImageError::Busy(_))) => {
+            // Read again for the page: the failure path alone pays for it.
+            let content = crate::app::studies::content(&app, &access.study).await?;
             let page = Page {
                 app: &app,
                 staff: &staff,
@@ -212,7 +213,7 @@ pub async fn upload(
     // A file name like "Jane_Smith_1.jpg" is a warning sign (ETH-20, PRV-14): the
     // name is never stored, but the photo or its caption may name her too.
     // Only people who may see identities are told (issue 10 item 7).
-    let names = NameCheck::load(&app, access.study.id, access.can(Permission::Identity)).await;
+    let names = NameCheck::load(&app, &access.study, access.can(Permission::Identity)).await;
     let limit = app.settings.limits.max_bytes;
     let mut chosen = [String::new(), String::new(), String::new()];
     let mut target: Option<Result<UploadTarget, Vec<FieldProblem>>> = None;

@@ -277,8 +277,7 @@ pub async fn add_theme(
         name: form.theme_name,
         description: form.theme_description,
     };
-    let content = crate::app::studies::content(&app, &access.study).await?;
-    match add_theme_to(&app, &access.study, &content.themes, &input, staff.actor()).await {
+    match add_theme_to(&app, &access.study, &input, staff.actor()).await {
         Ok(_) => Ok(done(&access.href("/settings"), "created")),
         Err(FormError::Invalid(problems)) => {
             let refused = Refused {

@@ -188,7 +188,7 @@ async fn confirm(
     problem: Option<String>,
 ) -> Result<Response, AdminError> {
     let releases = crate::app::withdraw::releases_showing(app, &target.entries).await?;
-    let latest = crate::app::studies::current_version(app, access.slug()).await?;
+    let latest = crate::app::studies::current_version(app, &access.study).await?;
     let status = if problem.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
