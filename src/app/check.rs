@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::app::publish::{PublishError, entry_label, load, real_names};
-use vitrine_core::{Blocker, ReleaseInput, build_release};
+use vitrine_core::{Blocker, ReleaseInput, Study, build_release};
 
 /// The outcome of a check.
 #[derive(Debug, Clone)]
@@ -14,9 +14,9 @@ pub struct CheckReport {
     pub blocked: Vec<(String, Vec<Blocker>)>,
 }
 
-/// Checks the study `slug` as a publish today would.
-pub async fn check(app: &App, slug: &str) -> Result<CheckReport, PublishError> {
-    let content = load(app, slug).await?;
+/// Checks `study` as a publish today would.
+pub async fn check(app: &App, study: &Study) -> Result<CheckReport, PublishError> {
+    let content = load(app, study).await?;
     let real_names = real_names(app, &content).await?;
     let input = ReleaseInput {
         real_names: &real_names,

@@ -11,10 +11,10 @@ mod form;
 
 pub use form::{ConsentInput, FieldProblem, METHODS, form_kind, validate};
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use form::optional;
 use std::collections::BTreeSet;
-use vitrine_core::{ConsentScope, ParticipantId, StudyId};
+use vitrine_core::{ConsentScope, ParticipantId, Study};
 use vitrine_store::BlobKey;
 
 /// The largest signed form accepted, in bytes.
@@ -78,13 +78,13 @@ impl From<vitrine_store::StoreError> for RegisterError {
 /// uploaded. Returns the record's id.
 pub async fn record(
     app: &App,
-    study: StudyId,
+    study: &Study,
     participant: ParticipantId,
     input: &ConsentInput,
     form: Option<Vec<u8>>,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<i64, RegisterError> {
-    let Some(found) = app.store.participant(study, participant).await? else {
+    let Some(found) = app.store.participant(study.id, participant).await? else {
         return Err(anyhow::anyhow!("participant {participant} is not in this study").into());
     };
     let today = time::OffsetDateTime::now_utc().date();
@@ -123,7 +123,7 @@ pub async fn record(
         }
         None => None,
     };
-    let mut consent = match validate(input, today, actor) {
+    let mut consent = match validate(input, today, actor.name) {
         Ok(consent) if problems.is_empty() => consent,
         Ok(_) => return Err(RegisterError::Invalid(problems)),
         Err(mut more) => {
@@ -146,8 +146,8 @@ pub async fn record(
         scopes.iter().map(|s| s.as_str()).collect()
     };
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
-        study: Some(study),
+        actor: actor.name.to_owned(),
+        study: Some(study.id),
         action: "consent.record".into(),
         subject: format!("participant {participant}"),
         before: current.map(|c| {
@@ -200,10 +200,10 @@ fn fold(text: &str) -> String {
 /// Adds a participant known by `pseudonym` (unique in the study, ETH-20).
 pub async fn add_participant(
     app: &App,
-    study: StudyId,
+    study: &Study,
     pseudonym: &str,
     role: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<ParticipantId, RegisterError> {
     let pseudonym = pseudonym.split_whitespace().collect::<Vec<_>>().join(" ");
     let role = optional(role);
@@ -220,7 +220,7 @@ pub async fn add_participant(
         ));
     } else if app
         .store
-        .participants(study)
+        .participants(study.id)
         .await?
         .iter()
         .any(|p| fold(&p.pseudonym) == fold(&pseudonym))
@@ -243,7 +243,7 @@ pub async fn add_participant(
         return Err(RegisterError::Invalid(problems));
     }
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "participant.add".into(),
         subject: "participant".into(),
         after: Some(serde_json::json!({ "pseudonym": pseudonym, "role": role })),
@@ -251,7 +251,7 @@ pub async fn add_participant(
     };
     let (id, _) = app
         .store
-        .add_participant(study, &pseudonym, role.as_deref(), &event)
+        .add_participant(study.id, &pseudonym, role.as_deref(), &event)
         .await?;
     Ok(id)
 }

@@ -9,23 +9,11 @@ pub mod images;
 pub mod redact;
 pub mod study;
 
-use vitrine_core::UserId;
-
 pub use coverage::{CellEntry, Coverage, CoverageCell, CoverageRow, coverage};
 pub use entry::{EditError, EntryInput, save_entry};
 pub use images::{ImageError, UploadTarget, Uploaded, replace_image, upload_image};
 pub use redact::{RedactError, Studio};
 pub use study::{PromptInput, SettingsInput, ThemeInput};
-
-/// Who is making a change: the account (stamped as the entry's last editor)
-/// and the name the audit log records.
-#[derive(Debug, Clone, Copy)]
-pub struct Actor<'a> {
-    /// Their account.
-    pub user: UserId,
-    /// What the audit log calls them (their e-mail).
-    pub name: &'a str,
-}
 
 /// One thing wrong with a form, tied to the field to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]

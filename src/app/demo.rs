@@ -69,7 +69,10 @@ pub async fn ensure_demo(app: &App) -> anyhow::Result<bool> {
     crate::app::jobs::encode_pending_webp(app, i64::MAX)
         .await
         .context("cannot make the demo's WebP versions")?;
-    match publish(app, DEMO_SLUG).await {
+    let study = crate::app::studies::find(app, DEMO_SLUG)
+        .await
+        .context("cannot read the demo study")?;
+    match publish(app, &study).await {
         // Another instance starting at the same time published it first.
         Ok(_) | Err(PublishError::Conflict(_)) => {}
         Err(e) => return Err(anyhow::Error::new(e).context("cannot publish the demo study")),

@@ -18,12 +18,12 @@ pub mod names;
 
 pub use key::{IdentityKey, load_key};
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use anyhow::{Context, bail};
 use chacha20poly1305::XNonce;
 use chacha20poly1305::aead::{Aead, Payload};
 use serde::{Deserialize, Serialize};
-use vitrine_core::{ParticipantId, StudyId};
+use vitrine_core::{ParticipantId, Study};
 
 /// What a sealed identity starts with: the format's version.
 const PREFIX: &str = "v1:";
@@ -134,8 +134,8 @@ async fn key(app: &App) -> anyhow::Result<IdentityKey> {
 
 /// The real names held for a study's participants, for the name check
 /// (ETH-20). Reads no key file when none are held.
-pub async fn real_names(app: &App, study: StudyId) -> anyhow::Result<Vec<String>> {
-    let sealed = app.store.sealed_identities(study).await?;
+pub async fn real_names(app: &App, study: &Study) -> anyhow::Result<Vec<String>> {
+    let sealed = app.store.sealed_identities(study.id).await?;
     if sealed.is_empty() {
         return Ok(Vec::new());
     }
@@ -154,13 +154,13 @@ pub async fn real_names(app: &App, study: StudyId) -> anyhow::Result<Vec<String>
 /// recorded in the audit log (PRV-11), without the values.
 pub async fn reveal(
     app: &App,
-    study: StudyId,
+    study: &Study,
     participant: ParticipantId,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> anyhow::Result<Option<Identity>> {
     let Some(sealed) = app
         .store
-        .sealed_identities(study)
+        .sealed_identities(study.id)
         .await?
         .into_iter()
         .find(|(p, _)| *p == participant)
@@ -171,8 +171,8 @@ pub async fn reveal(
     let identity = decrypt(&key(app).await?, participant, &sealed)?;
     app.store
         .audit(&vitrine_store::AuditEvent {
-            actor: actor.to_owned(),
-            study: Some(study),
+            actor: actor.name.to_owned(),
+            study: Some(study.id),
             action: "participant.identity.view".into(),
             subject: format!("participant {participant}"),
             ..Default::default()
@@ -201,17 +201,17 @@ pub fn problems(real_name: &str, contact: &str) -> Vec<String> {
 /// removes them. The audit log says the identity changed, never what to.
 pub async fn set_identity(
     app: &App,
-    study: StudyId,
+    study: &Study,
     participant: ParticipantId,
     real_name: &str,
     contact: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> anyhow::Result<()> {
     let problems = problems(real_name, contact);
     if !problems.is_empty() {
         bail!("{}", problems.join(" "));
     }
-    let Some(found) = app.store.participant(study, participant).await? else {
+    let Some(found) = app.store.participant(study.id, participant).await? else {
         bail!("participant {participant} is not in this study");
     };
     let identity = Identity {
@@ -225,7 +225,7 @@ pub async fn set_identity(
         Some(encrypt(&key(app).await?, participant, &identity)?)
     };
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "participant.identity".into(),
         subject: format!("participant {participant}"),
         before: Some(
@@ -235,7 +235,7 @@ pub async fn set_identity(
         ..Default::default()
     };
     app.store
-        .set_sealed_identity(study, participant, sealed.as_deref(), &event)
+        .set_sealed_identity(study.id, participant, sealed.as_deref(), &event)
         .await?;
     Ok(())
 }

@@ -243,7 +243,15 @@ pub async fn consent_expiry(app: &App) -> anyhow::Result<usize> {
         else {
             continue;
         };
-        let content = load(app, &slug).await.map_err(anyhow::Error::new)?;
+        let Some(study) = app
+            .store
+            .find_study_by_slug(&slug)
+            .await
+            .context("cannot read the study")?
+        else {
+            continue;
+        };
+        let content = load(app, &study).await.map_err(anyhow::Error::new)?;
         let consent_by_pseudonym: HashMap<&str, Option<&vitrine_core::Consent>> = content
             .participants
             .iter()

@@ -2,6 +2,7 @@
 //! state goes through here, so every entry point applies the same rules.
 
 use crate::settings::Settings;
+pub use actor::Actor;
 use vitrine_store::{Blobs, Store};
 
 /// Open handles on everything a use case needs.
@@ -21,6 +22,7 @@ pub struct App {
     pub image_budget: image_budget::ImageBudget,
 }
 
+pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod cache;

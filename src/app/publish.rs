@@ -4,9 +4,9 @@
 //! ([`vitrine_core::build_release`]); this use case gathers the input, stamps a
 //! version and date, and stores the snapshot.
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use anyhow::Context;
-use vitrine_core::{Blocker, Changes, EntryId, Release, build_release_mapped, changes};
+use vitrine_core::{Blocker, Changes, EntryId, Release, Study, build_release_mapped, changes};
 
 /// What a publish did.
 #[derive(Debug, Clone)]
@@ -27,14 +27,6 @@ pub struct Published {
 /// Why a publish did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
-    /// No study has this slug.
-    #[error("there is no study \"{slug}\"; known studies: {known}")]
-    UnknownStudy {
-        /// The slug asked for.
-        slug: String,
-        /// Slugs that exist, for the message.
-        known: String,
-    },
     /// Another publish of the same study won the race for this version.
     #[error(
         "another Release of \"{0}\" was published at the same moment; run publish again if needed"
@@ -45,32 +37,11 @@ pub enum PublishError {
     Failed(#[from] anyhow::Error),
 }
 
-/// Loads a study's working content, or explains which studies exist.
-pub async fn load(app: &App, slug: &str) -> Result<vitrine_store::StudyContent, PublishError> {
-    let Some(study) = app
-        .store
-        .find_study_by_slug(slug)
-        .await
-        .context("cannot read the study")?
-    else {
-        let known = app
-            .store
-            .list_study_slugs()
-            .await
-            .context("cannot list studies")?;
-        let known = if known.is_empty() {
-            "none yet (run vitrine import FOLDER)".to_owned()
-        } else {
-            known.join(", ")
-        };
-        return Err(PublishError::UnknownStudy {
-            slug: slug.to_owned(),
-            known,
-        });
-    };
+/// Loads a study's working content.
+pub async fn load(app: &App, study: &Study) -> Result<vitrine_store::StudyContent, PublishError> {
     Ok(app
         .store
-        .load_study_content(study)
+        .load_study_content(study.clone())
         .await
         .context("cannot read the study's entries")?)
 }
@@ -82,7 +53,7 @@ pub async fn real_names(
     app: &App,
     content: &vitrine_store::StudyContent,
 ) -> Result<Vec<String>, PublishError> {
-    Ok(crate::app::identity::real_names(app, content.study.id)
+    Ok(crate::app::identity::real_names(app, &content.study)
         .await
         .context("cannot read the participants' real names to check the texts for them")?)
 }
@@ -122,9 +93,10 @@ pub struct Preview {
     pub published: Vec<vitrine_store::ReleaseSummary>,
 }
 
-/// Builds the next Release of the study `slug` without saving it.
-pub async fn preview(app: &App, slug: &str) -> Result<Preview, PublishError> {
-    let content = load(app, slug).await?;
+/// Builds the next Release of `study` without saving it.
+pub async fn preview(app: &App, study: &Study) -> Result<Preview, PublishError> {
+    let slug = study.info.slug.as_str();
+    let content = load(app, study).await?;
     let version = app
         .store
         .next_release_version(content.study.id)
@@ -194,28 +166,29 @@ async fn approved_reflections(
         .collect())
 }
 
-/// Publishes a new Release of the study `slug` from the command line.
-pub async fn publish(app: &App, slug: &str) -> Result<Published, PublishError> {
-    publish_as(app, slug, "command line", None).await
+/// Publishes a new Release of `study` from the command line.
+pub async fn publish(app: &App, study: &Study) -> Result<Published, PublishError> {
+    publish_as(app, study, Actor::operator("command line"), None).await
 }
 
-/// Publishes a new Release of the study `slug`, audited as done by `actor`.
+/// Publishes a new Release of `study`, audited as done by `actor`.
 /// With `expected`, refuses ([`PublishError::Conflict`]) unless the new
 /// Release gets that version, so what a person reviewed is what goes out.
 pub async fn publish_as(
     app: &App,
-    slug: &str,
-    actor: &str,
+    study: &Study,
+    actor: Actor<'_>,
     expected: Option<u32>,
 ) -> Result<Published, PublishError> {
-    let preview = preview(app, slug).await?;
+    let slug = study.info.slug.as_str();
+    let preview = preview(app, study).await?;
     let release = &preview.release;
     let version = release.version;
     if expected.is_some_and(|v| v != version) {
         return Err(PublishError::Conflict(slug.to_owned()));
     }
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "release.publish".into(),
         subject: format!("release {version}"),
         after: Some(serde_json::json!({
@@ -225,10 +198,10 @@ pub async fn publish_as(
         })),
         ..Default::default()
     };
-    let study = preview.content.study.id;
+    let study_id = preview.content.study.id;
     match app
         .store
-        .insert_release(study, release, &preview.slugs, &event)
+        .insert_release(study_id, release, &preview.slugs, &event)
         .await
     {
         Ok(_) => {}
@@ -279,16 +252,16 @@ pub enum DoiError {
     Failed(#[from] anyhow::Error),
 }
 
-/// Records the DOI the team minted for Release `version` of `slug` (as
+/// Records the DOI the team minted for Release `version` of `study` (as
 /// pasted: bare, `doi:` or a doi.org link), or removes it when `raw` is
 /// empty. The pages, citation files and exports of that Release then give
 /// it. Returns the DOI as stored.
 pub async fn set_doi(
     app: &App,
-    slug: &str,
+    study: &Study,
     version: u32,
     raw: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<Option<String>, DoiError> {
     let doi = if raw.trim().is_empty() {
         None
@@ -296,18 +269,18 @@ pub async fn set_doi(
         Some(vitrine_core::citation::parse_doi(raw).map_err(DoiError::Invalid)?)
     };
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "release.doi".into(),
         ..Default::default()
     };
     let found = app
         .store
-        .set_release_doi(slug, version, doi.as_deref(), event)
+        .set_release_doi(&study.info.slug, version, doi.as_deref(), event)
         .await
         .context("cannot record the DOI")?;
     if !found {
         return Err(DoiError::UnknownRelease {
-            slug: slug.to_owned(),
+            slug: study.info.slug.clone(),
             version,
         });
     }

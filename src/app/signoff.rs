@@ -7,7 +7,7 @@
 //! by the person who completed the checklist, nor by the last to change the
 //! entry. A sign-off made void by a later change must be checked again first.
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use vitrine_core::{
     ApprovalRefused, Checklist, Entry, EntryId, SignOff, SignOffState, Study, UserId,
@@ -103,15 +103,17 @@ pub async fn review(app: &App, study: &Study, entry: EntryId) -> anyhow::Result<
     }))
 }
 
-/// Saves `checklist` for the reviewed entry as completed by `user`. `false`
+/// Saves `checklist` for the reviewed entry as completed by `actor`, who
+/// must act with a staff account (the checker the four-eyes rule compares). `false`
 /// when the entry is not in the study or was withdrawn.
 pub async fn save_checklist(
     app: &App,
     study: &Study,
     review: &Review,
     checklist: &Checklist,
-    user: &User,
+    actor: Actor<'_>,
 ) -> anyhow::Result<bool> {
+    let user = account(app, actor).await?;
     let entry = review.entry.id;
     let event = AuditEvent {
         actor: user.email.clone(),
@@ -130,13 +132,15 @@ pub async fn save_checklist(
         .context("cannot save the checklist")
 }
 
-/// Records `user`'s approval of the entry's checklist, if the rules allow it.
+/// Records `actor`'s approval of the entry's checklist, if the rules allow
+/// it; they must act with a staff account.
 pub async fn approve(
     app: &App,
     study: &Study,
     entry: EntryId,
-    user: &User,
+    actor: Actor<'_>,
 ) -> Result<(), ApproveError> {
+    let user = account(app, actor).await?;
     let review = review(app, study, entry)
         .await?
         .filter(|r| !r.entry.withdrawn)
@@ -171,6 +175,21 @@ pub async fn approve(
         Ok(())
     } else {
         Err(ApproveError::Stale)
+    }
+}
+
+/// The staff account `actor` acts with, whose name and id a checklist
+/// records; refuses the operator, who has none.
+async fn account(app: &App, actor: Actor<'_>) -> anyhow::Result<User> {
+    let id = actor.account()?;
+    match app
+        .store
+        .find_user_by_email(actor.name)
+        .await
+        .context("cannot read accounts")?
+    {
+        Some((user, _)) if user.id == id => Ok(user),
+        _ => Err(anyhow::anyhow!("{} is not a staff account", actor.name)),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Studies as the workspace sees them: which ones a person may open, making a
 //! new one, and reading one's whole content (drafts included).
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use vitrine_core::{Role, Study, StudyInfo};
 use vitrine_store::{AuditEvent, StoreError, StudyContent, User};
 
@@ -44,6 +44,50 @@ pub async fn listed(app: &App, user: &User) -> vitrine_store::Result<Vec<Listed>
     Ok(studies)
 }
 
+/// No study has the slug a command named, or the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    /// No study has this slug.
+    #[error("There is no study \"{slug}\". Known studies: {known}.")]
+    Unknown {
+        /// The slug asked for.
+        slug: String,
+        /// Slugs that exist, for the message.
+        known: String,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+/// The study at `slug`, for the command line, which names studies by slug:
+/// the one lookup every command resolves its study with before calling a
+/// use case. When no study has it, the error lists the slugs there are.
+pub async fn find(app: &App, slug: &str) -> Result<Study, FindError> {
+    use anyhow::Context;
+    if let Some(study) = app
+        .store
+        .find_study_by_slug(slug)
+        .await
+        .context("cannot read the study")?
+    {
+        return Ok(study);
+    }
+    let known = app
+        .store
+        .list_study_slugs()
+        .await
+        .context("cannot list studies")?;
+    Err(FindError::Unknown {
+        slug: slug.to_owned(),
+        known: if known.is_empty() {
+            "none yet (run vitrine import FOLDER)".to_owned()
+        } else {
+            known.join(", ")
+        },
+    })
+}
+
 /// The study at `slug` and `user`'s role in it, when they may open it: team
 /// members and administrators. `None` for anyone else, and for a slug no
 /// study has, so the two cannot be told apart.
@@ -66,10 +110,10 @@ pub async fn content(app: &App, study: &Study) -> vitrine_store::Result<StudyCon
 }
 
 /// The version of the study's current Release, if it has one.
-pub async fn current_version(app: &App, slug: &str) -> vitrine_store::Result<Option<u32>> {
+pub async fn current_version(app: &App, study: &Study) -> vitrine_store::Result<Option<u32>> {
     Ok(app
         .store
-        .latest_release(slug)
+        .latest_release(&study.info.slug)
         .await?
         .map(|(_, r)| r.version))
 }
@@ -101,10 +145,14 @@ pub enum CreateError {
     Store(#[from] StoreError),
 }
 
-/// Makes an empty study with `owner` as its owner, after checking the form
+/// Makes an empty study with `actor`'s account as its owner (the operator,
+/// who has none, is refused), after checking the form
 /// with the one study-slug rule import and the public site use (a slug they
 /// refuse could never be served). Returns the slug.
-pub async fn create(app: &App, owner: &User, form: &NewStudy) -> Result<String, CreateError> {
+pub async fn create(app: &App, actor: Actor<'_>, form: &NewStudy) -> Result<String, CreateError> {
+    let owner = actor
+        .account()
+        .map_err(|e| CreateError::Invalid(e.to_string()))?;
     let title = form.title.trim();
     let slug = vitrine_core::slug::slugify(
         if form.slug.trim().is_empty() {
@@ -144,13 +192,13 @@ pub async fn create(app: &App, owner: &User, form: &NewStudy) -> Result<String, 
         },
     );
     let event = AuditEvent {
-        actor: owner.email.clone(),
+        actor: actor.name.to_owned(),
         action: "study.create".into(),
         subject: format!("study {slug}"),
         after: Some(serde_json::json!({ "slug": slug, "title": title })),
         ..Default::default()
     };
-    match app.store.create_study(&info, owner.id, &event).await {
+    match app.store.create_study(&info, owner, &event).await {
         Ok(_) => Ok(slug),
         Err(StoreError::Conflict) => Err(CreateError::Taken(slug)),
         Err(e) => Err(e.into()),

@@ -9,19 +9,11 @@
 //! who can see every account anyway, invites someone new by creating their
 //! account there.
 
-use crate::app::App;
 use crate::app::auth::{AccountError, normalise_email};
+use crate::app::{Actor, App};
 use anyhow::Context;
 use vitrine_core::{Role, Study};
 use vitrine_store::User;
-
-async fn study(app: &App, slug: &str) -> Result<Study, AccountError> {
-    app.store
-        .find_study_by_slug(slug)
-        .await
-        .context("cannot read studies")?
-        .ok_or_else(|| AccountError::Invalid(format!("there is no study \"{slug}\"")))
-}
 
 async fn account(app: &App, email: &str) -> Result<User, AccountError> {
     Ok(app
@@ -59,14 +51,14 @@ async fn keep_an_owner(
     Ok(())
 }
 
-/// Gives the account `email` the role `role` in the study `slug`; returns a
+/// Gives the account `email` the role `role` in `study`; returns a
 /// confirmation sentence. Refuses to demote the study's only owner.
 pub async fn grant(
     app: &App,
     email: &str,
-    slug: &str,
+    study: &Study,
     role: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<String, AccountError> {
     let email = normalise_email(email);
     let role = Role::parse(role.trim()).ok_or_else(|| {
@@ -74,18 +66,18 @@ pub async fn grant(
             "\"{role}\" is not a role; use owner, curator, reviewer or facilitator"
         ))
     })?;
+    let slug = &study.info.slug;
     let user = account(app, &email).await?;
-    let study = study(app, slug).await?;
     let before = app
         .store
         .role_in(user.id, study.id)
         .await
         .context("cannot read the team")?;
     if before == Some(Role::Owner) && role != Role::Owner {
-        keep_an_owner(app, &study, &user, "change their role").await?;
+        keep_an_owner(app, study, &user, "change their role").await?;
     }
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         study: Some(study.id),
         action: "team.grant".into(),
         subject: format!("account {email}"),
@@ -124,20 +116,20 @@ pub enum Added {
 pub async fn add_member(
     app: &App,
     email: &str,
-    slug: &str,
+    study: &Study,
     role: &str,
-    actor: &str,
+    actor: Actor<'_>,
     may_invite: bool,
 ) -> Result<Added, AccountError> {
     let email = normalise_email(email);
-    match grant(app, &email, slug, role, actor).await {
+    match grant(app, &email, study, role, actor).await {
         Ok(_) => Ok(Added::Saved),
         Err(AccountError::Unknown(_)) if may_invite => {
             // A random password nobody is told: the account is usable only
             // once its password is set with `vitrine admin reset-password`.
             let unusable = crate::app::auth::random_token()?;
             crate::app::auth::create_account(app, &email, &email, &unusable, false, actor).await?;
-            grant(app, &email, slug, role, actor).await?;
+            grant(app, &email, study, role, actor).await?;
             Ok(Added::Invited(email))
         }
         Err(AccountError::Unknown(_)) => Ok(Added::Saved),
@@ -145,15 +137,16 @@ pub async fn add_member(
     }
 }
 
-/// Takes the account `email` off the study `slug`'s team; returns a
+/// Takes the account `email` off `study`'s team; returns a
 /// confirmation sentence. Refuses to remove the study's only owner.
 pub async fn remove(
     app: &App,
     email: &str,
-    slug: &str,
-    actor: &str,
+    study: &Study,
+    actor: Actor<'_>,
 ) -> Result<String, AccountError> {
     let email = normalise_email(email);
+    let slug = &study.info.slug;
     let not_on_team = || AccountError::Invalid(format!("{email} is not on the team of {slug}"));
     // An address without an account answers like one not on the team, so
     // this cannot be used to find out who has an account either.
@@ -161,7 +154,6 @@ pub async fn remove(
         Err(AccountError::Unknown(_)) => return Err(not_on_team()),
         other => other?,
     };
-    let study = study(app, slug).await?;
     let Some(role) = app
         .store
         .role_in(user.id, study.id)
@@ -170,9 +162,9 @@ pub async fn remove(
     else {
         return Err(not_on_team());
     };
-    keep_an_owner(app, &study, &user, "remove them").await?;
+    keep_an_owner(app, study, &user, "remove them").await?;
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         study: Some(study.id),
         action: "team.remove".into(),
         subject: format!("account {email}"),

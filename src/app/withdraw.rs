@@ -14,7 +14,7 @@
 //! The report lists what the person withdrawing must still do by hand: copies
 //! outside Vitrine to recall, and a message to send to the participant.
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use vitrine_core::{EntryId, ParticipantId, Study};
 use vitrine_store::{AuditEvent, BlobKey, Withdrawal, WithdrawalPlan};
@@ -89,7 +89,7 @@ pub async fn withdraw_entry(
     app: &App,
     study: &Study,
     entry: EntryId,
-    actor: &str,
+    actor: Actor<'_>,
     reason: Reason,
 ) -> anyhow::Result<Option<WithdrawReport>> {
     run(app, study, Some(entry), None, actor, reason).await
@@ -102,7 +102,7 @@ pub async fn withdraw_participant(
     app: &App,
     study: &Study,
     participant: ParticipantId,
-    actor: &str,
+    actor: Actor<'_>,
     reason: Reason,
 ) -> anyhow::Result<Option<WithdrawReport>> {
     run(app, study, None, Some(participant), actor, reason).await
@@ -113,7 +113,7 @@ async fn run(
     study: &Study,
     entry: Option<EntryId>,
     participant: Option<ParticipantId>,
-    actor: &str,
+    actor: Actor<'_>,
     reason: Reason,
 ) -> anyhow::Result<Option<WithdrawReport>> {
     let action = if participant.is_some() {
@@ -128,7 +128,7 @@ async fn run(
         today: time::OffsetDateTime::now_utc().date(),
         reason: reason.code(),
         event: AuditEvent {
-            actor: actor.to_owned(),
+            actor: actor.name.to_owned(),
             action: action.into(),
             ..Default::default()
         },

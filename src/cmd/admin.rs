@@ -5,8 +5,8 @@
 //! so they never appear in the process list or shell history.
 
 use super::Outcome;
-use crate::app::App;
 use crate::app::auth::{self, AccountError};
+use crate::app::{Actor, App};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::io::{BufRead, IsTerminal, Write};
@@ -119,7 +119,7 @@ pub async fn run(app: &App, command: AdminCommand) -> anyhow::Result<Outcome> {
         AdminCommand::ResetPassword(args) => {
             let password = read_password()?;
             report(
-                auth::reset_password(app, &args.email, &password, "command line")
+                auth::reset_password(app, &args.email, &password, Actor::operator("command line"))
                     .await
                     .map(|()| {
                         format!(
@@ -129,16 +129,27 @@ pub async fn run(app: &App, command: AdminCommand) -> anyhow::Result<Outcome> {
                     }),
             )
         }
-        AdminCommand::Grant(args) => report(
-            crate::app::team::grant(app, &args.email, &args.study, &args.role, "command line")
+        AdminCommand::Grant(args) => {
+            let Some(study) = super::find_study(app, &args.study).await? else {
+                return Ok(Outcome::Failed);
+            };
+            report(
+                crate::app::team::grant(
+                    app,
+                    &args.email,
+                    &study,
+                    &args.role,
+                    Actor::operator("command line"),
+                )
                 .await,
-        ),
+            )
+        }
         AdminCommand::Unlock(args) => report(
             auth::unlock(
                 app,
                 args.email.as_deref(),
                 args.address.as_deref(),
-                "command line",
+                Actor::operator("command line"),
             )
             .await
             .map(|lifted| match lifted {
@@ -157,7 +168,7 @@ async fn create(app: &App, args: AccountArgs, admin: bool) -> anyhow::Result<Out
         &args.name,
         &password,
         admin,
-        "command line",
+        Actor::operator("command line"),
     )
     .await;
     report(created.map(|user| {

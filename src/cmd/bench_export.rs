@@ -55,11 +55,14 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
     }
     written.disarm();
     let slug = import.info.slug.clone();
-    crate::app::import::store(&app, &import, "benchmark")
+    crate::app::import::store(&app, &import, crate::app::Actor::operator("benchmark"))
         .await
         .context("cannot store the synthetic study")?;
+    let found = crate::app::studies::find(&app, &slug)
+        .await
+        .context("cannot read the synthetic study")?;
     drop(import);
-    crate::app::publish::publish(&app, &slug)
+    crate::app::publish::publish(&app, &found)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
@@ -68,11 +71,11 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
     let done = export_site(
         &app,
         ExportRequest {
-            study: &slug,
+            study: &found,
             release: None,
             base_url: None,
             dir: &out,
-            actor: "benchmark",
+            actor: crate::app::Actor::operator("benchmark"),
             originals: false,
             destination: None,
         },

@@ -137,13 +137,16 @@ async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome>
     let import = study(entries);
     let slug = import.info.slug.clone();
     let started = Instant::now();
-    crate::app::import::store(&app, &import, "benchmark")
+    crate::app::import::store(&app, &import, crate::app::Actor::operator("benchmark"))
         .await
         .context("cannot store the synthetic study")?;
+    let found = crate::app::studies::find(&app, &slug)
+        .await
+        .context("cannot read the synthetic study")?;
     let stored = started.elapsed().as_secs_f64();
     drop(import);
     let started = Instant::now();
-    let published = crate::app::publish::publish(&app, &slug)
+    let published = crate::app::publish::publish(&app, &found)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let publish_s = started.elapsed().as_secs_f64();

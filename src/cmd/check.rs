@@ -28,10 +28,6 @@ pub fn print_blocked(blocked: &[(String, Vec<Blocker>)]) {
 /// exits 1; anything else is an error (exit 2).
 pub fn report_error(error: PublishError) -> anyhow::Result<Outcome> {
     match error {
-        PublishError::UnknownStudy { slug, known } => {
-            eprintln!("There is no study \"{slug}\". Known studies: {known}.");
-            Ok(Outcome::Failed)
-        }
         e @ PublishError::Conflict(_) => {
             eprintln!("{e}");
             Ok(Outcome::Failed)
@@ -42,7 +38,10 @@ pub fn report_error(error: PublishError) -> anyhow::Result<Outcome> {
 
 /// Runs the check; exit 1 when anything is blocked.
 pub async fn run(app: &App, args: CheckArgs) -> anyhow::Result<Outcome> {
-    match check(app, &args.study).await {
+    let Some(study) = super::find_study(app, &args.study).await? else {
+        return Ok(Outcome::Failed);
+    };
+    match check(app, &study).await {
         Ok(report) if report.blocked.is_empty() => {
             println!(
                 "All {} entries of \"{}\" can be published.",

@@ -2,16 +2,17 @@
 
 use super::Outcome;
 use super::progress::TerminalProgress;
-use crate::app::App;
 use crate::app::exports::archive::export_archive;
 use crate::app::exports::site::export_site;
 use crate::app::exports::study::{StudyRequest, export_study};
-use crate::app::exports::{ExportError, ExportRequest, Exported, find_study};
+use crate::app::exports::{ExportError, ExportRequest, Exported};
 use crate::app::facilitate::print::{self, Kind, PrintError, Selection};
+use crate::app::{Actor, App};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
+use vitrine_core::Study;
 
 /// What to export.
 #[derive(Subcommand, Debug)]
@@ -112,10 +113,13 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
         ExportCommand::Cards(args) => return print(app, args, Kind::Cards).await,
         ExportCommand::Handout(args) => return print(app, args, Kind::Handout).await,
         ExportCommand::Study(args) => {
+            let Some(study) = super::find_study(app, &args.study).await? else {
+                return Ok(Outcome::Failed);
+            };
             let request = StudyRequest {
-                study: &args.study,
+                study: &study,
                 dir: &args.dir,
-                actor: "command line",
+                actor: Actor::operator("command line"),
             };
             let done = export_study(app, request, progress).await.map(|d| {
                 if d.withdrawn > 0 {
@@ -146,7 +150,10 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
             (args.study, done)
         }
         ExportCommand::Site(args) => {
-            let done = export_site(app, request(&args, false), progress)
+            let Some(study) = super::find_study(app, &args.study).await? else {
+                return Ok(Outcome::Failed);
+            };
+            let done = export_site(app, request(&args, &study, false), progress)
                 .await
                 .map(|d| {
                     (
@@ -161,7 +168,10 @@ pub async fn run(app: &App, command: ExportCommand) -> anyhow::Result<Outcome> {
             export: args,
             with_originals,
         }) => {
-            let request = request(&args, with_originals);
+            let Some(study) = super::find_study(app, &args.study).await? else {
+                return Ok(Outcome::Failed);
+            };
+            let request = request(&args, &study, with_originals);
             let done = export_archive(app, request, progress).await.map(|d| {
                 let next = "It is a BagIt bag (check it with `bagit.py --validate`); its README.md is \
                             for the archive's curators.";
@@ -204,13 +214,8 @@ async fn print(app: &App, args: PrintArgs, kind: Kind) -> anyhow::Result<Outcome
         );
         return Ok(Outcome::Failed);
     }
-    let study = match find_study(app, &args.study).await {
-        Ok(study) => study,
-        Err(ExportError::Failed(e)) => return Err(e),
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(Outcome::Failed);
-        }
+    let Some(study) = super::find_study(app, &args.study).await? else {
+        return Ok(Outcome::Failed);
     };
     let selection = match (args.session, args.prompt) {
         (Some(id), _) => Selection::Session(id),
@@ -221,7 +226,16 @@ async fn print(app: &App, args: PrintArgs, kind: Kind) -> anyhow::Result<Outcome
         .unwrap_or_else(|_| args.file.clone())
         .to_string_lossy()
         .into_owned();
-    match print::print(app, &study, &selection, kind, &destination, "command line").await {
+    match print::print(
+        app,
+        &study,
+        &selection,
+        kind,
+        &destination,
+        Actor::operator("command line"),
+    )
+    .await
+    {
         Ok(printed) => {
             // Written beside the destination, then moved: never half a file.
             let partial = args.file.with_extension("pdf.partial");
@@ -255,13 +269,13 @@ fn unreachable_selection() -> anyhow::Result<Selection> {
     anyhow::bail!("give --session N or --prompt SLUG")
 }
 
-fn request(args: &ExportArgs, originals: bool) -> ExportRequest<'_> {
+fn request<'a>(args: &'a ExportArgs, study: &'a Study, originals: bool) -> ExportRequest<'a> {
     ExportRequest {
-        study: &args.study,
+        study,
         release: args.release,
         base_url: args.base_url.as_deref(),
         dir: &args.dir,
-        actor: "command line",
+        actor: Actor::operator("command line"),
         originals,
         destination: None,
     }

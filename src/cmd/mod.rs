@@ -229,6 +229,19 @@ async fn run(cli: Cli) -> anyhow::Result<Outcome> {
 }
 
 /// Builds validated settings from the file, environment and flags.
+/// The study a command names by `slug`, or `None` once stderr says that no
+/// study has it and which ones there are (the command then exits 1).
+async fn find_study(app: &App, slug: &str) -> anyhow::Result<Option<vitrine_core::Study>> {
+    match crate::app::studies::find(app, slug).await {
+        Ok(study) => Ok(Some(study)),
+        Err(crate::app::studies::FindError::Failed(e)) => Err(e),
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(None)
+        }
+    }
+}
+
 fn settings(
     global: &GlobalArgs,
     listen: Option<String>,

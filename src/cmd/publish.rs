@@ -1,8 +1,8 @@
 //! `vitrine publish STUDY`: write a new Release of a study.
 
 use super::Outcome;
-use crate::app::App;
 use crate::app::publish::publish;
+use crate::app::{Actor, App};
 use clap::Args;
 
 /// Arguments of `vitrine publish`.
@@ -14,7 +14,10 @@ pub struct PublishArgs {
 
 /// Publishes and reports what was left out and why.
 pub async fn run(app: &App, args: PublishArgs) -> anyhow::Result<Outcome> {
-    match publish(app, &args.study).await {
+    let Some(study) = super::find_study(app, &args.study).await? else {
+        return Ok(Outcome::Failed);
+    };
+    match publish(app, &study).await {
         Ok(done) => {
             println!(
                 "Published Release {} of \"{}\" with {} entries.",
@@ -49,7 +52,18 @@ pub struct DoiArgs {
 /// Records a Release's DOI.
 pub async fn doi(app: &App, args: DoiArgs) -> anyhow::Result<Outcome> {
     use crate::app::publish::{DoiError, set_doi};
-    match set_doi(app, &args.study, args.release, &args.doi, "command line").await {
+    let Some(study) = super::find_study(app, &args.study).await? else {
+        return Ok(Outcome::Failed);
+    };
+    match set_doi(
+        app,
+        &study,
+        args.release,
+        &args.doi,
+        Actor::operator("command line"),
+    )
+    .await
+    {
         Ok(Some(doi)) => {
             println!(
                 "Release {} of \"{}\" now gives its DOI {} on its pages, citation files and exports.",

@@ -49,13 +49,26 @@ impl TestApp {
     /// the demo study if given, signed in.
     pub async fn staff(&self, email: &str, role: Option<&str>, admin: bool) -> StaffLogin {
         let password = "correct horse battery staple";
-        vitrine::app::auth::create_account(&self.app, email, email, password, admin, "test")
-            .await
-            .expect("create account");
+        vitrine::app::auth::create_account(
+            &self.app,
+            email,
+            email,
+            password,
+            admin,
+            vitrine::app::Actor::operator("test"),
+        )
+        .await
+        .expect("create account");
         if let Some(role) = role {
-            vitrine::app::team::grant(&self.app, email, DEMO, role, "test")
-                .await
-                .expect("grant role");
+            vitrine::app::team::grant(
+                &self.app,
+                email,
+                &crate::common::study(&self.app, DEMO).await,
+                role,
+                vitrine::app::Actor::operator("test"),
+            )
+            .await
+            .expect("grant role");
         }
         let (token, session) = vitrine::app::auth::sign_in(&self.app, email, password, None)
             .await
@@ -123,10 +136,16 @@ impl TestApp {
     /// (actor "test"), and says what was done.
     pub async fn withdraw_demo_entry(&self, id: EntryId) -> WithdrawReport {
         let study = self.demo_study().await;
-        withdraw_entry(&self.app, &study, id, "test", Reason::ParticipantAsked)
-            .await
-            .expect("withdraw")
-            .expect("the entry exists")
+        withdraw_entry(
+            &self.app,
+            &study,
+            id,
+            vitrine::app::Actor::operator("test"),
+            Reason::ParticipantAsked,
+        )
+        .await
+        .expect("withdraw")
+        .expect("the entry exists")
     }
 
     /// Confirms the withdrawal of demo entry `id` on its workspace page as

@@ -77,9 +77,12 @@ impl TestApp {
         vitrine::app::jobs::encode_pending_webp(&test.app, i64::MAX)
             .await
             .expect("WebP versions");
-        vitrine::app::publish::publish(&test.app, &report.slug)
-            .await
-            .expect("publish");
+        vitrine::app::publish::publish(
+            &test.app,
+            &crate::common::study(&test.app, &report.slug).await,
+        )
+        .await
+        .expect("publish");
         test
     }
 
@@ -124,3 +127,11 @@ fn demo_template() -> (&'static Path, &'static Settings) {
 
 /// The demo study's slug.
 pub const DEMO: &str = "link-worker-retention";
+
+/// The study at `slug`, as the command line resolves it before calling a
+/// use case.
+pub async fn study(app: &vitrine::app::App, slug: &str) -> vitrine_core::Study {
+    vitrine::app::studies::find(app, slug)
+        .await
+        .unwrap_or_else(|e| panic!("study {slug}: {e}"))
+}

@@ -18,11 +18,11 @@ async fn archive(test: &TestApp, dir: &Path) {
     export_archive(
         &test.app,
         ExportRequest {
-            study: DEMO,
+            study: &crate::common::study(&test.app, DEMO).await,
             release: None,
             base_url: Some("https://gallery.example.ac.uk/lw/"),
             dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: false,
             destination: None,
         },
@@ -233,11 +233,11 @@ async fn a_zip_holds_the_bag_under_one_folder_and_one_release_gives_the_same_byt
     let again = export_archive(
         &test.app,
         ExportRequest {
-            study: DEMO,
+            study: &crate::common::study(&test.app, DEMO).await,
             release: None,
             base_url: None,
             dir: &first,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: false,
             destination: None,
         },
@@ -256,11 +256,11 @@ async fn archive_with_originals(
     export_archive(
         &test.app,
         ExportRequest {
-            study: DEMO,
+            study: &crate::common::study(&test.app, DEMO).await,
             release: None,
             base_url: None,
             dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: true,
             destination: None,
         },
@@ -291,14 +291,13 @@ async fn originals_go_in_only_with_every_participants_archive_consent_and_withou
     assert_eq!(std::fs::read_dir(out.path()).expect("read").count(), 0);
 
     // Every participant agrees to archive deposit too.
-    let study = vitrine::app::exports::find_study(&test.app, DEMO)
+    let study = vitrine::app::studies::find(&test.app, DEMO)
         .await
         .expect("study");
-    let study_id = study.id;
     let content = test
         .app
         .store()
-        .load_study_content(study)
+        .load_study_content(study.clone())
         .await
         .expect("content");
     for participant in &content.participants {
@@ -312,9 +311,16 @@ async fn originals_go_in_only_with_every_participants_archive_consent_and_withou
             taken_by: "test".into(),
             ..Default::default()
         };
-        vitrine::app::consent::record(&test.app, study_id, participant.id, &input, None, "test")
-            .await
-            .unwrap_or_else(|e| panic!("consent for {}: {e:?}", participant.pseudonym));
+        vitrine::app::consent::record(
+            &test.app,
+            &study,
+            participant.id,
+            &input,
+            None,
+            vitrine::app::Actor::operator("test"),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("consent for {}: {e:?}", participant.pseudonym));
     }
     archive_with_originals(&test, &bag)
         .await
@@ -340,9 +346,13 @@ async fn originals_go_in_only_with_every_participants_archive_consent_and_withou
         "one original per image: {listed:?}"
     );
     let manifest = manifest(&all["manifest-sha256.txt"]);
-    let source = vitrine::app::exports::source(&test.app, DEMO, None)
-        .await
-        .expect("the Release");
+    let source = vitrine::app::exports::source(
+        &test.app,
+        &crate::common::study(&test.app, DEMO).await,
+        None,
+    )
+    .await
+    .expect("the Release");
     let sizes: BTreeMap<String, (u32, u32)> = test
         .app
         .store()

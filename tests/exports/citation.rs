@@ -54,10 +54,10 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
     // The team mints a DOI for Release 1 and pastes the link.
     let stored = set_doi(
         &test.app,
-        DEMO,
+        &crate::common::study(&test.app, DEMO).await,
         1,
         &format!(" https://doi.org/{DOI} "),
-        "owner",
+        vitrine::app::Actor::operator("owner"),
     )
     .await
     .expect("set");
@@ -90,11 +90,11 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
     export_site(
         &test.app,
         ExportRequest {
-            study: DEMO,
+            study: &crate::common::study(&test.app, DEMO).await,
             release: Some(1),
             base_url: None,
             dir: &dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: false,
             destination: None,
         },
@@ -112,7 +112,7 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
     );
 
     // A DOI names one version: the next Release has none of its own.
-    vitrine::app::publish::publish(&test.app, DEMO)
+    vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
         .await
         .expect("publish 2");
     let html = test.get(&format!("/{DEMO}/about")).await.text();
@@ -133,12 +133,27 @@ async fn a_release_is_cited_the_same_way_on_its_pages_files_and_exports() {
 #[tokio::test]
 async fn a_doi_that_is_not_one_or_a_release_that_does_not_exist_is_refused() {
     let test = TestApp::own_demo().await;
-    match set_doi(&test.app, DEMO, 1, "zenodo.1234567", "owner").await {
+    match set_doi(
+        &test.app,
+        &crate::common::study(&test.app, DEMO).await,
+        1,
+        "zenodo.1234567",
+        vitrine::app::Actor::operator("owner"),
+    )
+    .await
+    {
         Err(DoiError::Invalid(message)) => assert!(message.contains("10.5281/zenodo.1234567")),
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert!(matches!(
-        set_doi(&test.app, DEMO, 7, DOI, "owner").await,
+        set_doi(
+            &test.app,
+            &crate::common::study(&test.app, DEMO).await,
+            7,
+            DOI,
+            vitrine::app::Actor::operator("owner")
+        )
+        .await,
         Err(DoiError::UnknownRelease { version: 7, .. })
     ));
     let (_, release) = test

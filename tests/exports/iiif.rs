@@ -141,11 +141,11 @@ async fn the_static_export_writes_iiif_only_when_it_knows_its_address() {
         export_site(
             &test.app,
             ExportRequest {
-                study: DEMO,
+                study: &crate::common::study(&test.app, DEMO).await,
                 release: None,
                 base_url: base,
                 dir: &out.path().join(name),
-                actor: "test",
+                actor: vitrine::app::Actor::operator("test"),
                 originals: false,
                 destination: None,
             },

@@ -24,11 +24,11 @@ async fn export(
     export_site(
         &test.app,
         ExportRequest {
-            study: DEMO,
+            study: &crate::common::study(&test.app, DEMO).await,
             release,
             base_url,
             dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: false,
             destination: None,
         },
@@ -218,9 +218,16 @@ async fn a_scan_finding_stops_the_export_and_leaves_nothing_behind() {
     // Release is clean (publishing checks its texts), but the pages are not.
     let content = test.demo_content().await;
     let participant = content.entries[0].participant;
-    vitrine::app::identity::set_identity(&test.app, study.id, participant, "Vitrine", "", "test")
-        .await
-        .expect("set identity");
+    vitrine::app::identity::set_identity(
+        &test.app,
+        &study,
+        participant,
+        "Vitrine",
+        "",
+        vitrine::app::Actor::operator("test"),
+    )
+    .await
+    .expect("set identity");
     let out = TempDir::new().expect("temp dir");
     let dir = out.path().join("site");
     match export(&test, &dir, None, None).await {
@@ -264,9 +271,13 @@ async fn the_scan_finds_an_original_or_metadata_planted_in_an_export() {
         .export_guards(study.id)
         .await
         .expect("guards");
-    let source = vitrine::app::exports::source(&test.app, DEMO, None)
-        .await
-        .expect("source");
+    let source = vitrine::app::exports::source(
+        &test.app,
+        &crate::common::study(&test.app, DEMO).await,
+        None,
+    )
+    .await
+    .expect("source");
     let forbidden = Forbidden::for_export(&test.app, &source)
         .await
         .expect("forbidden");
@@ -328,7 +339,7 @@ async fn bad_requests_get_a_clear_message_exit_1_and_write_nothing() {
     let cases: [(&[&str], &str); 4] = [
         (
             &["export", "site", "no-such-study"],
-            "there is no study \"no-such-study\"",
+            "no study \"no-such-study\"",
         ),
         (
             &["export", "site", DEMO, "--release", "9"],

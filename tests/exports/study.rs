@@ -16,9 +16,9 @@ async fn export(test: &TestApp, dir: &Path) -> StudyExport {
     export_study(
         &test.app,
         StudyRequest {
-            study: DEMO,
+            study: &crate::common::study(&test.app, DEMO).await,
             dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
         },
         Arc::new(NoProgress),
     )
@@ -108,14 +108,14 @@ async fn import_export_import_keeps_every_field_and_image() {
             show_reflections: true,
             prompts: vec![(prompt, "1. First\n2. Second, with a comma".into())],
         },
-        vitrine::app::curate::Actor {
-            user: vitrine_core::UserId(1),
+        vitrine::app::Actor {
+            user: Some(vitrine_core::UserId(1)),
             name: "test",
         },
     )
     .await
     .expect("guides");
-    vitrine::app::publish::publish(&first.app, DEMO)
+    vitrine::app::publish::publish(&first.app, &crate::common::study(&first.app, DEMO).await)
         .await
         .expect("publish the guides");
     let out = TempDir::new().expect("temp dir");
@@ -176,11 +176,11 @@ async fn real_names_withdrawn_entries_and_withdrawn_consent_stay_behind() {
         .id;
     vitrine::app::identity::set_identity(
         &test.app,
-        study.id,
+        &study,
         mary,
         "Harriet Quell",
         "harriet@example.org",
-        "test",
+        vitrine::app::Actor::operator("test"),
     )
     .await
     .expect("identity");
@@ -194,7 +194,7 @@ async fn real_names_withdrawn_entries_and_withdrawn_consent_stay_behind() {
         &test.app,
         &study,
         john,
-        "test",
+        vitrine::app::Actor::operator("test"),
         vitrine::app::withdraw::Reason::ParticipantAsked,
     )
     .await

@@ -94,7 +94,7 @@ fn entry<'a>(content: &'a vitrine_store::StudyContent, key: &str) -> &'a vitrine
 
 /// What `vitrine check` reports for entry `key` (empty when publishable).
 async fn check_reasons(app: &App, key: &str) -> Vec<vitrine_core::Blocker> {
-    vitrine::app::check::check(app, "small-study")
+    vitrine::app::check::check(app, &crate::common::study(app, "small-study").await)
         .await
         .expect("check")
         .blocked

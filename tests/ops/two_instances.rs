@@ -181,7 +181,7 @@ async fn a_withdrawal_is_served_by_every_instance_at_once() {
         &app,
         &study,
         entry,
-        "test",
+        vitrine::app::Actor::operator("test"),
         vitrine::app::withdraw::Reason::ParticipantAsked,
     )
     .await

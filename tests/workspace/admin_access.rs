@@ -65,8 +65,8 @@ async fn ready_session(app: &TestApp) -> i64 {
     if let Some(session) = made.first() {
         return session.workshop.id;
     }
-    let actor = vitrine::app::curate::Actor {
-        user: vitrine_core::UserId(1),
+    let actor = vitrine::app::Actor {
+        user: Some(vitrine_core::UserId(1)),
         name: "test",
     };
     let id = workshops::create(&app.app, &study, "Access test", actor)
@@ -100,10 +100,16 @@ async fn ready_download(app: &TestApp) -> i64 {
     if let Some(ready) = made.iter().find(|d| d.state == "ready") {
         return ready.id;
     }
-    let id =
-        vitrine::app::exports::downloads::request(&app.app, &study, "site", None, false, "test")
-            .await
-            .expect("queue a download");
+    let id = vitrine::app::exports::downloads::request(
+        &app.app,
+        &study,
+        "site",
+        None,
+        false,
+        vitrine::app::Actor::operator("test"),
+    )
+    .await
+    .expect("queue a download");
     while let Some(job) = app
         .app
         .store()

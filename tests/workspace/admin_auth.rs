@@ -53,7 +53,14 @@ fn run(app: &App, args: &[&str], stdin: &str) -> Output {
 }
 
 async fn account(test: &TestApp, email: &str) {
-    vitrine::app::auth::create_account(&test.app, email, "Pat", PASSWORD, false, "test")
-        .await
-        .expect("account");
+    vitrine::app::auth::create_account(
+        &test.app,
+        email,
+        "Pat",
+        PASSWORD,
+        false,
+        vitrine::app::Actor::operator("test"),
+    )
+    .await
+    .expect("account");
 }

@@ -30,9 +30,15 @@ async fn small_study() -> TestApp {
 /// A signed-in account with `role` on the example study.
 async fn member(test: &TestApp, email: &str, role: &str) -> StaffLogin {
     let login = test.staff(email, None, false).await;
-    vitrine::app::team::grant(&test.app, email, SLUG, role, "test")
-        .await
-        .expect("grant role");
+    vitrine::app::team::grant(
+        &test.app,
+        email,
+        &crate::common::study(&test.app, SLUG).await,
+        role,
+        vitrine::app::Actor::operator("test"),
+    )
+    .await
+    .expect("grant role");
     login
 }
 

@@ -349,9 +349,14 @@ async fn administrators_invite_people_without_an_account() {
             .is_err(),
         "no password is known until one is set"
     );
-    vitrine::app::auth::reset_password(&test.app, "new.person@example.org", password, "ops")
-        .await
-        .expect("reset password");
+    vitrine::app::auth::reset_password(
+        &test.app,
+        "new.person@example.org",
+        password,
+        vitrine::app::Actor::operator("ops"),
+    )
+    .await
+    .expect("reset password");
     vitrine::app::auth::sign_in(&test.app, "new.person@example.org", password, None)
         .await
         .expect("signs in once the password is set");

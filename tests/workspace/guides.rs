@@ -49,7 +49,7 @@ async fn a_facilitator_writes_guides_that_the_next_release_shows_safely() {
     // Public texts: not on the gallery until the next Release.
     let gallery = test.get(&format!("/{DEMO}/")).await.text();
     assert!(!gallery.contains("Discussing these images"));
-    vitrine::app::publish::publish(&test.app, DEMO)
+    vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
         .await
         .expect("publish");
     let gallery = test.get(&format!("/{DEMO}/")).await.text();

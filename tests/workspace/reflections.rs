@@ -25,14 +25,14 @@ async fn open(test: &TestApp) {
             reflection_consent: CONSENT.into(),
             ..Default::default()
         },
-        vitrine::app::curate::Actor {
-            user: vitrine_core::UserId(1),
+        vitrine::app::Actor {
+            user: Some(vitrine_core::UserId(1)),
             name: "test",
         },
     )
     .await
     .expect("open for reflections");
-    vitrine::app::publish::publish(&test.app, DEMO)
+    vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
         .await
         .expect("publish");
 }
@@ -278,7 +278,7 @@ async fn approved_reflections_are_shown_when_the_study_allows_and_leave_with_a_w
     let page = format!("/{DEMO}/entries/{entry}");
 
     // Approved, but the study has not said they may be shown.
-    vitrine::app::publish::publish(&test.app, DEMO)
+    vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
         .await
         .expect("publish");
     assert!(!test.get(&page).await.text().contains("Every Tuesday"));
@@ -293,7 +293,7 @@ async fn approved_reflections_are_shown_when_the_study_allows_and_leave_with_a_w
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
-    vitrine::app::publish::publish(&test.app, DEMO)
+    vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
         .await
         .expect("publish");
     let shown = test.get(&page).await.text();

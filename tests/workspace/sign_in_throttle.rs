@@ -33,9 +33,16 @@ async fn sign_in_from(
 }
 
 async fn account(test: &TestApp, email: &str) {
-    vitrine::app::auth::create_account(&test.app, email, "Pat", PASSWORD, false, "test")
-        .await
-        .expect("account");
+    vitrine::app::auth::create_account(
+        &test.app,
+        email,
+        "Pat",
+        PASSWORD,
+        false,
+        vitrine::app::Actor::operator("test"),
+    )
+    .await
+    .expect("account");
 }
 
 /// Fires `n` sign-ins at once (each on its own task) and counts the answers

@@ -101,7 +101,7 @@ async fn the_public_router_serves_no_study_slug_the_rule_refuses() {
             .create_study(&info, owner.id, &event)
             .await
             .expect("create study");
-        vitrine::app::publish::publish(&app.app, slug)
+        vitrine::app::publish::publish(&app.app, &crate::common::study(&app.app, slug).await)
             .await
             .expect("publish");
         let answer = app.get(&gallery_path(slug)).await;

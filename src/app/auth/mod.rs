@@ -10,7 +10,7 @@
 mod hashing;
 pub mod throttle;
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -204,7 +204,7 @@ pub async fn create_account(
     name: &str,
     password: &str,
     is_admin: bool,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<User, AccountError> {
     let email = normalise_email(email);
     if !vitrine_core::text::is_email_address(&email) {
@@ -218,7 +218,7 @@ pub async fn create_account(
         name.trim().to_owned()
     };
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "account.create".into(),
         subject: format!("account {email}"),
         after: Some(serde_json::json!({ "email": email, "admin": is_admin })),
@@ -247,13 +247,13 @@ pub async fn reset_password(
     app: &App,
     email: &str,
     password: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<(), AccountError> {
     let email = normalise_email(email);
     check_new_password(password).map_err(AccountError::WeakPassword)?;
     let hash = hash_password(password).await?;
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "account.reset_password".into(),
         subject: format!("account {email}"),
         ..Default::default()
@@ -276,7 +276,7 @@ pub async fn unlock(
     app: &App,
     email: Option<&str>,
     address: Option<&str>,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<u64, AccountError> {
     let email = email.map(normalise_email);
     let address = match address.map(str::trim) {
@@ -299,7 +299,7 @@ pub async fn unlock(
         (None, None) => String::new(),
     };
     let event = vitrine_store::AuditEvent {
-        actor: actor.to_owned(),
+        actor: actor.name.to_owned(),
         action: "sign_in.unlock".into(),
         subject,
         ..Default::default()

@@ -5,11 +5,12 @@
 //! entry page, never a refusal. Changing a participant's verbatim words needs
 //! a reason, which the audit log keeps with the change (ETH-17).
 
-use super::{Actor, FieldProblem, changed_fields};
+use super::{FieldProblem, changed_fields};
+use crate::app::Actor;
 use crate::app::App;
 use serde_json::json;
 use vitrine_core::text::{clean, optional};
-use vitrine_core::{Entry, EntryId, EntryTexts, Licence, Provenance, ThemeId};
+use vitrine_core::{Entry, EntryId, EntryTexts, Licence, Provenance, Study, ThemeId};
 use vitrine_store::{AuditEvent, EntryEdit, StudyContent};
 
 /// The longest title accepted, in characters.
@@ -203,11 +204,15 @@ fn snapshot(edit: &EntryEdit, content: &StudyContent) -> serde_json::Value {
 /// for changing a quote (ETH-17).
 pub async fn save_entry(
     app: &App,
-    content: &StudyContent,
+    study: &Study,
     id: EntryId,
     input: &EntryInput,
     actor: Actor<'_>,
 ) -> Result<bool, EditError> {
+    let user = actor.account()?;
+    let content = &crate::app::studies::content(app, study)
+        .await
+        .map_err(|e| anyhow::Error::new(e).context("cannot read the study"))?;
     let entry = content
         .entries
         .iter()
@@ -242,7 +247,7 @@ pub async fn save_entry(
     };
     let saved = app
         .store
-        .update_entry(content.study.id, id, &edit, actor.user, &event)
+        .update_entry(content.study.id, id, &edit, user, &event)
         .await
         .map_err(anyhow::Error::new)?;
     if saved {

@@ -6,11 +6,12 @@
 //!
 //! File names are never stored: they appear only on the uploader's results page.
 
-use super::{Actor, FieldProblem};
+use super::FieldProblem;
+use crate::app::Actor;
 use crate::app::App;
 use crate::app::ingest::{IngestError, WrittenBlobs, ingest};
 use serde_json::json;
-use vitrine_core::{EntryId, ParticipantId, PromptId, Provenance};
+use vitrine_core::{EntryId, ParticipantId, PromptId, Provenance, Study};
 use vitrine_media::MediaError;
 use vitrine_store::{AuditEvent, NewImage, NewUpload, StudyContent};
 
@@ -129,11 +130,15 @@ async fn commit<T>(
 /// then on, since its fingerprint covers the image (ETH-08).
 pub async fn replace_image(
     app: &App,
-    content: &StudyContent,
+    study: &Study,
     id: EntryId,
     bytes: Vec<u8>,
     actor: Actor<'_>,
 ) -> Result<(), ImageError> {
+    let user = actor.account().map_err(ImageError::Failed)?;
+    let content = &crate::app::studies::content(app, study)
+        .await
+        .map_err(|e| ImageError::Failed(anyhow::Error::new(e).context("cannot read the study")))?;
     let entry = content
         .entries
         .iter()
@@ -159,14 +164,9 @@ pub async fn replace_image(
     };
     let sha256 = stored.sha256.clone();
     let new = stored.new.clone();
-    let written = app.store.set_entry_image(
-        content.study.id,
-        id,
-        &sha256,
-        new.as_ref(),
-        actor.user,
-        &event,
-    );
+    let written =
+        app.store
+            .set_entry_image(content.study.id, id, &sha256, new.as_ref(), user, &event);
     if commit(app, stored, written).await? {
         Ok(())
     } else {
@@ -264,6 +264,7 @@ pub async fn upload_image(
     bytes: Vec<u8>,
     actor: Actor<'_>,
 ) -> Result<Uploaded, ImageError> {
+    let user = actor.account().map_err(ImageError::Failed)?;
     let records_location = vitrine_media::records_location(&bytes);
     // Kept for the face detector, which runs once the image is stored.
     let photo = target
@@ -302,13 +303,9 @@ pub async fn upload_image(
         image_sha256: stored.sha256.clone(),
     };
     let new = stored.new.clone();
-    let written = app.store.create_uploaded_entry(
-        content.study.id,
-        &upload,
-        new.as_ref(),
-        actor.user,
-        &event,
-    );
+    let written =
+        app.store
+            .create_uploaded_entry(content.study.id, &upload, new.as_ref(), user, &event);
     let (id, key) = commit(app, stored, written).await?;
     let faces = match photo {
         Some(bytes) => {

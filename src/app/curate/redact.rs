@@ -16,8 +16,9 @@ mod form;
 
 pub use form::{EditInput, RegionInput};
 
+use super::FieldProblem;
 use super::images::{ImageError, Stored, store_image};
-use super::{Actor, FieldProblem};
+use crate::app::Actor;
 use crate::app::App;
 use crate::app::ingest::IngestError;
 use serde_json::json;
@@ -219,6 +220,7 @@ pub async fn apply(
     note: &str,
     actor: Actor<'_>,
 ) -> Result<usize, RedactError> {
+    actor.account().map_err(failed)?;
     let content = load(app, study).await?;
     let content = &content;
     let studio = open(app, content, id).await?;
@@ -282,6 +284,7 @@ pub async fn substitute(
     note: &str,
     actor: Actor<'_>,
 ) -> Result<usize, RedactError> {
+    actor.account().map_err(failed)?;
     let content = load(app, study).await?;
     let studio = open(app, &content, id).await?;
     let note = note.trim();
@@ -356,7 +359,7 @@ async fn record(
         note: version.note,
         master_sha256: &stored.sha256,
         master: stored.new.as_ref(),
-        by: actor.user,
+        by: actor.account().map_err(failed)?,
     };
     let written = app.store.apply_redaction(new, &event).await;
     match written {

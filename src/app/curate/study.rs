@@ -1,7 +1,8 @@
 //! A study's public texts and settings, its prompts (shown word for word,
 //! PRE-02) and its analytic themes, edited from the workspace.
 
-use super::{Actor, FieldProblem, changed_fields};
+use super::{FieldProblem, changed_fields};
+use crate::app::Actor;
 use crate::app::App;
 use serde_json::json;
 use vitrine_core::text::{clean, optional};
@@ -322,7 +323,6 @@ pub struct ThemeInput {
 pub async fn add_theme(
     app: &App,
     study: &Study,
-    existing: &[vitrine_core::Theme],
     input: &ThemeInput,
     actor: Actor<'_>,
 ) -> Result<ThemeId, FormError> {
@@ -334,6 +334,10 @@ pub async fn add_theme(
             "Give the theme a name.",
         )]));
     }
+    let existing = crate::app::studies::content(app, study)
+        .await
+        .map_err(|e| anyhow::Error::new(e).context("cannot read the study's themes"))?
+        .themes;
     if existing
         .iter()
         .any(|t| t.name.to_lowercase() == name.to_lowercase())

@@ -13,8 +13,8 @@
 use super::archive::export_archive;
 use super::site::export_site;
 use super::{ExportError, ExportRequest, record, source};
-use crate::app::App;
 use crate::app::progress::Progress;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -95,7 +95,7 @@ pub async fn request(
     kind: &str,
     version: Option<u32>,
     originals: bool,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<i64, DownloadError> {
     if !KINDS.iter().any(|(k, _)| *k == kind) {
         return Err(DownloadError::Invalid(format!(
@@ -107,7 +107,7 @@ pub async fn request(
             "Only an archive for deposit can hold originals.".into(),
         ));
     }
-    let source = match source(app, &study.info.slug, version).await {
+    let source = match source(app, study, version).await {
         Ok(source) => source,
         Err(ExportError::NotPublished(_)) => {
             return Err(DownloadError::Invalid(
@@ -141,7 +141,7 @@ pub async fn request(
             originals,
             file_name: &file_name,
             event: AuditEvent {
-                actor: actor.to_owned(),
+                actor: actor.name.to_owned(),
                 action: "export.requested".into(),
                 ..Default::default()
             },
@@ -165,6 +165,9 @@ pub async fn run_job(app: &App, payload: &str) -> anyhow::Result<()> {
     if !matches!(download.state.as_str(), "queued" | "running") {
         return Ok(()); // done already, by another instance
     }
+    let Some(study) = app.store.find_study_by_slug(&slug).await? else {
+        return Ok(()); // its study was deleted
+    };
     app.store.update_download(id, "running", 0, 0, None).await?;
     let scratch = std::env::temp_dir().join(format!(
         "vitrine-download-{id}-{}-{}",
@@ -175,11 +178,11 @@ pub async fn run_job(app: &App, payload: &str) -> anyhow::Result<()> {
     let progress = Arc::new(Counter::default());
     let written = {
         let request = ExportRequest {
-            study: &slug,
+            study: &study,
             release: Some(download.release_version),
             base_url: None,
             dir: &zip,
-            actor: &download.requested_by,
+            actor: Actor::operator(&download.requested_by),
             originals: download.originals,
             destination: Some("workspace download"),
         };
@@ -242,7 +245,12 @@ pub struct Ready {
 
 /// Hands out download `id` of `study` to `actor`, recording the download in
 /// the registry, unless an entry it holds is no longer public.
-pub async fn open(app: &App, study: &Study, id: i64, actor: &str) -> Result<Ready, DownloadError> {
+pub async fn open(
+    app: &App,
+    study: &Study,
+    id: i64,
+    actor: Actor<'_>,
+) -> Result<Ready, DownloadError> {
     let download = match app.store.find_download(id).await? {
         Some((owner, _, download)) if owner == study.id => download,
         _ => return Err(DownloadError::NotFound),
@@ -256,7 +264,7 @@ pub async fn open(app: &App, study: &Study, id: i64, actor: &str) -> Result<Read
                 .unwrap_or_else(|| "This export is not available.".into()),
         }));
     };
-    let source = source(app, &study.info.slug, Some(download.release_version))
+    let source = source(app, study, Some(download.release_version))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let export = download

@@ -21,23 +21,15 @@ pub mod zipped;
 
 pub use staging::{Content, Files, Staging};
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
-use vitrine_core::{Release, ReleaseId, StudyId};
+use vitrine_core::{Release, ReleaseId, Study};
 use vitrine_store::{AuditEvent, ExportRecord, NewExport};
 
 /// Why an export was not made. Nothing is left at the destination.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    /// No study has this slug.
-    #[error("there is no study \"{slug}\"; known studies: {known}")]
-    UnknownStudy {
-        /// The slug asked for.
-        slug: String,
-        /// Slugs that exist, for the message.
-        known: String,
-    },
     /// The study has never been published.
     #[error(
         "\"{0}\" has no published Release yet: exports are made from a Release, so run \
@@ -98,8 +90,8 @@ pub enum ExportError {
 
 /// An export of a Release: which, where to, for whom.
 pub struct ExportRequest<'a> {
-    /// The study's slug.
-    pub study: &'a str,
+    /// The study.
+    pub study: &'a Study,
     /// The Release; the latest when `None`.
     pub release: Option<u32>,
     /// Where the gallery's files are or will be published (`https://…/`),
@@ -109,7 +101,7 @@ pub struct ExportRequest<'a> {
     /// The new (or empty) folder to write, or a new `.zip` file.
     pub dir: &'a Path,
     /// Who asks, for the registry and the audit log.
-    pub actor: &'a str,
+    pub actor: Actor<'a>,
     /// Whether an archive holds the participants' photos at full size
     /// (only with every participant's consent to archive deposit).
     pub originals: bool,
@@ -147,25 +139,24 @@ pub struct Exported {
 /// A Release chosen for export, with what the registry needs.
 pub struct Source {
     /// The study.
-    pub study: StudyId,
+    pub study: Study,
     /// The Release's id.
     pub id: ReleaseId,
     /// The Release.
     pub release: Release,
 }
 
-/// The study at `slug` with everything stored about it and the import keys
+/// `study` with everything stored about it and the import keys
 /// and image file names its folder is written with: what the study export
 /// and the archive's originals both start from.
 pub(crate) async fn study_with_keys(
     app: &App,
-    slug: &str,
+    study: &Study,
 ) -> Result<(vitrine_store::StudyContent, vitrine_store::FolderKeys), ExportError> {
-    let study = find_study(app, slug).await?;
     let study_id = study.id;
     let content = app
         .store
-        .load_study_content(study)
+        .load_study_content(study.clone())
         .await
         .context("cannot read the study")?;
     let keys = app
@@ -176,34 +167,9 @@ pub(crate) async fn study_with_keys(
     Ok((content, keys))
 }
 
-/// The study `slug`, or an error that lists the studies there are.
-pub async fn find_study(app: &App, slug: &str) -> Result<vitrine_core::Study, ExportError> {
-    if let Some(study) = app
-        .store
-        .find_study_by_slug(slug)
-        .await
-        .context("cannot read the study")?
-    {
-        return Ok(study);
-    }
-    let known = app
-        .store
-        .list_study_slugs()
-        .await
-        .context("cannot list studies")?;
-    Err(ExportError::UnknownStudy {
-        slug: slug.to_owned(),
-        known: if known.is_empty() {
-            "none yet".to_owned()
-        } else {
-            known.join(", ")
-        },
-    })
-}
-
-/// The Release `version` of the study `slug`, or its latest Release.
-pub async fn source(app: &App, slug: &str, version: Option<u32>) -> Result<Source, ExportError> {
-    let study = find_study(app, slug).await?;
+/// The Release `version` of `study`, or its latest Release.
+pub async fn source(app: &App, study: &Study, version: Option<u32>) -> Result<Source, ExportError> {
+    let slug = study.info.slug.as_str();
     let Some((latest_id, latest)) = app
         .store
         .latest_release(slug)
@@ -227,7 +193,7 @@ pub async fn source(app: &App, slug: &str, version: Option<u32>) -> Result<Sourc
             })?,
     };
     Ok(Source {
-        study: study.id,
+        study: study.clone(),
         id,
         release,
     })
@@ -239,16 +205,16 @@ pub async fn record(
     source: &Source,
     kind: &str,
     destination: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> anyhow::Result<ExportRecord> {
     app.store
         .record_export(NewExport {
-            study: source.study,
+            study: source.study.id,
             held: vitrine_store::Held::Release(source.id),
             kind,
             destination,
             event: AuditEvent {
-                actor: actor.to_owned(),
+                actor: actor.name.to_owned(),
                 action: format!("export.{kind}"),
                 ..Default::default()
             },

@@ -50,10 +50,10 @@ impl Forbidden {
     pub async fn for_export(app: &App, source: &Source) -> anyhow::Result<Self> {
         let guards = app
             .store
-            .export_guards(source.study)
+            .export_guards(source.study.id)
             .await
             .context("cannot read what the export must not hold")?;
-        let real_names = crate::app::identity::real_names(app, source.study)
+        let real_names = crate::app::identity::real_names(app, &source.study)
             .await
             .context("cannot read participants' real names for the export's privacy scan")?;
         let public = serde_json::to_string(&source.release).context("cannot read the Release")?;

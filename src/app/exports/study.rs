@@ -12,23 +12,23 @@
 //! a withdrawal lists it.
 
 use super::{Content, ExportError, Files, Staging, scan};
-use crate::app::App;
 use crate::app::progress::Progress;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use std::path::Path;
 use std::sync::Arc;
 use vitrine_core::text::iso_date;
-use vitrine_core::{EntryId, SignOffState, StudyInfo};
+use vitrine_core::{EntryId, SignOffState, Study, StudyInfo};
 use vitrine_store::{AuditEvent, ExportRecord, FolderKeys, Held, NewExport};
 
 /// What to export.
 pub struct StudyRequest<'a> {
-    /// The study's slug.
-    pub study: &'a str,
+    /// The study.
+    pub study: &'a Study,
     /// The new (or empty) folder to write.
     pub dir: &'a Path,
     /// Who asks.
-    pub actor: &'a str,
+    pub actor: Actor<'a>,
 }
 
 /// A finished study-folder export.
@@ -57,7 +57,7 @@ pub async fn export_study(
     let (content, keys) = super::study_with_keys(app, request.study).await?;
     let study_id = content.study.id;
     let folder = folder(&content, &keys)?;
-    let real_names = crate::app::identity::real_names(app, study_id)
+    let real_names = crate::app::identity::real_names(app, request.study)
         .await
         .context("cannot read participants' real names for the export's privacy scan")?;
     let staging = Staging::begin(request.dir)?;
@@ -77,7 +77,7 @@ pub async fn export_study(
             kind: "study",
             destination: &destination.to_string_lossy(),
             event: AuditEvent {
-                actor: request.actor.to_owned(),
+                actor: request.actor.name.to_owned(),
                 action: "export.study".into(),
                 ..Default::default()
             },

@@ -5,8 +5,8 @@
 //! texts: they reach the gallery with the next Release, like every other
 //! text of the study.
 
+use crate::app::Actor;
 use crate::app::App;
-use crate::app::curate::Actor;
 use anyhow::Context;
 use serde_json::json;
 use std::collections::BTreeMap;

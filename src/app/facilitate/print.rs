@@ -8,9 +8,9 @@
 //! entries it holds, so a withdrawal lists the printed copies to chase.
 //! The PDF is made on the blocking pool within the image budget.
 
-use crate::app::App;
 use crate::app::ingest::{IngestError, within_budget};
 use crate::app::published::Current;
+use crate::app::{Actor, App};
 use anyhow::Context;
 use vitrine_core::{EntryId, ReleaseEntry, ReleasePrompt, Study};
 use vitrine_print::{Document, Item, Picture, Question};
@@ -117,7 +117,7 @@ pub async fn print(
     selection: &Selection,
     kind: Kind,
     destination: &str,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> Result<Printed, PrintError> {
     let (title, current, chosen_slugs) = match selection {
         Selection::Session(id) => {
@@ -208,7 +208,7 @@ pub async fn print(
             kind: kind.name(),
             destination,
             event: AuditEvent {
-                actor: actor.to_owned(),
+                actor: actor.name.to_owned(),
                 action: format!("export.{}", kind.name()),
                 ..Default::default()
             },

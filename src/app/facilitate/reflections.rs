@@ -13,8 +13,8 @@
 //! a salt that lives only in the process (so each instance counts on its
 //! own, and no stored hash can be traced back).
 
+use crate::app::Actor;
 use crate::app::App;
-use crate::app::curate::Actor;
 use anyhow::Context;
 use serde_json::json;
 use std::net::IpAddr;

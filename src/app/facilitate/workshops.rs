@@ -9,8 +9,8 @@
 //! link, and the session's page tells the facilitator which ones. A
 //! withdrawal also deletes the entry from every session.
 
+use crate::app::Actor;
 use crate::app::App;
-use crate::app::curate::Actor;
 use crate::app::published::Current;
 use anyhow::Context;
 use serde_json::json;

@@ -9,7 +9,7 @@
 //! and its second approval still stand between an entry and publication.
 
 use crate::app::App;
-use vitrine_core::{StudyId, name_mentions};
+use vitrine_core::{Study, name_mentions};
 
 /// What everyone who may not see identities is told, whatever they typed.
 pub const NEUTRAL_NOTE: &str = "Write pseudonyms only, never the real names of participants. A \
@@ -30,7 +30,7 @@ pub enum NameCheck {
 impl NameCheck {
     /// Reads the study's real names if `sees_identities`; otherwise reads
     /// nothing.
-    pub async fn load(app: &App, study: StudyId, sees_identities: bool) -> Self {
+    pub async fn load(app: &App, study: &Study, sees_identities: bool) -> Self {
         if !sees_identities {
             return Self::Hidden;
         }

@@ -16,7 +16,7 @@ mod rows;
 mod study_toml;
 mod table;
 
-use crate::app::App;
+use crate::app::{Actor, App};
 use files::StudyFiles;
 use std::fmt;
 use vitrine_store::{ImportSummary, StudyImport};
@@ -156,7 +156,7 @@ pub async fn import_folder(
         images: std::mem::take(&mut outcome.new_images),
         entries: parsed.entries.into_iter().map(|e| e.entry).collect(),
     };
-    match store(app, &import, "folder import").await {
+    match store(app, &import, Actor::operator("folder import")).await {
         Ok(mut summary) => {
             outcome.written.disarm();
             // Issue 13: for the reviewer, a note per photo that recorded
@@ -202,9 +202,9 @@ pub async fn import_folder(
 pub async fn store(
     app: &App,
     import: &vitrine_store::StudyImport,
-    actor: &str,
+    actor: Actor<'_>,
 ) -> vitrine_store::Result<vitrine_store::ImportSummary> {
-    app.store.import_study(import, actor).await
+    app.store.import_study(import, actor.name).await
 }
 
 /// Parses and cross-checks the folder's text files (study.toml and the CSV

@@ -2,6 +2,7 @@
 //! workspace handler. A leaf, so the pages (`views`) and the gate can both use
 //! it without importing each other.
 
+use crate::app::Actor;
 use vitrine_core::{Permission, Role, Study};
 use vitrine_store::User;
 
@@ -15,9 +16,10 @@ pub struct Staff {
 }
 
 impl Staff {
-    /// The name the audit log records.
-    pub fn actor(&self) -> String {
-        self.user.email.clone()
+    /// Who they are to the use cases: their account, recorded in the audit
+    /// log by their e-mail.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor::staff(&self.user)
     }
 }
 

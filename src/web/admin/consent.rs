@@ -139,7 +139,7 @@ async fn participants_page(
     expiring.sort_by_key(|e| e.on);
     // Which pseudonyms are real names is said only to people who may see
     // identities (issue 10 item 7).
-    let names = NameCheck::load(app, access.study.id, access.can(Permission::Identity)).await;
+    let names = NameCheck::load(app, &access.study, access.can(Permission::Identity)).await;
     let pseudonyms: Vec<&str> = summaries.iter().map(|p| p.pseudonym.as_str()).collect();
     let name_warnings = names
         .matching_pseudonyms(&pseudonyms)
@@ -204,10 +204,10 @@ pub async fn add_participant(
 ) -> Result<Response, AdminError> {
     match crate::app::consent::add_participant(
         &app,
-        access.study.id,
+        &access.study,
         &form.pseudonym,
         &form.role,
-        &staff.actor(),
+        staff.actor(),
     )
     .await
     {

@@ -97,7 +97,7 @@ pub async fn create_study(
         contact_name: form.contact_name,
         contact_email: form.contact_email,
     };
-    match studies::create(&app, &staff.user, &form).await {
+    match studies::create(&app, staff.actor(), &form).await {
         Ok(slug) => Ok(done(&format!("/admin/studies/{slug}"), "created")),
         Err(studies::CreateError::Store(e)) => Err(e.into()),
         Err(problem) => home(&app, &staff, None, Some(problem.to_string())).await,
@@ -209,7 +209,7 @@ pub async fn show_study(
         })
         .collect();
     expiring.sort_by_key(|e| e.on);
-    let latest = studies::current_version(&app, access.slug()).await?;
+    let latest = studies::current_version(&app, &access.study).await?;
     render(&StudyPage {
         layout: AdminLayout::study("Dashboard", &staff, &access, "")
             .with_notice(query.done.as_deref()),

@@ -104,7 +104,7 @@ pub async fn request_export(
         &form.kind,
         version,
         originals,
-        &staff.actor(),
+        staff.actor(),
     )
     .await
     {
@@ -126,7 +126,7 @@ pub async fn download_export(
     Extension(access): Extension<StudyAccess>,
     Path((_, id)): Path<(String, i64)>,
 ) -> Result<Response, AdminError> {
-    match downloads::open(&app, &access.study, id, &staff.actor()).await {
+    match downloads::open(&app, &access.study, id, staff.actor()).await {
         Ok(ready) => Ok((
             [
                 (header::CONTENT_TYPE, "application/zip".to_owned()),

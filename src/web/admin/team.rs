@@ -149,9 +149,9 @@ pub async fn save_member(
             "grant" => crate::app::team::add_member(
                 &app,
                 email,
-                access.slug(),
+                &access.study,
                 &form.role,
-                &staff.actor(),
+                staff.actor(),
                 staff.user.is_admin,
             )
             .await
@@ -159,7 +159,7 @@ pub async fn save_member(
                 Added::Saved => "added",
                 Added::Invited(_) => "invited",
             }),
-            "remove" => crate::app::team::remove(&app, email, access.slug(), &staff.actor())
+            "remove" => crate::app::team::remove(&app, email, &access.study, staff.actor())
                 .await
                 .map(|_| "member"),
             _ => Err(AccountError::Invalid(

@@ -16,7 +16,9 @@ async fn small_example_imports_and_publishes_all_but_the_unconsented_entry() {
         report.images_processed, 3,
         "bus stop.jpg (a space in the name) is read too"
     );
-    let published = publish(&app, &report.slug).await.expect("publish");
+    let published = publish(&app, &crate::common::study(&app, &report.slug).await)
+        .await
+        .expect("publish");
     assert_eq!(published.entries, 3);
     assert_eq!(published.left_out.len(), 1);
     assert!(published.left_out[0].1[0].to_string().contains("\"web\""));

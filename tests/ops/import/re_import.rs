@@ -112,7 +112,9 @@ async fn a_withdrawn_entry_is_not_overwritten_or_removed_by_a_re_import() {
     let after = small_content(&app).await;
     assert!(entry(&after, "e1").withdrawn);
     assert!(after.participants.iter().any(|p| p.pseudonym == "Robin"));
-    let published = publish(&app, "small-study").await.expect("publish");
+    let published = publish(&app, &crate::common::study(&app, "small-study").await)
+        .await
+        .expect("publish");
     assert_eq!(published.entries, 2);
 }
 
@@ -130,9 +132,15 @@ async fn a_re_import_keeps_what_the_workspace_added() {
         .await
         .unwrap()
         .unwrap();
-    let added = vitrine::app::consent::add_participant(&app, study.id, "Quinn", "", "test")
-        .await
-        .expect("add participant");
+    let added = vitrine::app::consent::add_participant(
+        &app,
+        &study,
+        "Quinn",
+        "",
+        vitrine::app::Actor::operator("test"),
+    )
+    .await
+    .expect("add participant");
     let content = app.store().load_study_content(study.clone()).await.unwrap();
     let zoe = content
         .participants
@@ -149,9 +157,16 @@ async fn a_re_import_keeps_what_the_workspace_added() {
         taken_by: "Researcher".into(),
         note: String::new(),
     };
-    vitrine::app::consent::record(&app, study.id, zoe, &input, None, "test")
-        .await
-        .expect("record consent");
+    vitrine::app::consent::record(
+        &app,
+        &study,
+        zoe,
+        &input,
+        None,
+        vitrine::app::Actor::operator("test"),
+    )
+    .await
+    .expect("record consent");
 
     import(&app, Path::new(SMALL)).await.expect("again");
 

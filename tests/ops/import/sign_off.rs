@@ -47,7 +47,9 @@ async fn an_original_photo_without_sign_off_is_left_out_and_check_says_why() {
         "de-identification is not signed off: the checklist has not been started; complete the \
          checklist and ask a reviewer who did not last edit the entry to approve it"
     );
-    let published = publish(&app, "small-study").await.expect("publish");
+    let published = publish(&app, &crate::common::study(&app, "small-study").await)
+        .await
+        .expect("publish");
     assert_eq!(published.entries, 2, "e2 and e4 only");
     assert!(
         published
@@ -96,7 +98,9 @@ async fn a_sign_off_recorded_at_import_lets_the_entry_publish() {
         "nobody edited in the workspace"
     );
 
-    let published = publish(&app, "small-study").await.expect("publish");
+    let published = publish(&app, &crate::common::study(&app, "small-study").await)
+        .await
+        .expect("publish");
     assert_eq!(published.entries, 3);
     assert_eq!(published.left_out.len(), 1, "only e3, for consent");
     let (_, release) = app
@@ -115,7 +119,9 @@ async fn changing_the_caption_in_a_re_import_voids_the_sign_off() {
     let data = tempfile::tempdir().unwrap();
     let app = open(data.path()).await;
     import(&app, Path::new(SMALL)).await.expect("first");
-    publish(&app, "small-study").await.expect("publish");
+    publish(&app, &crate::common::study(&app, "small-study").await)
+        .await
+        .expect("publish");
 
     // Robin's caption changes; nobody re-checks it. Sam's entries come without
     // sign-off columns but unchanged, so their sign-off still holds.
@@ -132,7 +138,9 @@ async fn changing_the_caption_in_a_re_import_voids_the_sign_off() {
         check_reasons(&app, "e1").await,
         vec![Blocker::NotSignedOff(SignOffState::Voided)]
     );
-    let published = publish(&app, "small-study").await.expect("publish");
+    let published = publish(&app, &crate::common::study(&app, "small-study").await)
+        .await
+        .expect("publish");
     assert_eq!(published.entries, 2);
     assert_eq!(published.changes.removed, vec!["Kettle on"]);
     let (_, release) = app

@@ -22,7 +22,7 @@ async fn webp_versions_follow_in_the_background_and_reach_the_published_release(
             .any(|j| j.kind == vitrine::app::jobs::WEBP_DERIVATIVES && j.state == "queued"),
         "the import queued the WebP job: {queued:?}"
     );
-    vitrine::app::publish::publish(app, "small-study")
+    vitrine::app::publish::publish(app, &crate::common::study(app, "small-study").await)
         .await
         .expect("publish");
     let formats = |release: &vitrine_core::Release| -> Vec<String> {

@@ -49,7 +49,7 @@ async fn recording_web_consent_makes_a_blocked_entry_publishable() {
     assert!(response.header("location").ends_with("done=consent"));
 
     assert_eq!(blockers_of(&test, "The laundrette").await, vec![]);
-    vitrine::app::publish::publish(&test.app, SLUG)
+    vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, SLUG).await)
         .await
         .expect("publish");
     let gallery = test.get(&format!("/{SLUG}/")).await.text();

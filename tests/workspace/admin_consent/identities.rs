@@ -115,9 +115,10 @@ async fn identities_are_encrypted_shown_to_owners_and_never_leak() {
         "only those who may see identities are told (issue 10 item 7)"
     );
 
-    let names = vitrine::app::identity::real_names(&test.app, study_id(&test).await)
-        .await
-        .expect("names");
+    let names =
+        vitrine::app::identity::real_names(&test.app, &crate::common::study(&test.app, SLUG).await)
+            .await
+            .expect("names");
     assert_eq!(names, vec![REAL_NAME.to_owned()]);
 
     let audit = test.app.store().audit_text_raw().await.expect("audit");
@@ -132,7 +133,7 @@ async fn identities_are_encrypted_shown_to_owners_and_never_leak() {
     assert!(log.iter().any(|r| r.action == "participant.identity"));
     assert!(log.iter().any(|r| r.action == "participant.identity.view"));
 
-    vitrine::app::publish::publish(&test.app, SLUG)
+    vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, SLUG).await)
         .await
         .expect("publish");
     let pages = test.crawl().await;
@@ -225,9 +226,10 @@ async fn a_lost_identity_key_is_reported_not_replaced() {
     let key_file = test.app.settings.identity_key_path();
     std::fs::remove_file(&key_file).expect("remove key");
 
-    let err = vitrine::app::identity::real_names(&test.app, study_id(&test).await)
-        .await
-        .expect_err("no key");
+    let err =
+        vitrine::app::identity::real_names(&test.app, &crate::common::study(&test.app, SLUG).await)
+            .await
+            .expect_err("no key");
     assert!(format!("{err:#}").contains("is missing"), "{err:#}");
     assert!(!key_file.exists(), "no new key was made");
 

@@ -13,11 +13,11 @@ async fn hold_real_name(test: &TestApp) -> vitrine_core::ParticipantId {
     let participant = before.participants[0].id;
     vitrine::app::identity::set_identity(
         &test.app,
-        before.study.id,
+        &before.study,
         participant,
         "Harriet Quell",
         "hq@example.org",
-        "test",
+        vitrine::app::Actor::operator("test"),
     )
     .await
     .expect("set identity");

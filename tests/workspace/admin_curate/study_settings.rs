@@ -67,7 +67,7 @@ async fn moving_a_prompt_reorders_the_public_release() {
         .await;
     assert_eq!(settings.status, StatusCode::OK);
 
-    vitrine::app::publish::publish(&test.app, DEMO)
+    vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
         .await
         .unwrap();
     let (_, release) = test
@@ -278,7 +278,7 @@ async fn settings_prompts_and_themes_are_saved_and_checked() {
     assert_eq!(after.themes.iter().filter(|t| t.name == "Care").count(), 1);
 
     // With no note of its own, the public gallery shows the generated one.
-    vitrine::app::publish::publish(&test.app, DEMO)
+    vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
         .await
         .unwrap();
     let (_, release) = test

@@ -86,11 +86,11 @@ async fn a_full_real_name_in_a_public_text_keeps_the_entry_out_of_the_release() 
         .participant;
     vitrine::app::identity::set_identity(
         &test.app,
-        study.id,
+        &study,
         participant,
         "Harriet  Quell",
         "hq@example.org",
-        "test",
+        vitrine::app::Actor::operator("test"),
     )
     .await
     .expect("set identity");
@@ -117,9 +117,10 @@ async fn a_full_real_name_in_a_public_text_keeps_the_entry_out_of_the_release() 
         "quote edits keep approval"
     );
 
-    let report = vitrine::app::check::check(&test.app, DEMO)
-        .await
-        .expect("check");
+    let report =
+        vitrine::app::check::check(&test.app, &crate::common::study(&test.app, DEMO).await)
+            .await
+            .expect("check");
     let blocked: Vec<_> = report
         .blocked
         .iter()

@@ -98,9 +98,10 @@ async fn approval_needs_a_second_person_and_an_edit_voids_it() {
     let (status, text) = approve(&test, &reviewer, id).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text.contains("checklist again"));
-    let preview = vitrine::app::publish::preview(&test.app, DEMO)
-        .await
-        .expect("preview");
+    let preview =
+        vitrine::app::publish::preview(&test.app, &crate::common::study(&test.app, DEMO).await)
+            .await
+            .expect("preview");
     assert!(preview.left_out.iter().any(|(e, reasons)| *e == id
         && reasons.contains(&vitrine_core::Blocker::NotSignedOff(SignOffState::Voided))));
     let page = test

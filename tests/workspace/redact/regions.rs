@@ -236,11 +236,11 @@ async fn a_curator_redacts_two_faces_and_a_badge_and_the_release_keeps_nothing_o
     export_site(
         &test.app,
         ExportRequest {
-            study: DEMO,
+            study: &crate::common::study(&test.app, DEMO).await,
             release: None,
             base_url: None,
             dir: &dir,
-            actor: "test",
+            actor: vitrine::app::Actor::operator("test"),
             originals: false,
             destination: None,
         },

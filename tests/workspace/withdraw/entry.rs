@@ -14,7 +14,7 @@ async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_
     let mut test = TestApp::own_demo().await;
     test.app.settings.purge_webhook = Some("http://127.0.0.1:9/purge".into());
     // A second Release, so the entry is in more than one stored Release.
-    vitrine::app::publish::publish(&test.app, DEMO)
+    vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
         .await
         .expect("publish 2");
     let gone = public_entry(&test, "e03").await;
@@ -196,9 +196,10 @@ async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_
         gone.media.iter().all(|k| !public.contains(k)),
         "nor its files"
     );
-    let published = vitrine::app::publish::publish(&test.app, DEMO)
-        .await
-        .expect("publish after import");
+    let published =
+        vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
+            .await
+            .expect("publish after import");
     assert_eq!(published.entries, 8);
     assert_eq!(test.get(&gone.page).await.status, StatusCode::NOT_FOUND);
     for (path, _, text) in crawl_text(&test).await {

@@ -51,7 +51,7 @@ async fn blobs_left_by_a_withdrawal_that_died_before_deleting_them_are_swept() {
         &test.app,
         &study,
         gone.id,
-        "test",
+        vitrine::app::Actor::operator("test"),
         vitrine::app::withdraw::Reason::Other,
     )
     .await

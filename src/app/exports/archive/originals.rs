@@ -40,7 +40,7 @@ pub(super) struct Original {
 /// archive deposit today, before anything is written; the plan of what to
 /// copy, or an error naming each entry whose participant does not.
 pub(super) async fn plan(app: &App, source: &Source) -> Result<Plan, ExportError> {
-    let (content, keys) = super::super::study_with_keys(app, &source.release.study.slug).await?;
+    let (content, keys) = super::super::study_with_keys(app, &source.study).await?;
     let shown = app
         .store
         .release_entries(source.id)

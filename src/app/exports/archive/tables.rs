@@ -31,12 +31,7 @@ pub(super) struct SignOffRow {
 
 impl Records {
     pub(super) async fn load(app: &App, source: &Source) -> anyhow::Result<Self> {
-        let study = app
-            .store
-            .find_study_by_slug(&source.release.study.slug)
-            .await?
-            .context("the study is gone")?;
-        let content = app.store.load_study_content(study).await?;
+        let content = app.store.load_study_content(source.study.clone()).await?;
         let shown = app.store.release_entries(source.id).await?;
         let mut participants = BTreeSet::new();
         let mut sign_offs = Vec::new();

@@ -235,7 +235,7 @@ async fn identity_section(
             problems,
         };
     }
-    match crate::app::identity::reveal(app, access.study.id, participant.id, &staff.actor()).await {
+    match crate::app::identity::reveal(app, &access.study, participant.id, staff.actor()).await {
         Ok(found) => {
             let found = found.unwrap_or_default();
             IdentitySection {

@@ -116,11 +116,11 @@ async fn save_consent(
     let href = access.href(&format!("/participants/{}", participant.id));
     match crate::app::consent::record(
         app,
-        access.study.id,
+        &access.study,
         participant.id,
         &input,
         form,
-        &staff.actor(),
+        staff.actor(),
     )
     .await
     {
@@ -166,11 +166,11 @@ pub async fn save_identity(
     }
     crate::app::identity::set_identity(
         &app,
-        access.study.id,
+        &access.study,
         participant.id,
         &form.real_name,
         &form.contact,
-        &staff.actor(),
+        staff.actor(),
     )
     .await?;
     let href = access.href(&format!("/participants/{}", participant.id));

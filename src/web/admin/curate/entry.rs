@@ -3,7 +3,7 @@
 //! warnings for alt text and real names that do not block saving.
 
 use super::entry_form::{EntryForm, edit_form};
-use super::{Fields, actor, parse_id};
+use super::{Fields, parse_id};
 use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::entry::{EditError, EntryInput, save_entry as save};
@@ -83,7 +83,6 @@ pub async fn save_entry(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AdminError> {
     let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
-    let content = crate::app::studies::content(&app, &access.study).await?;
     let fields = Fields(fields);
     let input = EntryInput {
         title: fields.get("title"),
@@ -93,9 +92,11 @@ pub async fn save_entry(
         licence: fields.get("licence"),
         themes: fields.all("themes"),
     };
-    match save(&app, &content, id, &input, actor(&staff)).await {
+    match save(&app, &access.study, id, &input, staff.actor()).await {
         Ok(_) => Ok(done(&access.href(&format!("/entries/{}", id.0)), "saved")),
         Err(EditError::Invalid(problems)) => {
+            // Read again for the page: the failure path alone pays for it.
+            let content = crate::app::studies::content(&app, &access.study).await?;
             let page = Page {
                 app: &app,
                 staff: &staff,
@@ -226,7 +227,7 @@ impl Page<'_> {
         }
         let names = NameCheck::load(
             self.app,
-            self.access.study.id,
+            &self.access.study,
             self.access.can(Permission::Identity),
         )
         .await;

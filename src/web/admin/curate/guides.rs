@@ -2,7 +2,7 @@
 //! prompt, written in a small Markdown subset, with a preview of each as
 //! the gallery will show it. Anyone who may facilitate edits them.
 
-use super::{Fields, actor};
+use super::Fields;
 use crate::app::App;
 use crate::app::facilitate::{GuideProblems, GuidesError, GuidesInput, guides, save_guides};
 use crate::web::admin::access::{Staff, StudyAccess};
@@ -163,7 +163,7 @@ pub async fn save_guides_form(
         show_reflections: f.get("show_reflections") == "yes",
         prompts,
     };
-    match save_guides(&app, &access.study, &input, actor(&staff)).await {
+    match save_guides(&app, &access.study, &input, staff.actor()).await {
         Ok(()) => Ok(done(&access.href("/guides"), "saved")),
         Err(GuidesError::Invalid(problems)) => {
             guides_page(&app, &staff, &access, None, Some((input, problems))).await

@@ -4,7 +4,7 @@
 //! administrators who are not on the team, who cannot open the settings
 //! page with the study's texts.
 
-use super::{Fields, actor};
+use super::Fields;
 use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::study::{FormError, ListingInput, save_listing as save};
@@ -74,7 +74,7 @@ pub async fn save_listing(
         contact_email: f.get("contact_email"),
         allow_search_engines: f.ticked("allow_search_engines"),
     };
-    match save(&app, &access.study, &input, actor(&staff)).await {
+    match save(&app, &access.study, &input, staff.actor()).await {
         Ok(_) => Ok(done(&access.href("/listing"), "saved")),
         Err(FormError::Invalid(problems)) => {
             listing_page(&staff, &access, None, Some((input, problems)))

@@ -6,8 +6,7 @@
 use super::entry::{Page, withdrawn};
 use super::entry_form::Choice;
 use super::{
-    ImageForm, MAX_UPLOAD_FILES, Part, actor, base_name, parse_id, problem_for, read_part,
-    read_text,
+    ImageForm, MAX_UPLOAD_FILES, Part, base_name, parse_id, problem_for, read_part, read_text,
 };
 use crate::app::App;
 use crate::app::curate::FieldProblem;
@@ -60,10 +59,9 @@ pub async fn replace_image(
     mut multipart: Multipart,
 ) -> Result<Response, AdminError> {
     let id = EntryId(parse_id(&entry).ok_or(AdminError::NotFound)?);
-    let content = crate::app::studies::content(&app, &access.study).await?;
     let result = match ImageForm::read(&app, &mut multipart).await.file {
         Err(e) => Err(e),
-        Ok(bytes) => replace(&app, &content, id, bytes, actor(&staff)).await,
+        Ok(bytes) => replace(&app, &access.study, id, bytes, staff.actor()).await,
     };
     match result {
         Ok(()) => Ok(super::super::views::done(
@@ -74,6 +72,8 @@ pub async fn replace_image(
         Err(ImageError::Withdrawn) => Err(withdrawn()),
         Err(ImageError::Failed(e)) => Err(e.into()),
         Err(problem @ (ImageError::File(_) | ImageError::Described | ImageError::Busy(_))) => {
+            // Read again for the page: the failure path alone pays for it.
+            let content = crate::app::studies::content(&app, &access.study).await?;
             let page = Page {
                 app: &app,
                 staff: &staff,
@@ -213,7 +213,7 @@ pub async fn upload(
     // A file name like "Jane_Smith_1.jpg" is a warning sign (ETH-20, PRV-14): the
     // name is never stored, but the photo or its caption may name her too.
     // Only people who may see identities are told (issue 10 item 7).
-    let names = NameCheck::load(&app, access.study.id, access.can(Permission::Identity)).await;
+    let names = NameCheck::load(&app, &access.study, access.can(Permission::Identity)).await;
     let limit = app.settings.limits.max_bytes;
     let mut chosen = [String::new(), String::new(), String::new()];
     let mut target: Option<Result<UploadTarget, Vec<FieldProblem>>> = None;
@@ -285,7 +285,7 @@ pub async fn upload(
         let mut faces = None;
         let outcome = match part {
             Part::TooLarge(size) => Err(ImageError::too_large(&app, size)),
-            Part::Bytes(bytes) => upload_image(&app, &content, *target, bytes, actor(&staff)).await,
+            Part::Bytes(bytes) => upload_image(&app, &content, *target, bytes, staff.actor()).await,
         };
         let outcome = match outcome {
             Ok(made) => {

@@ -29,10 +29,9 @@ pub use sessions::{
 };
 pub use study::{add_prompt, add_theme, move_prompt, save_settings, show_settings};
 
-use super::access::Staff;
 use crate::app::App;
+use crate::app::curate::FieldProblem;
 use crate::app::curate::ImageError;
-use crate::app::curate::{Actor, FieldProblem};
 use axum::extract::Multipart;
 use axum::extract::multipart::{Field, MultipartError};
 use vitrine_media::Limits;
@@ -56,14 +55,6 @@ pub fn upload_body_limit(limits: &Limits) -> usize {
 /// The largest body `POST …/entries/{entry}/image` accepts: one file.
 pub fn image_body_limit(limits: &Limits) -> usize {
     usize::try_from(limits.max_bytes.saturating_add(FORM_OVERHEAD)).unwrap_or(usize::MAX)
-}
-
-/// The acting staff member, for the use cases.
-fn actor(staff: &Staff) -> Actor<'_> {
-    Actor {
-        user: staff.user.id,
-        name: &staff.user.email,
-    }
 }
 
 /// A numeric id from a path segment; anything else is "not found".

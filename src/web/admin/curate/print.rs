@@ -2,7 +2,7 @@
 //! published prompts, each with a button for photo cards and one for a
 //! handout; the POST answers with the PDF. Anyone who may facilitate prints.
 
-use super::{Fields, actor};
+use super::Fields;
 use crate::app::App;
 use crate::app::facilitate::print::{self, Kind, PrintError, Selection};
 use crate::web::admin::access::{Staff, StudyAccess};
@@ -87,14 +87,14 @@ pub async fn print_pdf(
             ));
         }
     };
-    let who = actor(&staff);
+    let who = staff.actor();
     match print::print(
         &app,
         &access.study,
         &selection,
         kind,
         "workspace download",
-        who.name,
+        who,
     )
     .await
     {

@@ -3,7 +3,7 @@
 //! runs), a full-size preview, and applying. The use cases are in
 //! [`crate::app::curate::redact`].
 
-use super::{Fields, ImageForm, actor, parse_id, problem_for};
+use super::{Fields, ImageForm, parse_id, problem_for};
 use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::images::ImageError;
@@ -198,7 +198,7 @@ pub async fn save_studio(
     if action == "apply"
         && let Ok(edit) = &parsed
     {
-        match redact::apply(&app, &access.study, id, edit, &note, actor(&staff)).await {
+        match redact::apply(&app, &access.study, id, edit, &note, staff.actor()).await {
             Ok(_) => {
                 return Ok(done(
                     &access.href(&format!("/entries/{}", id.0)),
@@ -377,7 +377,7 @@ pub async fn substitute(
     let note = form.texts.get("substitute_note");
     let result = match form.file {
         Err(e) => Err(RedactError::Image(e)),
-        Ok(bytes) => redact::substitute(&app, &access.study, id, bytes, &note, actor(&staff)).await,
+        Ok(bytes) => redact::substitute(&app, &access.study, id, bytes, &note, staff.actor()).await,
     };
     let problems = match result {
         Ok(_) => {

@@ -2,7 +2,7 @@
 //! (approve or reject each), the approved ones, and their CSV and JSON
 //! exports for analysis. Anyone who may facilitate moderates.
 
-use super::{Fields, actor};
+use super::Fields;
 use crate::app::App;
 use crate::app::facilitate::reflections::{self, Shown};
 use crate::web::admin::access::{Staff, StudyAccess};
@@ -96,7 +96,7 @@ pub async fn moderate_reflection(
         "reject" => false,
         _ => return Err(AdminError::BadRequest("Approve or reject it.".into())),
     };
-    if reflections::moderate(&app, &access.study, id, approve, actor(&staff)).await? {
+    if reflections::moderate(&app, &access.study, id, approve, staff.actor()).await? {
         Ok(done(&access.href("/reflections"), "saved"))
     } else {
         Err(AdminError::Gone(

@@ -3,7 +3,7 @@
 //! adding, removing, renumbering, sharing by a link that expires, deleting)
 //! and presenting it. Anyone who may facilitate uses them.
 
-use super::{Fields, actor, parse_id};
+use super::{Fields, parse_id};
 use crate::app::App;
 use crate::app::facilitate::workshops::{
     self, MAX_SHARE_DAYS, Session, SessionInput, WorkshopError,
@@ -127,7 +127,7 @@ pub async fn create_session(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AdminError> {
     let title = Fields(fields).get("title");
-    match workshops::create(&app, &access.study, &title, actor(&staff)).await {
+    match workshops::create(&app, &access.study, &title, staff.actor()).await {
         Ok(id) => Ok(done(&session_href(&access, id), "created")),
         Err(WorkshopError::Invalid(why)) => {
             list_page(&app, &staff, &access, None, Some((title, why))).await
@@ -234,7 +234,7 @@ pub async fn change_session(
     let id = parse_id(&id).ok_or(AdminError::NotFound)?;
     let f = Fields(fields);
     let study = &access.study;
-    let who = actor(&staff);
+    let who = staff.actor();
     let (result, code) = match f.get("action").as_str() {
         "save" => {
             let entries = f.all("entry");

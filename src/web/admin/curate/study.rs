@@ -4,7 +4,7 @@
 //! changed on the listing page ([`super::listing`]), by those who may manage
 //! the study (the permission table in `vitrine_core::access`).
 
-use super::{Fields, actor, parse_id, problem_for};
+use super::{Fields, parse_id, problem_for};
 use crate::app::App;
 use crate::app::curate::FieldProblem;
 use crate::app::curate::study::{
@@ -179,7 +179,7 @@ pub async fn save_settings(
     let current = &access.study.info;
     input.contact_email = current.contact.email.clone();
     input.allow_search_engines = current.allow_search_engines;
-    match save(&app, &access.study, &input, actor(&staff)).await {
+    match save(&app, &access.study, &input, staff.actor()).await {
         Ok(_) => Ok(done(&access.href("/settings"), "saved")),
         Err(FormError::Invalid(problems)) => {
             let refused = Refused {
@@ -215,7 +215,7 @@ pub async fn add_prompt(
         text: form.prompt_text,
         note: form.prompt_note,
     };
-    match add_prompt_to(&app, &access.study, &input, actor(&staff)).await {
+    match add_prompt_to(&app, &access.study, &input, staff.actor()).await {
         Ok(_) => Ok(done(&access.href("/settings"), "created")),
         Err(FormError::Invalid(problems)) => {
             let refused = Refused {
@@ -244,7 +244,7 @@ pub async fn move_prompt(
     Form(form): Form<MoveForm>,
 ) -> Result<Response, AdminError> {
     let prompt = PromptId(parse_id(&prompt).ok_or(AdminError::NotFound)?);
-    match move_one(&app, &access.study, prompt, &form.direction, actor(&staff)).await {
+    match move_one(&app, &access.study, prompt, &form.direction, staff.actor()).await {
         Ok(_) => Ok(done(&access.href("/settings"), "moved")),
         Err(FormError::Invalid(problems)) => Err(AdminError::BadRequest(
             problems
@@ -277,8 +277,7 @@ pub async fn add_theme(
         name: form.theme_name,
         description: form.theme_description,
     };
-    let content = crate::app::studies::content(&app, &access.study).await?;
-    match add_theme_to(&app, &access.study, &content.themes, &input, actor(&staff)).await {
+    match add_theme_to(&app, &access.study, &input, staff.actor()).await {
         Ok(_) => Ok(done(&access.href("/settings"), "created")),
         Err(FormError::Invalid(problems)) => {
             let refused = Refused {

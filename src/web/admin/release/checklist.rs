@@ -100,9 +100,14 @@ pub async fn save_checklist(
             .map(|(_, v)| v.trim().to_owned())
             .filter(|v| !v.is_empty()),
     };
-    let saved =
-        crate::app::signoff::save_checklist(&app, &access.study, &review, &checklist, &staff.user)
-            .await?;
+    let saved = crate::app::signoff::save_checklist(
+        &app,
+        &access.study,
+        &review,
+        &checklist,
+        staff.actor(),
+    )
+    .await?;
     if !saved {
         let problem = "This entry was withdrawn, so it has no checklist any more.".to_owned();
         let layout = layout(&staff, &access);
@@ -126,7 +131,7 @@ pub async fn approve(
     Path((_, entry)): Path<(String, String)>,
 ) -> Result<Response, AdminError> {
     let id = EntryId(id(&entry)?);
-    let (status, problem) = match approve_entry(&app, &access.study, id, &staff.user).await {
+    let (status, problem) = match approve_entry(&app, &access.study, id, staff.actor()).await {
         Ok(()) => return Ok(done(&checklist_href(&access, id), "approved")),
         Err(ApproveError::NotFound) => return Err(AdminError::NotFound),
         Err(ApproveError::Failed(e)) => return Err(e.into()),

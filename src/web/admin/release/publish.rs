@@ -86,7 +86,7 @@ pub async fn publish(
     Extension(access): Extension<StudyAccess>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response, AdminError> {
-    match publish_as(&app, access.slug(), &staff.actor(), Some(form.version)).await {
+    match publish_as(&app, &access.study, staff.actor(), Some(form.version)).await {
         Ok(_) => Ok(done(&access.href(""), "published")),
         Err(PublishError::Conflict(_)) => {
             let layout = AdminLayout::study("Publish", &staff, &access, "/publish");
@@ -96,7 +96,6 @@ pub async fn publish(
             *response.status_mut() = StatusCode::CONFLICT;
             Ok(response)
         }
-        Err(PublishError::UnknownStudy { .. }) => Err(AdminError::NotFound),
         Err(PublishError::Failed(e)) => Err(e.into()),
     }
 }
@@ -107,11 +106,9 @@ async fn page(
     layout: AdminLayout,
     problem: Option<String>,
 ) -> Result<Response, AdminError> {
-    let preview = match preview(app, access.slug()).await {
-        Ok(p) => p,
-        Err(PublishError::UnknownStudy { .. }) => return Err(AdminError::NotFound),
-        Err(e) => return Err(anyhow::Error::new(e).into()),
-    };
+    let preview = preview(app, &access.study)
+        .await
+        .map_err(anyhow::Error::new)?;
     render(&view(preview, access, layout, problem))
 }
 
@@ -192,7 +189,7 @@ pub async fn save_doi(
     Form(form): Form<DoiForm>,
 ) -> Result<Response, AdminError> {
     use crate::app::publish::{DoiError, set_doi};
-    match set_doi(&app, access.slug(), version, &form.doi, &staff.actor()).await {
+    match set_doi(&app, &access.study, version, &form.doi, staff.actor()).await {
         Ok(_) => Ok(done(&access.href("/publish"), "doi")),
         Err(DoiError::Invalid(problem)) => {
             let layout = AdminLayout::study("Publish", &staff, &access, "/publish");

@@ -188,7 +188,7 @@ async fn confirm(
     problem: Option<String>,
 ) -> Result<Response, AdminError> {
     let releases = crate::app::withdraw::releases_showing(app, &target.entries).await?;
-    let latest = crate::app::studies::current_version(app, access.slug()).await?;
+    let latest = crate::app::studies::current_version(app, &access.study).await?;
     let status = if problem.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -246,8 +246,8 @@ async fn withdraw(
         return confirm(app, staff, access, content, target, chosen, problem).await;
     };
     let report = match (target.participant, target.entries.first()) {
-        (Some(p), _) => withdraw_all(app, &access.study, p, &staff.actor(), reason).await?,
-        (None, Some(e)) => withdraw_one(app, &access.study, *e, &staff.actor(), reason).await?,
+        (Some(p), _) => withdraw_all(app, &access.study, p, staff.actor(), reason).await?,
+        (None, Some(e)) => withdraw_one(app, &access.study, *e, staff.actor(), reason).await?,
         (None, None) => None,
     }
     .ok_or(AdminError::NotFound)?;

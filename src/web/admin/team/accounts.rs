@@ -116,7 +116,7 @@ pub async fn create_account(
         &form.name,
         &form.password,
         form.admin.is_some(),
-        &staff.actor(),
+        staff.actor(),
     )
     .await;
     match created {
