@@ -70,6 +70,10 @@ pub struct ScaleBenchArgs {
     /// Percent of the other requests that are for images rather than pages.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=100))]
     media_percent: u32,
+    /// Seconds before a request without an answer counts as an error (long,
+    /// so a slow answer shows in the percentiles rather than as an error).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=300))]
+    timeout_secs: u64,
     /// Address the round-robin proxy listens on.
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
     proxy_listen: String,
@@ -152,10 +156,11 @@ pub async fn run(args: ScaleBenchArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|u| u.trim_end_matches('/').to_owned())
         .collect();
-    let base = start_proxy(&args.proxy_listen, instances.clone()).await?;
+    let timeout = Duration::from_secs(args.timeout_secs);
+    let base = start_proxy(&args.proxy_listen, instances.clone(), timeout).await?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(1024)
-        .timeout(Duration::from_secs(10))
+        .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .context("cannot make an HTTP client")?;
@@ -827,10 +832,14 @@ struct Proxy {
 }
 
 /// Starts the round-robin proxy on `listen` and returns its base URL.
-async fn start_proxy(listen: &str, upstreams: Vec<String>) -> anyhow::Result<String> {
+async fn start_proxy(
+    listen: &str,
+    upstreams: Vec<String>,
+    timeout: Duration,
+) -> anyhow::Result<String> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(1024)
-        .timeout(Duration::from_secs(30))
+        .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .context("cannot make the proxy's HTTP client")?;
