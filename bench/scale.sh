@@ -5,9 +5,10 @@
 # workspace writes, one publish and one withdrawal. Prints the result line and exits
 # non-zero on any error, any withdrawn entry served after the withdrawal returned or
 # any stale page after the publish returned (docs/benchmarks.md).
-#   usage: bench/scale.sh [--rate 1000] [--seconds 60] [--debug] [--bin PATH] [--s3 URL]
+#   usage: bench/scale.sh [--rate 1000] [--seconds 60] [--debug] [--bin PATH] [--s3 URL] [-- BENCH_FLAGS]
 # --debug builds and uses the debug binary; --bin uses a binary as is (CI passes the
-# one its tests built); --s3 uses an S3-compatible server already running (CI's moto)
+# one its tests built); flags after -- go to `vitrine bench scale` (see its --help,
+# e.g. --media-percent); --s3 uses an S3-compatible server already running (CI's moto)
 # instead of starting moto. Needs a local PostgreSQL server whose role vitrine_ci
 # (password vitrine_ci) may create databases (.ci/run makes it; VITRINE_SCALE_PG
 # names another server) and, without --s3, moto_server on PATH (pip install
@@ -24,6 +25,7 @@ while [ $# -gt 0 ]; do
     --debug) profile=debug; shift;;
     --bin) BIN=$2; shift 2;;
     --s3) S3=$2; shift 2;;
+    --) shift; break;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -86,7 +88,7 @@ printf '%s\n' "$PASSWORD" | "${V[@]}" admin create --email scale@example.org --n
 echo "instances: 3 ($BIN) on PostgreSQL database $DB and bucket $BUCKET at $S3; rate $rate/s for $seconds s"
 status=0
 VITRINE_BENCH_PASSWORD=$PASSWORD "$BIN" bench scale --rate "$rate" --seconds "$seconds" \
-  --email scale@example.org \
+  --email scale@example.org "$@" \
   "http://127.0.0.1:$PORT" "http://127.0.0.1:$((PORT + 1))" "http://127.0.0.1:$((PORT + 2))" || status=$?
 if [ "$status" -ne 0 ]; then
   for n in 1 2 3; do echo "--- instance $n"; tail -n 20 "$WORK/vitrine$n.log"; done
