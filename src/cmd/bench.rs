@@ -1,5 +1,5 @@
-//! `vitrine bench ingest DIR` (publish and serve are in `bench_publish` and
-//! `bench_serve`): times Vitrine's image ingest on a folder of
+//! `vitrine bench ingest DIR` (publish, serve and the others are in `bench_publish`,
+//! `bench_serve`, `bench_signin` and `bench_scale`): times Vitrine's image ingest on a folder of
 //! JPEGs and prints one line in the format of the shared peers tool
 //! (`peer=… job=… threads=… images=… seconds=… img_per_s=… peak_rss_mb=…`),
 //! so `bench/compare.sh` can set it beside sharp and libvips.
@@ -36,6 +36,9 @@ enum BenchCommand {
     Serve(super::bench_serve::ServeBenchArgs),
     /// Time a public page while N sign-ins arrive at once (bench/sign_in_flood.sh).
     SignInFlood(super::bench_signin::SignInFloodArgs),
+    /// Mixed load with writes, a publish and a withdrawal on several
+    /// instances behind a round-robin proxy (bench/scale.sh).
+    Scale(super::bench_scale::ScaleBenchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -95,6 +98,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<Outcome> {
         BenchCommand::Export(args) => super::bench_export::run(args).await,
         BenchCommand::Serve(args) => super::bench_serve::run(args).await,
         BenchCommand::SignInFlood(args) => super::bench_signin::run(args).await,
+        BenchCommand::Scale(args) => super::bench_scale::run(args).await,
     }
 }
 

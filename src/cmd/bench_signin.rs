@@ -40,7 +40,10 @@ pub struct SignInFloodArgs {
 
 /// The sign-in page's pre-session cookie and form token (empty on a server
 /// that has none).
-async fn login_token(client: &reqwest::Client, base: &str) -> anyhow::Result<(String, String)> {
+pub(super) async fn login_token(
+    client: &reqwest::Client,
+    base: &str,
+) -> anyhow::Result<(String, String)> {
     let page = client
         .get(format!("{base}/admin/login"))
         .send()

@@ -7,6 +7,7 @@ mod admin;
 mod bench;
 mod bench_export;
 mod bench_publish;
+mod bench_scale;
 mod bench_serve;
 mod bench_signin;
 mod check;
