@@ -31,7 +31,8 @@ use std::sync::OnceLock;
 use tempfile::TempDir;
 use vitrine::app::App;
 use vitrine::app::import::files::DiskFolder;
-use vitrine::app::import::{NoProgress, import_folder};
+use vitrine::app::import::import_folder;
+use vitrine::app::progress::NoProgress;
 use vitrine::settings::Settings;
 
 /// A running app on its own data folder, removed when dropped.

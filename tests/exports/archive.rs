@@ -12,7 +12,7 @@ use std::sync::Arc;
 use tempfile::TempDir;
 use vitrine::app::exports::ExportRequest;
 use vitrine::app::exports::archive::export_archive;
-use vitrine::app::import::NoProgress;
+use vitrine::app::progress::NoProgress;
 
 async fn archive(test: &TestApp, dir: &Path) {
     export_archive(

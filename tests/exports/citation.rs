@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tempfile::TempDir;
 use vitrine::app::exports::ExportRequest;
 use vitrine::app::exports::site::export_site;
-use vitrine::app::import::NoProgress;
+use vitrine::app::progress::NoProgress;
 use vitrine::app::publish::{DoiError, set_doi};
 
 const DOI: &str = "10.5281/zenodo.1234567";

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tempfile::TempDir;
 use vitrine::app::exports::ExportRequest;
 use vitrine::app::exports::site::export_site;
-use vitrine::app::import::NoProgress;
+use vitrine::app::progress::NoProgress;
 
 async fn json(test: &TestApp, path: &str) -> serde_json::Value {
     let response = test

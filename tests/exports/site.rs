@@ -12,7 +12,7 @@ use tempfile::TempDir;
 use vitrine::app::exports::scan::{Forbidden, scan_folder};
 use vitrine::app::exports::site::export_site;
 use vitrine::app::exports::{ExportError, ExportRequest, Exported};
-use vitrine::app::import::NoProgress;
+use vitrine::app::progress::NoProgress;
 use vitrine_store::BlobKey;
 
 async fn export(

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 use tempfile::TempDir;
 use vitrine::app::exports::study::{StudyExport, StudyRequest, export_study};
-use vitrine::app::import::NoProgress;
+use vitrine::app::progress::NoProgress;
 
 async fn export(test: &TestApp, dir: &Path) -> StudyExport {
     export_study(

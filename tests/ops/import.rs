@@ -11,7 +11,8 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use vitrine::app::App;
 use vitrine::app::import::files::DiskFolder;
-use vitrine::app::import::{ImportError, NoProgress, import_folder};
+use vitrine::app::import::{ImportError, import_folder};
+use vitrine::app::progress::NoProgress;
 
 const SMALL: &str = "examples/small-study";
 

@@ -5,7 +5,8 @@
 use crate::common;
 use std::path::Path;
 use vitrine::app::import::files::DiskFolder;
-use vitrine::app::import::{NoProgress, import_folder};
+use vitrine::app::import::import_folder;
+use vitrine::app::progress::NoProgress;
 
 const SMALL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/small-study");
 

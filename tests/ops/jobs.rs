@@ -10,7 +10,8 @@ mod webp;
 use crate::common;
 use common::TestApp;
 use vitrine::app::import::files::DiskFolder;
-use vitrine::app::import::{NoProgress, import_folder};
+use vitrine::app::import::import_folder;
+use vitrine::app::progress::NoProgress;
 
 async fn store() -> TestApp {
     TestApp::empty().await

@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use std::path::Path;
 use std::time::Duration;
 use vitrine::app::import::files::DiskFolder;
-use vitrine::app::import::{NoProgress, import_folder};
+use vitrine::app::import::import_folder;
+use vitrine::app::progress::NoProgress;
 use vitrine_core::EntryId;
 
 /// A portrait with one frontal face (tests/faces/LICENSES.md in the media

@@ -21,7 +21,7 @@ use files::StudyFiles;
 use std::fmt;
 use vitrine_store::{ImportSummary, StudyImport};
 
-pub use crate::app::progress::{NoProgress, Progress};
+use crate::app::progress::Progress;
 pub use entries::ENTRIES;
 pub use rows::{CONSENT, PARTICIPANTS, PROMPTS, THEMES};
 

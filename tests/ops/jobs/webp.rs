@@ -3,7 +3,8 @@
 use super::store;
 use std::time::Duration;
 use vitrine::app::import::files::DiskFolder;
-use vitrine::app::import::{NoProgress, import_folder};
+use vitrine::app::import::import_folder;
+use vitrine::app::progress::NoProgress;
 
 /// WebP versions are background work (issue 6): an import stores the JPEGs
 /// and queues a job; the job makes the WebP files and adds them to the Release

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use std::sync::Arc;
 use tempfile::TempDir;
 use vitrine::app::exports::{ExportRequest, site::export_site};
-use vitrine::app::import::NoProgress;
+use vitrine::app::progress::NoProgress;
 use vitrine_core::redaction::{Method, Shape};
 use vitrine_core::{Provenance, SignOffState};
 use vitrine_store::BlobKey;

@@ -7,7 +7,8 @@ use common::{DEMO, TestApp};
 use std::collections::BTreeSet;
 use std::path::Path;
 use vitrine::app::import::files::DiskFolder;
-use vitrine::app::import::{NoProgress, import_folder};
+use vitrine::app::import::import_folder;
+use vitrine::app::progress::NoProgress;
 
 #[tokio::test]
 async fn withdrawing_an_entry_removes_it_from_every_page_release_blob_and_audit_payload() {
