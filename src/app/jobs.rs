@@ -229,9 +229,9 @@ pub async fn encode_pending_webp(app: &App, max: i64) -> anyhow::Result<usize> {
 pub async fn consent_expiry(app: &App) -> anyhow::Result<usize> {
     let now = time::OffsetDateTime::now_utc();
     let mut removed = 0;
-    for (slug, id) in app
+    for (slug, id, _) in app
         .store
-        .latest_release_ids()
+        .latest_release_refs()
         .await
         .context("cannot list Releases")?
     {

@@ -26,6 +26,16 @@ pub async fn current(app: &App, slug: &str) -> vitrine_store::Result<Option<Curr
     let Some((id, revision)) = app.store.latest_release_ref(slug).await? else {
         return Ok(None);
     };
+    at_revision(app, id, revision).await
+}
+
+/// Release `id` as it is at `revision`: from the cache when it was read at
+/// that revision before, else read and kept. `None` when it is gone.
+async fn at_revision(
+    app: &App,
+    id: ReleaseId,
+    revision: i64,
+) -> vitrine_store::Result<Option<Current>> {
     if let Some(release) = app.releases.get(id, revision) {
         return Ok(Some(Current {
             id,
@@ -50,11 +60,11 @@ pub async fn current(app: &App, slug: &str) -> vitrine_store::Result<Option<Curr
 /// from the Release cache.
 pub async fn all_current(app: &App) -> vitrine_store::Result<Vec<Current>> {
     let mut releases = Vec::new();
-    for (slug, _) in app.store.latest_release_ids().await? {
+    for (slug, id, revision) in app.store.latest_release_refs().await? {
         if !vitrine_core::slug::is_study_slug(&slug) {
             continue;
         }
-        if let Some(current) = current(app, &slug).await? {
+        if let Some(current) = at_revision(app, id, revision).await? {
             releases.push(current);
         }
     }

@@ -170,11 +170,12 @@ impl Store {
         Ok(row.map(|(id, revision)| (ReleaseId(id), revision)))
     }
 
-    /// The id of the latest Release of every published study, by slug. Cheap: lets
-    /// a cache decide whether what it holds is still current.
-    pub async fn latest_release_ids(&self) -> Result<Vec<(String, ReleaseId)>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT s.slug, r.id FROM releases r JOIN studies s ON s.id = r.study_id
+    /// [`Store::latest_release_ref`] of every published study, with its slug,
+    /// by slug: one query, so a page made from all of them (the home page) can
+    /// tell from a cache whether what it holds is still current.
+    pub async fn latest_release_refs(&self) -> Result<Vec<(String, ReleaseId, i64)>> {
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT s.slug, r.id, r.revision FROM releases r JOIN studies s ON s.id = r.study_id
              WHERE r.version = (SELECT MAX(version) FROM releases r2 WHERE r2.study_id = r.study_id)
              ORDER BY s.slug",
         )
@@ -182,7 +183,7 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(slug, id)| (slug, ReleaseId(id)))
+            .map(|(slug, id, revision)| (slug, ReleaseId(id), revision))
             .collect())
     }
 
