@@ -8,6 +8,7 @@ use jpeg_encoder::{
     ChromaSubsamplingMethod, ColorType, Encoder, ImageBuffer, JpegColorType, SamplingFactor,
 };
 
+use crate::baseline;
 use crate::error::MediaError;
 use crate::format::OutputFormat;
 use crate::pixels::{Pixels, Samples};
@@ -27,13 +28,22 @@ fn failed(format: OutputFormat, width: u32, reason: impl ToString) -> MediaError
     }
 }
 
-/// Encodes a baseline JPEG (one interleaved scan, the standard Huffman
-/// tables), with transparency flattened onto white. This encoder's other
-/// modes were measured and set aside (docs/benchmarks.md): its progressive
-/// files were about 30 % *larger*, so every visitor would pay for the
-/// preview, and with fitted Huffman tables it writes one scan per component,
-/// which some decoders (the `image` crate's among them) misread.
+/// Encodes a baseline JPEG with Huffman tables fitted to the picture, with
+/// transparency flattened onto white. The encoder writes the standard
+/// tables; [`baseline::refit`] then rewrites the scan with fitted ones, the
+/// same coefficients in about a sixth fewer bytes (docs/benchmarks.md), still
+/// one interleaved scan. (`jpeg-encoder`'s own fitted tables come with one
+/// scan per component, which the `image` crate's zune-jpeg misreads;
+/// `tests/media/encoding.rs` checks that decoders agree.) Its progressive
+/// mode was measured and set aside: about 30 % *larger* files, so every
+/// visitor would pay for the preview.
 pub(crate) fn jpeg(pixels: &Pixels) -> Result<Vec<u8>, MediaError> {
+    let standard = jpeg_standard(pixels)?;
+    Ok(baseline::refit(&standard).unwrap_or(standard))
+}
+
+/// The encoder's output, with the standard Huffman tables of ITU T.81 K.3.
+fn jpeg_standard(pixels: &Pixels) -> Result<Vec<u8>, MediaError> {
     let fail = |reason: &str| failed(OutputFormat::Jpeg, pixels.width, reason);
     let width = u16::try_from(pixels.width).map_err(|_| fail("wider than JPEG allows"))?;
     let height = u16::try_from(pixels.height).map_err(|_| fail("taller than JPEG allows"))?;
@@ -151,6 +161,33 @@ mod tests {
         assert_eq!(&a[..4], &[0xFF, 0xD8, 0xFF, 0xE0]);
         assert_eq!(&a[6..11], b"JFIF\0");
         assert_eq!(a, jpeg(&grey(16, 8, false)).unwrap());
+    }
+
+    #[test]
+    fn fitted_huffman_tables_make_a_photo_smaller() {
+        // A picture with texture, where the standard tables fit badly.
+        let (width, height) = (256u32, 192u32);
+        let mut data = Vec::with_capacity((width * height * 3) as usize);
+        let mut seed = 7u32;
+        for y in 0..height {
+            for x in 0..width {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let noise = (seed >> 24) as u8 / 8;
+                data.extend_from_slice(&[(x / 2) as u8 + noise, (y + x / 4) as u8, 200 - noise]);
+            }
+        }
+        let photo = Pixels {
+            width,
+            height,
+            samples: Samples::Rgb,
+            data,
+        };
+        let fitted = jpeg(&photo).unwrap().len();
+        let standard = jpeg_standard(&photo).unwrap().len();
+        assert!(
+            fitted < standard * 95 / 100,
+            "{fitted} B fitted, {standard} B standard"
+        );
     }
 
     #[test]

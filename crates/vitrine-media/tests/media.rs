@@ -15,6 +15,7 @@ mod common;
 mod media {
     mod colour;
     mod corrupt;
+    mod encoding;
     mod faces;
     mod limits;
     mod orientation;

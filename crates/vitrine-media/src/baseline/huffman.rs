@@ -118,6 +118,8 @@ pub(super) struct Bits<'a> {
     /// A marker (or the end of the data) was reached: zeros are fed from
     /// here on, as libjpeg does.
     at_marker: bool,
+    /// Bits of those zeros put in `acc` so far.
+    fed: u32,
 }
 
 impl<'a> Bits<'a> {
@@ -128,6 +130,7 @@ impl<'a> Bits<'a> {
             acc: 0,
             count: 0,
             at_marker: false,
+            fed: 0,
         }
     }
 
@@ -159,6 +162,7 @@ impl<'a> Bits<'a> {
 
     fn next_byte(&mut self) -> u8 {
         if self.at_marker {
+            self.fed += 8;
             return 0;
         }
         match self.data.get(self.pos..) {
@@ -168,6 +172,7 @@ impl<'a> Bits<'a> {
             }
             Some([0xFF, ..]) | Some([]) | None => {
                 self.at_marker = true;
+                self.fed += 8;
                 0
             }
             Some([byte, ..]) => {
@@ -211,13 +216,19 @@ impl<'a> Bits<'a> {
     /// A `size`-bit value, sign-extended (DC differences, AC coefficients).
     #[inline]
     pub(super) fn value(&mut self, size: u32) -> i32 {
+        extend(self.raw(size) as i32, size)
+    }
+
+    /// The next `size` bits as they are stored (a value before sign extension).
+    #[inline]
+    pub(super) fn raw(&mut self, size: u32) -> u32 {
         if size == 0 {
             return 0;
         }
         self.refill();
-        let raw = self.peek(size) as i32;
+        let raw = self.peek(size);
         self.consume(size);
-        extend(raw, size)
+        raw
     }
 
     /// An AC coefficient resolved in one look-up: `(run, value)`, or `None`
@@ -231,6 +242,12 @@ impl<'a> Bits<'a> {
         }
         self.consume((entry & 0xFF) as u32);
         Some((((entry >> 8) & 0xFF) as usize, entry >> 16))
+    }
+
+    /// Whether more bits were read than the segment holds (the reader has
+    /// been handing out the zeros it feeds past the end).
+    pub(super) fn overran(&self) -> bool {
+        self.count < self.fed
     }
 
     /// Skips the restart marker that must come next, dropping the padding
@@ -248,6 +265,7 @@ impl<'a> Bits<'a> {
         self.acc = 0;
         self.count = 0;
         self.at_marker = false;
+        self.fed = 0;
         true
     }
 }

@@ -18,12 +18,15 @@
 mod header;
 mod huffman;
 mod idct;
+mod refit;
 
 use header::{Header, ScanComponent, read_header, read_scan};
 use huffman::{Bits, END_OF_BLOCK};
 use idct::{Basis, STRIDE, dc_only, idct};
 
 use crate::pixels::{Pixels, Samples, chroma_size};
+
+pub(crate) use refit::refit;
 
 /// Decodes `bytes` at `numerator`/8 of `size` into planar YCbCr, or `None`
 /// for anything this decoder does not take (see the module docs).

@@ -185,3 +185,36 @@ fn damaged_files_never_panic() {
         let _ = decode(&file, (48, 40), 1 + (seed % 8) as u8);
     }
 }
+
+#[test]
+fn refitted_tables_keep_every_pixel_in_fewer_bytes() {
+    for (width, height) in [(640, 480), (101, 67), (16, 16), (1, 1), (33, 200)] {
+        let standard = encode(width, height, |_| {});
+        let fitted = refit(&standard).expect("a file this crate writes");
+        assert!(
+            fitted.len() < standard.len() || width < 64,
+            "{width}×{height}: {} B fitted, {} B standard",
+            fitted.len(),
+            standard.len()
+        );
+        // The same coefficients: every decoder gives the same pixels.
+        assert_eq!(
+            decode(&fitted, (width, height), 8),
+            decode(&standard, (width, height), 8),
+            "{width}×{height}, ours"
+        );
+        assert_eq!(
+            libjpeg_planes(&fitted, 8),
+            libjpeg_planes(&standard, 8),
+            "{width}×{height}, libjpeg"
+        );
+    }
+    // What it does not write is left alone.
+    let restarts = encode(64, 64, |e| e.set_restart_interval(2));
+    assert!(refit(&restarts).is_none());
+    let standard = encode(200, 100, |_| {});
+    assert!(
+        refit(&standard[..standard.len() / 2]).is_none(),
+        "cut short"
+    );
+}
