@@ -48,10 +48,22 @@ class StepError extends Error {}
 let page, cdp, stepName = 'start';
 const log = (...a) => console.log(...a);
 
+// Seconds one step may take before it counts as hung: a stuck browser call
+// then fails the run with its step and a screenshot instead of stalling CI.
+const STEP_SECONDS = Number(process.env.WALK_STEP_SECONDS || 120);
+
 async function step(name, fn) {
   stepName = name;
   const t = performance.now();
-  await fn();
+  let timer;
+  const hung = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new StepError(`no progress for ${STEP_SECONDS} s (on ${page.url()})`)), STEP_SECONDS * 1000);
+  });
+  try {
+    await Promise.race([fn(), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
   log(`ok   ${name} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
 }
 
@@ -396,13 +408,15 @@ async function main() {
     log('walkthrough passed: every step done with the keyboard only');
   } catch (e) {
     const file = path.join(OUT, 'failure.png');
-    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    await page.screenshot({ path: file, fullPage: true, timeout: 15000 }).catch(() => {});
     console.error(`FAILED at step "${stepName}": ${e instanceof StepError ? e.message : e.stack || e}`);
     console.error(`screenshot: ${file}`);
     process.exitCode = 1;
   } finally {
-    await browser.close();
+    // A hung browser must not hold the run either.
+    await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 15000))]);
   }
 }
 
 await main();
+process.exit(process.exitCode ?? 0);
