@@ -5,7 +5,7 @@
 use crate::common;
 
 use common::TestApp;
-use vitrine::app::auth::{self, HASHING_AT_ONCE, SignInError};
+use vitrine::app::auth::{self, HASHING_AT_ONCE, HASHING_NICENESS, SignInError};
 
 /// On a runtime with one thread, `/healthz` is answered while password checks
 /// are running: were argon2 run inside the handler, nothing else could run
@@ -50,4 +50,18 @@ fn password_hashing_does_not_block_the_async_runtime() {
         );
         assert!(most <= HASHING_AT_ONCE, "{most} hashes ran at once");
     });
+}
+
+/// Issue 10 item 2, the flood's tail: password hashes run below the rest of
+/// the server's priority, so while sign-ins are hashed the CPU goes first to
+/// the threads answering pages (docs/benchmarks.md, sign-in flood).
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn password_hashing_runs_below_the_servers_priority() {
+    let (server, hashing) = auth::hashing_niceness().await.expect("a hashing thread");
+    assert_eq!(
+        hashing,
+        (server + HASHING_NICENESS).min(19),
+        "a hashing thread runs at nice {hashing}, the server at {server}"
+    );
 }

@@ -108,8 +108,37 @@ static HASHERS: LazyLock<Mutex<Sender<Job>>> = LazyLock::new(|| {
     Mutex::new(sender)
 });
 
+/// How much lower than the rest of the server the hashing threads run
+/// (a nice value: 10 gives them about a tenth of a core's share against a
+/// thread at 0), so a flood of sign-ins uses the CPU only when pages and the
+/// workspace leave it idle.
+pub const NICENESS: i32 = 10;
+
+/// Lowers the calling thread's scheduling priority by [`NICENESS`]. On Linux
+/// the nice value belongs to the thread, so only the hashing threads are
+/// affected; elsewhere it would lower the whole server, so nothing is done.
+fn lower_own_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        let thread = Some(rustix::thread::gettid());
+        let now = rustix::process::getpriority_process(thread).unwrap_or(0);
+        if let Err(error) = rustix::process::setpriority_process(thread, now + NICENESS) {
+            tracing::warn!(%error, "cannot lower a password hashing thread's priority");
+        }
+    }
+}
+
+/// The nice values of the calling thread and of a hashing thread (Linux),
+/// for tests.
+#[cfg(all(target_os = "linux", feature = "test-support"))]
+pub async fn niceness() -> Result<(i32, i32), Busy> {
+    let own = || rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap_or(0);
+    Ok((own(), run(own).await?))
+}
+
 /// A hashing thread's loop: the next job, until the queue is gone.
 fn hash_jobs(receiver: &Mutex<Receiver<Job>>) {
+    lower_own_priority();
     loop {
         let job = match receiver.lock() {
             Ok(queue) => queue.recv(),

@@ -16,8 +16,11 @@ use std::net::IpAddr;
 use std::time::Duration;
 use vitrine_store::{Session, StoreError, User};
 
+#[cfg(all(target_os = "linux", feature = "test-support"))]
+pub use hashing::niceness as hashing_niceness;
 pub use hashing::{
-    AT_ONCE as HASHING_AT_ONCE, SIGN_INS_AT_ONCE, WAITING as SIGN_INS_WAITING, hash_password,
+    AT_ONCE as HASHING_AT_ONCE, NICENESS as HASHING_NICENESS, SIGN_INS_AT_ONCE,
+    WAITING as SIGN_INS_WAITING, hash_password,
 };
 pub use throttle::{
     PER_ACCOUNT_AT_ADDRESS, PER_ADDRESS, Rule, WINDOW as THROTTLE_WINDOW, address_key,
