@@ -262,9 +262,13 @@ pub async fn run(args: ScaleBenchArgs) -> anyhow::Result<Outcome> {
         samples.push(task.await.context("a request task failed")?);
     }
     let achieved_rps = samples.len() as f64 / send_seconds;
-    let events = events
-        .await
-        .context("the publish and withdrawal task failed")??;
+    // A failed publish or withdrawal fails the run, but the load's figures
+    // are still printed: they usually say why (an overloaded instance).
+    let (events, events_failed) = match events.await {
+        Ok(Ok(events)) => (events, None),
+        Ok(Err(e)) => (Events::default(), Some(format!("{e:#}"))),
+        Err(e) => (Events::default(), Some(e.to_string())),
+    };
     // Once more after everything returned, so the withdrawn entry and the
     // published page are checked even if an event outlasted the load.
     let last: Vec<String> = site
@@ -309,7 +313,13 @@ pub async fn run(args: ScaleBenchArgs) -> anyhow::Result<Outcome> {
     for line in &verdict.examples {
         eprintln!("{line}");
     }
-    let clean = verdict.errors == 0 && verdict.withdrawn_served == 0 && verdict.stale == 0;
+    if let Some(why) = &events_failed {
+        eprintln!("the publish or the withdrawal failed: {why}");
+    }
+    let clean = verdict.errors == 0
+        && verdict.withdrawn_served == 0
+        && verdict.stale == 0
+        && events_failed.is_none();
     Ok(if clean { Outcome::Ok } else { Outcome::Failed })
 }
 
