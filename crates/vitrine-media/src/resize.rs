@@ -49,17 +49,26 @@ pub(crate) fn height_for(source_width: u32, source_height: u32, width: u32) -> u
 /// Transparent images are resized with premultiplied alpha so that colour
 /// hidden under transparent pixels does not bleed into visible edges.
 /// Planar YCbCr is resized plane by plane, chroma to the chroma size of the
-/// new picture.
+/// new picture with a triangle (bilinear) filter: Lanczos keeps colour
+/// detail sharper than half resolution can show, and it costs bytes in every
+/// JPEG. libjpeg's pipeline (sharp's) softens chroma the same way with its
+/// 2×2 average; docs/benchmarks.md (Quality) has the sizes.
 pub(crate) fn resize(src: &Pixels, width: u32, height: u32) -> Result<Pixels, MediaError> {
     let (from, to) = ((src.width, src.height), (width, height));
     let data = match src.samples {
-        Samples::Rgb => scale(&src.data, from, to, PixelType::U8x3)?,
-        Samples::Rgba => scale(&src.data, from, to, PixelType::U8x4)?,
+        Samples::Rgb => scale(&src.data, from, to, PixelType::U8x3, FilterType::Lanczos3)?,
+        Samples::Rgba => scale(&src.data, from, to, PixelType::U8x4, FilterType::Lanczos3)?,
         Samples::Ycbcr420 => {
             let (luma, chroma) = src.planes();
-            let mut data = scale(luma, from, to, PixelType::U8)?;
+            let mut data = scale(luma, from, to, PixelType::U8, FilterType::Lanczos3)?;
             let (from, to) = (chroma_size(from.0, from.1), chroma_size(width, height));
-            data.extend(scale(chroma, from, to, PixelType::U8x2)?);
+            data.extend(scale(
+                chroma,
+                from,
+                to,
+                PixelType::U8x2,
+                FilterType::Bilinear,
+            )?);
             data
         }
     };
@@ -77,6 +86,7 @@ fn scale(
     from: (u32, u32),
     (width, height): (u32, u32),
     pixel_type: PixelType,
+    filter: FilterType,
 ) -> Result<Vec<u8>, MediaError> {
     let internal =
         |reason: String| MediaError::Internal(format!("resizing to {width}×{height}: {reason}"));
@@ -87,7 +97,7 @@ fn scale(
     // of a two-byte pixel (here Cr of a CbCr pair) for alpha and weight the
     // first by it.
     let options = ResizeOptions::new()
-        .resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3))
+        .resize_alg(ResizeAlg::Convolution(filter))
         .use_alpha(pixel_type == PixelType::U8x4);
     RESIZER
         .with_borrow_mut(|resizer| resizer.resize(&source, &mut target, &options))
