@@ -360,8 +360,11 @@ async function main() {
       // The facilitator's notes in a second window follow the slides.
       const notesUrl = new URL(await page.evaluate(() => document.body.dataset.notes), page.url()).href;
       const notes = await context.newPage();
-      await notes.goto(notesUrl, { waitUntil: 'load' });
-      await page.bringToFront();
+      await notes.goto(notesUrl, { waitUntil: 'load', timeout: 20000 });
+      // No bringToFront: Playwright gives every page focus of its own, so keys
+      // reach the slides with the notes window open, and bringToFront was the
+      // one browser call here with no timeout of its own (a run hung in this
+      // step twice, for 120 s and more, with the server answering).
       const press = async (key, want) => {
         const navigated = page.waitForNavigation({ waitUntil: 'load', timeout: 20000 });
         await page.keyboard.press(key);
