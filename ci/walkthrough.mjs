@@ -381,7 +381,13 @@ async function main() {
         .catch(() => { throw new StepError(`the notes window stayed at ${notes.url()} while the slides reached ${third}`); });
       await press('Home', 1);
       if ((await slide()) !== first) throw new StepError('Home did not return to the first slide');
-      await notes.close();
+      // Close the notes window only once it has followed Home: closing it in the
+      // middle of that navigation left page.close() waiting for ever (found by
+      // logging each call of this step in a run that hung).
+      const firstNotes = new URL(await page.evaluate(() => document.body.dataset.notes), page.url()).pathname;
+      await notes.waitForURL((u) => u.pathname === firstNotes, { timeout: 20000, waitUntil: 'load' })
+        .catch(() => { throw new StepError(`the notes window stayed at ${notes.url()} after Home`); });
+      await Promise.race([notes.close(), new Promise((r) => setTimeout(r, 5000))]);
       presentUrl = publicUrl.replace('/entries/', '/present/');
       const status = await open(presentUrl);
       if (status !== 200) throw new StepError(`the new entry's slide ${presentUrl} answered ${status}`);
