@@ -362,9 +362,7 @@ async function main() {
       const notes = await context.newPage();
       await notes.goto(notesUrl, { waitUntil: 'load', timeout: 20000 });
       // No bringToFront: Playwright gives every page focus of its own, so keys
-      // reach the slides with the notes window open, and bringToFront was the
-      // one browser call here with no timeout of its own (a run hung in this
-      // step twice, for 120 s and more, with the server answering).
+      // reach the slides with the notes window open.
       const press = async (key, want) => {
         const navigated = page.waitForNavigation({ waitUntil: 'load', timeout: 20000 });
         await page.keyboard.press(key);
@@ -384,7 +382,7 @@ async function main() {
       // Close the notes window only once it has followed Home: closing it in the
       // middle of that navigation left page.close() waiting for ever (found by
       // logging each call of this step in a run that hung).
-      const firstNotes = new URL(await page.evaluate(() => document.body.dataset.notes), page.url()).pathname;
+      const firstNotes = new URL(notesUrl).pathname;
       await notes.waitForURL((u) => u.pathname === firstNotes, { timeout: 20000, waitUntil: 'load' })
         .catch(() => { throw new StepError(`the notes window stayed at ${notes.url()} after Home`); });
       await Promise.race([notes.close(), new Promise((r) => setTimeout(r, 5000))]);

@@ -121,19 +121,24 @@ fn lower_own_priority() {
     #[cfg(target_os = "linux")]
     {
         let thread = Some(rustix::thread::gettid());
-        let now = rustix::process::getpriority_process(thread).unwrap_or(0);
-        if let Err(error) = rustix::process::setpriority_process(thread, now + NICENESS) {
+        if let Err(error) = rustix::process::setpriority_process(thread, own_niceness() + NICENESS)
+        {
             tracing::warn!(%error, "cannot lower a password hashing thread's priority");
         }
     }
+}
+
+/// The calling thread's nice value (Linux), 0 when it cannot be read.
+#[cfg(target_os = "linux")]
+fn own_niceness() -> i32 {
+    rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap_or(0)
 }
 
 /// The nice values of the calling thread and of a hashing thread (Linux),
 /// for tests.
 #[cfg(all(target_os = "linux", feature = "test-support"))]
 pub async fn niceness() -> Result<(i32, i32), Busy> {
-    let own = || rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap_or(0);
-    Ok((own(), run(own).await?))
+    Ok((own_niceness(), run(own_niceness).await?))
 }
 
 /// A hashing thread's loop: the next job, until the queue is gone.

@@ -33,6 +33,8 @@ pub(super) struct ScanComponent<'a> {
     pub(super) quant: [f32; 64],
     pub(super) dc: &'a Huffman,
     pub(super) ac: &'a Huffman,
+    /// The ids (0-3) of those two tables, as the SOS names them.
+    pub(super) table_ids: (usize, usize),
 }
 
 fn be16(bytes: &[u8], at: usize) -> Option<usize> {
@@ -166,12 +168,14 @@ pub(super) fn read_scan<'h, 'b>(
         for (q, &t) in quant.iter_mut().zip(table) {
             *q = f32::from(t);
         }
+        let table_ids = (usize::from(spec[1] >> 4), usize::from(spec[1] & 15));
         scan.push(ScanComponent {
             h: component.h,
             v: component.v,
             quant,
-            dc: header.dc.get(usize::from(spec[1] >> 4))?.as_ref()?,
-            ac: header.ac.get(usize::from(spec[1] & 15))?.as_ref()?,
+            dc: header.dc.get(table_ids.0)?.as_ref()?,
+            ac: header.ac.get(table_ids.1)?.as_ref()?,
+            table_ids,
         });
     }
     Some((scan, rest.get(len..)?))

@@ -32,25 +32,26 @@ pub(crate) fn refit(jpeg: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     let (width, height) = header.size?;
-    let sos_len = usize::from(u16::from_be_bytes(
-        *jpeg.get(scan_start..)?.first_chunk::<2>()?,
-    ));
-    let sos = jpeg.get(scan_start..scan_start + sos_len)?;
-    // Each component's DC and AC table keys, in scan order.
-    let keys: Vec<(TableKey, TableKey)> = sos
-        .get(3..9)?
-        .chunks_exact(2)
-        .map(|spec| (usize::from(spec[1] >> 4), 4 + usize::from(spec[1] & 15)))
-        .collect();
-    let (scan, data) = read_scan(&header, jpeg.get(scan_start..)?)?;
+    let rest = jpeg.get(scan_start..)?;
+    let (scan, data) = read_scan(&header, rest)?;
+    // The SOS segment, written again as it is: what `read_scan` read before the data.
+    let sos = &rest[..rest.len() - data.len()];
 
     let mcus = width.div_ceil(16) as usize * height.div_ceil(16) as usize;
     let mut tokens = Vec::with_capacity(data.len() * 2);
     let mut bits = Bits::new(data);
     for _ in 0..mcus {
-        for (component, &(dc, ac)) in scan.iter().zip(&keys) {
+        for component in &scan {
+            let (dc, ac) = component.table_ids;
             for _ in 0..component.h * component.v {
-                read_block(&mut bits, component.dc, component.ac, dc, ac, &mut tokens)?;
+                read_block(
+                    &mut bits,
+                    component.dc,
+                    component.ac,
+                    dc,
+                    4 + ac,
+                    &mut tokens,
+                )?;
             }
         }
     }
