@@ -109,6 +109,12 @@ fn extend(raw: i32, size: u32) -> i32 {
 
 /// Reads the entropy-coded segment of a scan, removing byte stuffing
 /// (0xFF 0x00) and stopping at markers.
+///
+/// `Copy`, and every method inlined, so that a block's decoder can work on a
+/// local copy held in registers and write it back once (see
+/// `baseline::read_block`): through a pointer, the bit buffer went to memory
+/// and back for every coefficient.
+#[derive(Clone, Copy)]
 pub(super) struct Bits<'a> {
     data: &'a [u8],
     pos: usize,
@@ -135,7 +141,7 @@ impl<'a> Bits<'a> {
     }
 
     /// Makes sure at least 32 bits are buffered.
-    #[inline]
+    #[inline(always)]
     fn refill(&mut self) {
         if self.count > 32 {
             return;
@@ -160,6 +166,7 @@ impl<'a> Bits<'a> {
         }
     }
 
+    #[inline(always)]
     fn next_byte(&mut self) -> u8 {
         if self.at_marker {
             self.fed += 8;
@@ -182,19 +189,19 @@ impl<'a> Bits<'a> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn peek(&self, bits: u32) -> u32 {
         (self.acc >> (64 - bits)) as u32
     }
 
-    #[inline]
+    #[inline(always)]
     fn consume(&mut self, bits: u32) {
         self.acc <<= bits;
         self.count = self.count.saturating_sub(bits);
     }
 
     /// The next Huffman symbol of `table`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn symbol(&mut self, table: &Huffman) -> Option<u8> {
         self.refill();
         let entry = table.fast[self.peek(FAST_BITS) as usize];
@@ -214,13 +221,13 @@ impl<'a> Bits<'a> {
     }
 
     /// A `size`-bit value, sign-extended (DC differences, AC coefficients).
-    #[inline]
+    #[inline(always)]
     pub(super) fn value(&mut self, size: u32) -> i32 {
         extend(self.raw(size) as i32, size)
     }
 
     /// The next `size` bits as they are stored (a value before sign extension).
-    #[inline]
+    #[inline(always)]
     pub(super) fn raw(&mut self, size: u32) -> u32 {
         if size == 0 {
             return 0;
@@ -233,7 +240,7 @@ impl<'a> Bits<'a> {
 
     /// An AC coefficient resolved in one look-up: `(run, value)`, or `None`
     /// when the slow path must decode it.
-    #[inline]
+    #[inline(always)]
     pub(super) fn fast_ac(&mut self, table: &Huffman) -> Option<(usize, i32)> {
         self.refill();
         let entry = table.fast_ac[self.peek(FAST_BITS) as usize];
