@@ -4,9 +4,7 @@
 //! APP0 header, WebP output only the bitstream (plus an alpha chunk inside
 //! a VP8X container when the picture is transparent).
 
-use jpeg_encoder::{
-    ChromaSubsamplingMethod, ColorType, Encoder, ImageBuffer, JpegColorType, SamplingFactor,
-};
+use jpeg_encoder::{ChromaSubsamplingMethod, ColorType, Encoder, SamplingFactor};
 
 use crate::baseline;
 use crate::error::MediaError;
@@ -29,20 +27,29 @@ fn failed(format: OutputFormat, width: u32, reason: impl ToString) -> MediaError
 }
 
 /// Encodes a baseline JPEG with Huffman tables fitted to the picture, with
-/// transparency flattened onto white. The encoder writes the standard
-/// tables; [`baseline::refit`] then rewrites the scan with fitted ones, the
-/// same coefficients in about a sixth fewer bytes (docs/benchmarks.md), still
-/// one interleaved scan. (`jpeg-encoder`'s own fitted tables come with one
-/// scan per component, which the `image` crate's zune-jpeg misreads;
-/// `tests/media/encoding.rs` checks that decoders agree.) Its progressive
-/// mode was measured and set aside: about 30 % *larger* files, so every
-/// visitor would pay for the preview.
+/// transparency flattened onto white, in one interleaved scan.
+///
+/// Planes (what the planar decoder and the resizer keep) go to
+/// [`baseline::encode`], which writes them as they are. RGB goes to
+/// `jpeg-encoder`, which writes the standard tables; [`baseline::refit`]
+/// then rewrites the scan with fitted ones, the same coefficients in about
+/// a sixth fewer bytes (docs/benchmarks.md). (`jpeg-encoder`'s own fitted
+/// tables come with one scan per component, which the `image` crate's
+/// zune-jpeg misreads; `tests/media/encoding.rs` checks that decoders
+/// agree.) Progressive JPEG was measured and set aside: about 30 % *larger*
+/// files, so every visitor would pay for the preview.
 pub(crate) fn jpeg(pixels: &Pixels) -> Result<Vec<u8>, MediaError> {
+    if pixels.samples == Samples::Ycbcr420 {
+        let (luma, chroma) = pixels.planes();
+        return baseline::encode(luma, chroma, (pixels.width, pixels.height), JPEG_QUALITY)
+            .ok_or_else(|| failed(OutputFormat::Jpeg, pixels.width, "larger than JPEG allows"));
+    }
     let standard = jpeg_standard(pixels)?;
     Ok(baseline::refit(&standard).unwrap_or(standard))
 }
 
-/// The encoder's output, with the standard Huffman tables of ITU T.81 K.3.
+/// `jpeg-encoder`'s file of the picture as RGB, with the standard Huffman
+/// tables of ITU T.81 K.3.
 fn jpeg_standard(pixels: &Pixels) -> Result<Vec<u8>, MediaError> {
     let fail = |reason: &str| failed(OutputFormat::Jpeg, pixels.width, reason);
     let width = u16::try_from(pixels.width).map_err(|_| fail("wider than JPEG allows"))?;
@@ -50,69 +57,13 @@ fn jpeg_standard(pixels: &Pixels) -> Result<Vec<u8>, MediaError> {
     let mut out = Vec::new();
     let mut encoder = Encoder::new(&mut out, JPEG_QUALITY);
     encoder.set_sampling_factor(SamplingFactor::R_4_2_0);
-    let encoded = match pixels.samples {
-        // Chroma is at half size already.
-        Samples::Ycbcr420 => encoder.encode_image(Planes {
-            pixels,
-            width,
-            height,
-        }),
-        Samples::Rgb | Samples::Rgba => {
-            // Each chroma sample the mean of its 2×2 pixels (the encoder's
-            // default takes the top-left one, which aliases colour detail).
-            encoder.set_chroma_subsampling_method(ChromaSubsamplingMethod::Average);
-            encoder.encode(&pixels.flattened_rgb(), width, height, ColorType::Rgb)
-        }
-    };
-    encoded.map_err(|e| fail(&e.to_string()))?;
+    // Each chroma sample the mean of its 2×2 pixels (the encoder's default
+    // takes the top-left one, which aliases colour detail).
+    encoder.set_chroma_subsampling_method(ChromaSubsamplingMethod::Average);
+    encoder
+        .encode(&pixels.flattened_rgb(), width, height, ColorType::Rgb)
+        .map_err(|e| fail(&e.to_string()))?;
     Ok(out)
-}
-
-/// Planar 4:2:0 YCbCr rows for the JPEG encoder, which takes every
-/// component at full resolution and subsamples chroma itself: each chroma
-/// sample is given for its 2×2 pixels, so the encoder's pick of the
-/// top-left one gives it back unchanged.
-struct Planes<'a> {
-    pixels: &'a Pixels,
-    width: u16,
-    height: u16,
-}
-
-impl ImageBuffer for Planes<'_> {
-    fn get_jpeg_color_type(&self) -> JpegColorType {
-        JpegColorType::Ycbcr
-    }
-
-    fn width(&self) -> u16 {
-        self.width
-    }
-
-    fn height(&self) -> u16 {
-        self.height
-    }
-
-    fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
-        let width = usize::from(self.width);
-        let chroma_width = width.div_ceil(2);
-        let (luma, chroma) = self.pixels.planes();
-        buffers[0].extend_from_slice(row(luma, usize::from(y), width));
-        let pairs = row(chroma, usize::from(y) / 2, chroma_width * 2);
-        let [_, blue, red, _] = buffers;
-        let (b0, r0) = (blue.len(), red.len());
-        for pair in pairs.chunks_exact(2) {
-            blue.extend_from_slice(&[pair[0], pair[0]]);
-            red.extend_from_slice(&[pair[1], pair[1]]);
-        }
-        blue.truncate(b0 + width);
-        red.truncate(r0 + width);
-    }
-}
-
-/// Row `index` of a plane `len` samples wide (empty past the end).
-fn row(plane: &[u8], index: usize, len: usize) -> &[u8] {
-    plane
-        .get(index * len..(index + 1) * len)
-        .unwrap_or_default()
 }
 
 /// Encodes a lossy WebP, keeping transparency. Returns `None` when a side is

@@ -15,6 +15,7 @@
 //!
 //! Safe Rust throughout: a damaged file can at worst give `None`.
 
+mod encode;
 mod header;
 mod huffman;
 mod idct;
@@ -26,6 +27,7 @@ use idct::{Basis, STRIDE, dc_only, idct};
 
 use crate::pixels::{Pixels, Samples, chroma_size};
 
+pub(crate) use encode::encode;
 pub(crate) use refit::refit;
 
 /// Decodes `bytes` at `numerator`/8 of `size` into planar YCbCr, or `None`
@@ -49,15 +51,17 @@ pub(crate) fn decode(bytes: &[u8], size: (u32, u32), numerator: u8) -> Option<Pi
     }
 }
 
+/// The natural-order index (row × 8 + column) of each zigzag position.
+const ZIGZAG: [u8; 64] = [
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
+    13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59,
+    52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+];
+
 /// Natural-order position, in a block of stride [`STRIDE`], of each zigzag
 /// index whose frequencies are both below N; 64 (a slot never read) for the
 /// others, which are decoded but not needed at this scale.
 fn kept<const N: usize>() -> [u8; 64] {
-    const ZIGZAG: [u8; 64] = [
-        0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27,
-        20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
-        58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
-    ];
     ZIGZAG.map(|natural| {
         let (row, col) = (usize::from(natural) / 8, usize::from(natural) % 8);
         if row < N && col < N {

@@ -22,7 +22,7 @@ type TableKey = usize;
 
 /// One symbol of the scan, with the value bits that follow it:
 /// `table << 24 | symbol << 16 | raw value bits` (at most 11 of them).
-type Token = u32;
+pub(super) type Token = u32;
 
 /// Rewrites `jpeg`'s scan with Huffman tables fitted to it, or `None` to
 /// keep it as it is (see the module docs).
@@ -59,8 +59,19 @@ pub(crate) fn refit(jpeg: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
 
+    let mut out = Vec::with_capacity(jpeg.len());
+    copy_segments_but_tables(jpeg, scan_start - 2, &mut out)?;
+    write_fitted(&tokens, sos, &mut out)?;
+    Some(out)
+}
+
+/// Writes the rest of a JPEG after its frame header: one DHT with tables
+/// fitted to `tokens`, the SOS segment `sos` (everything after its marker),
+/// the scan's entropy-coded data and EOI. `None` when a token names a table
+/// that has no symbols (which counting them rules out).
+pub(super) fn write_fitted(tokens: &[Token], sos: &[u8], out: &mut Vec<u8>) -> Option<()> {
     let mut counts = [[0u32; 257]; 8];
-    for &token in &tokens {
+    for &token in tokens {
         counts[(token >> 24) as usize][((token >> 16) & 0xFF) as usize] += 1;
     }
     let tables: Vec<(TableKey, Table)> = counts
@@ -70,17 +81,15 @@ pub(crate) fn refit(jpeg: &[u8]) -> Option<Vec<u8>> {
         .map(|(key, counts)| (key, Table::fitted(counts)))
         .collect();
 
-    let mut out = Vec::with_capacity(jpeg.len());
-    copy_segments_but_tables(jpeg, scan_start - 2, &mut out)?;
-    write_tables(&tables, &mut out);
+    write_tables(&tables, out);
     out.extend_from_slice(&[0xFF, 0xDA]);
     out.extend_from_slice(sos);
     let mut codes = [const { None }; 8];
     for (key, table) in tables {
         codes[key] = Some(table.codes());
     }
-    let mut writer = BitWriter::new(&mut out);
-    for &token in &tokens {
+    let mut writer = BitWriter::new(out);
+    for &token in tokens {
         let table = codes[(token >> 24) as usize].as_ref()?;
         let symbol = ((token >> 16) & 0xFF) as u8;
         let (code, length) = table[usize::from(symbol)];
@@ -91,7 +100,7 @@ pub(crate) fn refit(jpeg: &[u8]) -> Option<Vec<u8>> {
     }
     writer.finish();
     out.extend_from_slice(&[0xFF, 0xD9]);
-    Some(out)
+    Some(())
 }
 
 /// Reads one block's symbols into `tokens`; `None` on anything a block of a
