@@ -14,7 +14,7 @@
 //! written once ([`super::refit::write_fitted`]).
 
 use super::ZIGZAG;
-use super::refit::{Token, write_fitted};
+use super::refit::{Token, token, write_fitted};
 use crate::pixels::chroma_size;
 
 /// ITU T.81 Annex K.1, table K.1: luminance quantisation, natural order.
@@ -270,7 +270,6 @@ fn tokenize(
     prediction: &mut i32,
     tokens: &mut Vec<Token>,
 ) {
-    let token = |key: u32, symbol: u32, bits: u32| key << 24 | symbol << 16 | bits;
     let dc = coefficients[0];
     let (size, bits) = category(dc - *prediction);
     *prediction = dc;

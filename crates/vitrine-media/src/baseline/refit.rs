@@ -24,6 +24,12 @@ type TableKey = usize;
 /// `table << 24 | symbol << 16 | raw value bits` (at most 11 of them).
 pub(super) type Token = u32;
 
+/// The token of `symbol` in table `key`, followed by its value `bits`.
+#[inline]
+pub(super) fn token(key: u32, symbol: u32, bits: u32) -> Token {
+    key << 24 | symbol << 16 | bits
+}
+
 /// Rewrites `jpeg`'s scan with Huffman tables fitted to it, or `None` to
 /// keep it as it is (see the module docs).
 pub(crate) fn refit(jpeg: &[u8]) -> Option<Vec<u8>> {
@@ -113,18 +119,20 @@ fn read_block(
     ac_key: TableKey,
     tokens: &mut Vec<Token>,
 ) -> Option<()> {
-    let token =
-        |key: TableKey, symbol: u8, raw: u32| (key as u32) << 24 | u32::from(symbol) << 16 | raw;
     let size = bits.symbol(dc)?;
     if size > 11 {
         return None;
     }
-    tokens.push(token(dc_key, size, bits.raw(u32::from(size))));
+    tokens.push(token(
+        dc_key as u32,
+        u32::from(size),
+        bits.raw(u32::from(size)),
+    ));
     let mut k = 1;
     while k < 64 {
         let symbol = bits.symbol(ac)?;
         let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 15));
-        tokens.push(token(ac_key, symbol, bits.raw(size)));
+        tokens.push(token(ac_key as u32, u32::from(symbol), bits.raw(size)));
         match (run, size) {
             (15, 0) => k += 16,
             (_, 0) => return Some(()),
