@@ -1,8 +1,9 @@
 //! Caches for the public side: parsed Releases and the pages rendered from them.
 //!
-//! Every public request still asks the database which Release is current (one
-//! small indexed query, `Store::latest_release_ref`), so a new Release or a
-//! withdrawal shows on every instance at the next request. What the caches save
+//! Every public request still asks the store which Release is current
+//! (`Store::latest_release_ref`, answered from a lease that every publish and
+//! withdrawal waits out before it returns), so a new Release or a withdrawal
+//! shows on every instance once it has returned. What the caches save
 //! is the work after that question: reading and parsing the Release's body,
 //! which grows with the study (about 1.5 MB of JSON per 1,000 entries), and
 //! rendering and hashing a page from it. Both are keyed by Release id and

@@ -234,10 +234,11 @@ pub async fn consent_expiry(app: &App) -> anyhow::Result<usize> {
         .latest_release_refs()
         .await
         .context("cannot list Releases")?
+        .iter()
     {
         let Some(release) = app
             .store
-            .find_release(id)
+            .find_release(*id)
             .await
             .context("cannot read a Release")?
         else {
@@ -245,7 +246,7 @@ pub async fn consent_expiry(app: &App) -> anyhow::Result<usize> {
         };
         let Some(study) = app
             .store
-            .find_study_by_slug(&slug)
+            .find_study_by_slug(slug)
             .await
             .context("cannot read the study")?
         else {
@@ -273,7 +274,7 @@ pub async fn consent_expiry(app: &App) -> anyhow::Result<usize> {
         next.changelog = vitrine_core::changes(Some(&release), &next).public_lines(&next);
         let slugs: Vec<_> = app
             .store
-            .release_entries(id)
+            .release_entries(*id)
             .await
             .context("cannot read which entries a Release shows")?
             .into_iter()
@@ -294,7 +295,7 @@ pub async fn consent_expiry(app: &App) -> anyhow::Result<usize> {
             .insert_release(content.study.id, &next, &slugs, &event)
             .await
             .context("cannot save the Release")?;
-        queue_purge(app, &slug, &release, &next, "participant consent lapsed").await?;
+        queue_purge(app, slug, &release, &next, "participant consent lapsed").await?;
         tracing::info!(study = %slug, version, entries_removed = lapsed, "consent lapsed: published a Release without those entries");
         removed += lapsed;
     }

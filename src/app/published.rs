@@ -1,9 +1,11 @@
 //! What is published: a study's current Release, for the public side and
 //! for what is presented from it (workshop sessions).
 //!
-//! Each call asks the database which Release of the study is current (one
-//! small indexed query), which keeps withdrawal immediate and several `serve`
-//! processes consistent; the parsed body comes from [`crate::app::cache`]
+//! Which Release of the study is current comes from the store, which answers
+//! from a lease of a quarter of a second that every publish and withdrawal
+//! waits out before it returns (`vitrine-store/src/lease.rs`): a withdrawal
+//! that has returned is honoured by every `serve` process, and most requests
+//! never reach the database. The parsed body comes from [`crate::app::cache`]
 //! when that Release at that revision was read before.
 
 use crate::app::App;
@@ -60,11 +62,11 @@ async fn at_revision(
 /// from the Release cache.
 pub async fn all_current(app: &App) -> vitrine_store::Result<Vec<Current>> {
     let mut releases = Vec::new();
-    for (slug, id, revision) in app.store.latest_release_refs().await? {
-        if !vitrine_core::slug::is_study_slug(&slug) {
+    for (slug, id, revision) in app.store.latest_release_refs().await?.iter() {
+        if !vitrine_core::slug::is_study_slug(slug) {
             continue;
         }
-        if let Some(current) = at_revision(app, id, revision).await? {
+        if let Some(current) = at_revision(app, *id, *revision).await? {
             releases.push(current);
         }
     }

@@ -1,7 +1,8 @@
 //! Loading what is published: the only way handlers get content.
 //!
 //! The current Release comes from [`crate::app::published`] (asked of the
-//! database on every request, parsed once per revision); pages that are a pure
+//! store on every request, which holds the answer for a short lease that
+//! publishing and withdrawing wait out; parsed once per revision); pages that are a pure
 //! function of it are rendered once per revision (`page::render_cached`).
 
 use super::error::WebError;

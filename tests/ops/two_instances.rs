@@ -1,6 +1,7 @@
 //! Several stateless instances on one database and blob store (issue 4): they
 //! start together on an empty store without tripping over each other, and a
-//! Release published through one process is served by every instance at once.
+//! Release published or withdrawn through one process is served by every
+//! instance as soon as that process's command returns.
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
 use crate::common;
@@ -125,7 +126,9 @@ async fn instances_share_one_store_and_serve_a_new_release_at_once() {
 /// ETH-22 across instances: a withdrawal made by a third process (here, the
 /// test itself on the same store) is answered by every instance at once:
 /// the entry's page and each of its image files are 404 on both at the
-/// very next request, because instances keep no copy of a Release.
+/// very next request. Both have just served them, so both hold a lease on
+/// "what is current" (`vitrine-store/src/lease.rs`): the withdrawal returns
+/// only once those leases have run out.
 #[tokio::test]
 async fn a_withdrawal_is_served_by_every_instance_at_once() {
     let dir = tempfile::tempdir().expect("tempdir");

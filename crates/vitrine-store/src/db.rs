@@ -38,6 +38,8 @@ impl Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// What the public side last asked, held for a short lease (`lease.rs`).
+    pub(crate) leases: std::sync::Arc<crate::lease::Leases>,
 }
 
 impl Store {
@@ -96,6 +98,7 @@ impl Store {
         Ok(Self {
             pool,
             backend: Backend::Sqlite,
+            leases: Default::default(),
         })
     }
 
@@ -108,6 +111,7 @@ impl Store {
         Ok(Self {
             pool,
             backend: Backend::Postgres,
+            leases: Default::default(),
         })
     }
 

@@ -17,6 +17,7 @@ mod downloads;
 mod exports;
 mod import;
 mod jobs;
+mod lease;
 mod redactions;
 mod reflections;
 mod register;
@@ -47,6 +48,7 @@ pub use import::{
     NewDerivative, NewImage, StudyImport,
 };
 pub use jobs::{Job, JobStatus, now_ms};
+pub use lease::{LEASE, ReleaseRefs};
 pub use redactions::{NewRedaction, RedactionBase, RedactionRecord, SourceImage};
 pub use reflections::{NewReflection, Reflection};
 pub use register::{ConsentRecord, NewConsent, ParticipantSummary};

@@ -6,6 +6,7 @@
 //! public side asks only two questions: the latest Release of a study, and
 //! whether a media key belongs to any study's latest Release.
 
+use crate::lease::ReleaseRefs;
 use crate::{AuditEvent, AuditTx, Result, Store, StoreError, now_text};
 use sqlx::{Any, Transaction};
 use std::collections::BTreeSet;
@@ -40,7 +41,8 @@ impl Store {
     /// its slugs is (`entries`, staff-side only), recording `event` in the same
     /// transaction: a killed publish leaves either nothing or all of it. Fails
     /// with [`StoreError::Conflict`] if that version already exists, or if one
-    /// of `entries` was withdrawn while the Release was being built.
+    /// of `entries` was withdrawn while the Release was being built. Returns
+    /// once every server shows it (it waits out their leases, `lease.rs`).
     pub async fn insert_release(
         &self,
         study: StudyId,
@@ -64,6 +66,7 @@ impl Store {
         event.study = Some(study);
         tx.record(&event).await?;
         tx.commit().await?;
+        crate::lease::outlast().await;
         Ok(id)
     }
 
@@ -156,35 +159,41 @@ impl Store {
             .transpose()
     }
 
-    /// The id and revision of the latest Release of the study `slug`: one small
-    /// indexed query, so a server can tell whether the Release it has parsed is
-    /// still the current one (the revision counts in-place changes).
+    /// The id and revision of the latest Release of the study `slug`, so a
+    /// server can tell whether the Release it has parsed is still the current
+    /// one (the revision counts in-place changes). From
+    /// [`Store::latest_release_refs`]: leased, current as of every write that
+    /// has returned.
     pub async fn latest_release_ref(&self, slug: &str) -> Result<Option<(ReleaseId, i64)>> {
-        let row: Option<(i64, i64)> = sqlx::query_as(
-            "SELECT r.id, r.revision FROM releases r JOIN studies s ON s.id = r.study_id
-             WHERE s.slug = $1 ORDER BY r.version DESC LIMIT 1",
-        )
-        .bind(slug)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(id, revision)| (ReleaseId(id), revision)))
+        Ok(self
+            .latest_release_refs()
+            .await?
+            .iter()
+            .find(|(held, _, _)| held == slug)
+            .map(|(_, id, revision)| (*id, *revision)))
     }
 
     /// [`Store::latest_release_ref`] of every published study, with its slug,
-    /// by slug: one query, so a page made from all of them (the home page) can
-    /// tell from a cache whether what it holds is still current.
-    pub async fn latest_release_refs(&self) -> Result<Vec<(String, ReleaseId, i64)>> {
-        let rows: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT s.slug, r.id, r.revision FROM releases r JOIN studies s ON s.id = r.study_id
-             WHERE r.version = (SELECT MAX(version) FROM releases r2 WHERE r2.study_id = r.study_id)
-             ORDER BY s.slug",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(slug, id, revision)| (slug, ReleaseId(id), revision))
-            .collect())
+    /// by slug, so a page made from all of them (the home page) can tell from a
+    /// cache whether what it holds is still current. One query, answered from
+    /// a lease (`lease.rs`): it reflects every write that has returned, in any
+    /// process, because those writes wait the lease out.
+    pub async fn latest_release_refs(&self) -> Result<ReleaseRefs> {
+        self.leases
+            .refs(|| async {
+                let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+                    "SELECT s.slug, r.id, r.revision FROM releases r JOIN studies s ON s.id = r.study_id
+                     WHERE r.version = (SELECT MAX(version) FROM releases r2 WHERE r2.study_id = r.study_id)
+                     ORDER BY s.slug",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(slug, id, revision)| (slug, ReleaseId(id), revision))
+                    .collect())
+            })
+            .await
     }
 
     /// Loads one Release by id.
@@ -197,18 +206,22 @@ impl Store {
     }
 
     /// Whether `key` is shown by the latest Release of some study: the only media
-    /// the public side may serve.
+    /// the public side may serve. Leased like [`Store::latest_release_refs`].
     pub async fn is_public_media(&self, key: &str) -> Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT rm.release_id FROM release_media rm JOIN releases r ON r.id = rm.release_id
-             WHERE rm.media_key = $1
-               AND r.version = (SELECT MAX(version) FROM releases r2 WHERE r2.study_id = r.study_id)
-             LIMIT 1",
-        )
-        .bind(key)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(found.is_some())
+        self.leases
+            .shown(key, || async {
+                let found: Option<i64> = sqlx::query_scalar(
+                    "SELECT rm.release_id FROM release_media rm JOIN releases r ON r.id = rm.release_id
+                     WHERE rm.media_key = $1
+                       AND r.version = (SELECT MAX(version) FROM releases r2 WHERE r2.study_id = r.study_id)
+                     LIMIT 1",
+                )
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(found.is_some())
+            })
+            .await
     }
 
     /// The blobs the database refers to: original hashes and public media keys
@@ -290,7 +303,7 @@ pub(crate) async fn write_media(
 impl Store {
     /// Sets (or with `None` removes) the DOI of Release `version` of the
     /// study `slug`, in place: the Release's content is unchanged, so its
-    /// version is too; servers see the new revision at once. Audited with the
+    /// version is too; servers show the new revision once this returns. Audited with the
     /// old and new DOI. `false` when there is no such Release.
     pub async fn set_release_doi(
         &self,
@@ -321,6 +334,7 @@ impl Store {
         event.after = Some(serde_json::json!({ "doi": doi }));
         tx.record(&event).await?;
         tx.commit().await?;
+        crate::lease::outlast().await;
         Ok(true)
     }
 }

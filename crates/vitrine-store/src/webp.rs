@@ -50,6 +50,7 @@ impl Store {
             return Ok(());
         }
         crate::import::insert_derivatives(&mut tx, image.0, derivatives).await?;
+        let mut rewritten = false;
         if !derivatives.is_empty() {
             let existing: Vec<String> =
                 sqlx::query_scalar("SELECT media_key FROM derivatives WHERE image_id = $1")
@@ -77,10 +78,14 @@ impl Store {
                 let mut release = crate::releases::parse(&body)?;
                 if add_to_release(&mut release, &existing, &added) {
                     crate::releases::rewrite_release(&mut tx, id, &release).await?;
+                    rewritten = true;
                 }
             }
         }
         tx.commit().await?;
+        if rewritten {
+            crate::lease::outlast().await;
+        }
         Ok(())
     }
 }

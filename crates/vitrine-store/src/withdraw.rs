@@ -99,7 +99,8 @@ impl Store {
     /// Withdraws what `plan` names, all in one transaction. Entries already
     /// withdrawn are skipped (when nothing is left to do, nothing is written,
     /// not even an audit record); `Ok(None)` when the entry or participant is
-    /// not in the study.
+    /// not in the study. Returns once every public server has stopped showing
+    /// what was withdrawn (it waits out their leases, `lease.rs`).
     pub async fn withdraw(&self, plan: WithdrawalPlan<'_>) -> Result<Option<Withdrawal>> {
         let mut tx = self.begin_audited().await?;
         let slug: String = sqlx::query_scalar("SELECT slug FROM studies WHERE id = $1")
@@ -168,6 +169,7 @@ impl Store {
             done.purge_queued = true;
         }
         tx.commit().await?;
+        crate::lease::outlast().await;
         Ok(Some(done))
     }
 }
