@@ -11,6 +11,9 @@
 //! the originals in the vault. If this process dies before that, nothing
 //! refers to those blobs any more, so the daily orphan sweep
 //! ([`crate::app::gc`]) removes them once they are older than its minimum age.
+//! The transaction and the deletions run as a task of their own, so a caller
+//! that stops waiting (the store waits out the public leases before it
+//! returns) does not stop the withdrawal half-way.
 //! The report lists what the person withdrawing must still do by hand: copies
 //! outside Vitrine to recall, and a message to send to the participant.
 
@@ -138,17 +141,33 @@ async fn run(
             .is_some()
             .then_some(&purge_paths as &vitrine_store::PurgePaths),
     };
-    let Some(done) = app.store.withdraw(plan).await.context("cannot withdraw")? else {
+    // The commit and the blob deletions after it run as a task of their own:
+    // the store returns only after waiting out the public leases, and a caller
+    // that stops waiting meanwhile (a closed browser tab drops its request)
+    // must not leave the withdrawn images stored until the orphan sweep.
+    let worker = app.clone();
+    let task = tokio::spawn(async move {
+        let Some(done) = worker
+            .store
+            .withdraw(plan)
+            .await
+            .context("cannot withdraw")?
+        else {
+            return anyhow::Ok(None);
+        };
+        let deleted = delete_blobs(&worker, &done).await;
+        Ok(Some((done, deleted)))
+    });
+    let Some((done, deleted)) = task.await.context("the withdrawal task failed")?? else {
         return Ok(None);
     };
-    let mut report = WithdrawReport {
+    let report = WithdrawReport {
         message: message(study, &done, participant.is_some(), reason),
         done,
-        public_deleted: 0,
-        originals_deleted: 0,
-        delete_failed: 0,
+        public_deleted: deleted.public,
+        originals_deleted: deleted.originals,
+        delete_failed: deleted.failed,
     };
-    delete_blobs(app, &mut report).await;
     tracing::info!(
         study = %study.info.slug,
         entries = report.done.entries.len(),
@@ -160,30 +179,38 @@ async fn run(
     Ok(Some(report))
 }
 
+/// How many blobs [`delete_blobs`] deleted, and how many it could not.
+#[derive(Default)]
+struct Deleted {
+    public: usize,
+    originals: usize,
+    failed: usize,
+}
+
 /// Deletes the blobs the withdrawal left unreferenced. A failure is logged
 /// and counted, not fatal: the rows are gone, so the orphan sweep will
 /// delete what is left.
-async fn delete_blobs(app: &App, report: &mut WithdrawReport) {
-    let public = report
-        .done
+async fn delete_blobs(app: &App, done: &Withdrawal) -> Deleted {
+    let public = done
         .delete_public
         .iter()
         .map(|k| BlobKey::Public(k.clone()));
-    let originals = report
-        .done
+    let originals = done
         .delete_originals
         .iter()
         .map(|k| BlobKey::Original(k.clone()));
+    let mut deleted = Deleted::default();
     for key in public.chain(originals) {
         match app.blobs.delete(&key).await {
-            Ok(()) if matches!(key, BlobKey::Original(_)) => report.originals_deleted += 1,
-            Ok(()) => report.public_deleted += 1,
+            Ok(()) if matches!(key, BlobKey::Original(_)) => deleted.originals += 1,
+            Ok(()) => deleted.public += 1,
             Err(e) => {
                 tracing::error!(error = %e, "cannot delete a withdrawn blob now; the orphan sweep will");
-                report.delete_failed += 1;
+                deleted.failed += 1;
             }
         }
     }
+    deleted
 }
 
 /// The public paths a CDN may hold copies of that the withdrawal changed or
