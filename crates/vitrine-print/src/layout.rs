@@ -235,6 +235,11 @@ impl<'f> Flow<'f> {
         }
     }
 
+    /// How many pages there are so far, the current one included.
+    pub(crate) fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
     /// Starts a new page.
     pub(crate) fn break_page(&mut self) {
         self.pages.push(Vec::new());

@@ -147,7 +147,9 @@ const SMALL: Style = Style::regular(8.0);
 /// A6 photo cards: for every entry a front (content note and image, or the
 /// description of an entry without one) and a back (title, prompt, caption,
 /// words, provenance, questions). A back too long for one card continues on
-/// the next page.
+/// the next page, and then a blank page keeps the next front on a front:
+/// every card starts on an odd page, so printed double-sided, each front
+/// and its back share a sheet.
 pub fn cards(doc: &Document) -> Result<Vec<u8>, PrintError> {
     if doc.items.is_empty() {
         return Err(PrintError::Empty);
@@ -158,6 +160,9 @@ pub fn cards(doc: &Document) -> Result<Vec<u8>, PrintError> {
     for (n, item) in doc.items.iter().enumerate() {
         if n > 0 {
             flow.break_page();
+            if flow.page_count().is_multiple_of(2) {
+                flow.break_page();
+            }
         }
         let section = flow.section();
         flow.bookmark(&item.title);

@@ -100,6 +100,18 @@ fn every_entry_has_a_front_and_a_back() {
 }
 
 #[test]
+fn a_back_that_continues_keeps_every_later_front_on_a_front() {
+    let mut long = item("Long", true);
+    long.caption = "A caption far too long for the back of one A6 card. ".repeat(40);
+    let pdf = cards(&doc(vec![long, item("Desk", true), item("Flowers", false)])).unwrap();
+    if let Some(dir) = std::env::var_os("VITRINE_PRINT_SAMPLES") {
+        std::fs::write(std::path::Path::new(&dir).join("cards-long.pdf"), &pdf).unwrap();
+    }
+    // Front, back over two pages, a blank page; then two cards of two pages.
+    assert_eq!(pages(&pdf), 8);
+}
+
+#[test]
 fn a_handout_flows_over_pages_and_prints_the_same_bytes_twice() {
     let items: Vec<Item> = (0..6)
         .map(|n| item(&format!("Entry {n}"), n % 2 == 0))
