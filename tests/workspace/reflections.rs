@@ -8,7 +8,7 @@
 
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
-use crate::common::{DEMO, TestApp};
+use crate::common::{DEMO, StaffLogin, TestApp};
 use axum::http::StatusCode;
 use vitrine::app::facilitate::reflections::LIMIT;
 
@@ -35,6 +35,46 @@ async fn open(test: &TestApp) {
     vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
         .await
         .expect("publish");
+}
+
+/// Sends a reflection for each (entry slug, or "" for the gallery; words;
+/// decision) and has a facilitator, returned, make each decision on the
+/// workspace's reflections page.
+async fn send_and_moderate(test: &TestApp, sent: &[(&str, &str, &str)]) -> StaffLogin {
+    let send = format!("/{DEMO}/reflections");
+    for (about, body, _) in sent {
+        let fields = [
+            ("entry", *about),
+            ("reflects", "4"),
+            ("role", "Link worker"),
+            ("body", *body),
+            ("consent", "yes"),
+            ("website", ""),
+        ];
+        assert_eq!(
+            test.post_raw(&send, "", &fields).await.status,
+            StatusCode::OK
+        );
+    }
+    let facilitator = test
+        .staff("facilitator@example.org", Some("facilitator"), false)
+        .await;
+    let study = test.demo_study().await;
+    let pending = test
+        .app
+        .store()
+        .reflections(study.id, Some("pending"))
+        .await
+        .expect("read");
+    let queue = format!("/admin/studies/{DEMO}/reflections");
+    for (r, (_, _, decision)) in pending.iter().zip(sent) {
+        let id = r.id.to_string();
+        let answer = test
+            .post_as(&facilitator, &queue, &[("id", &id), ("decision", decision)])
+            .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    }
+    facilitator
 }
 
 async fn first_entry(test: &TestApp) -> String {
@@ -238,43 +278,15 @@ async fn approved_reflections_are_shown_when_the_study_allows_and_leave_with_a_w
     let test = TestApp::own_demo().await;
     open(&test).await;
     let entry = first_entry(&test).await;
-    let send = format!("/{DEMO}/reflections");
-    for (about, body) in [
-        (entry.as_str(), "Every Tuesday looks like this."),
-        ("", "The whole gallery is my week."),
-        (entry.as_str(), "Not shown: rejected."),
-    ] {
-        let fields = [
-            ("entry", about),
-            ("reflects", "4"),
-            ("role", "Link worker"),
-            ("body", body),
-            ("consent", "yes"),
-            ("website", ""),
-        ];
-        assert_eq!(
-            test.post_raw(&send, "", &fields).await.status,
-            StatusCode::OK
-        );
-    }
-    let facilitator = test
-        .staff("facilitator@example.org", Some("facilitator"), false)
-        .await;
-    let study = test.demo_study().await;
-    let pending = test
-        .app
-        .store()
-        .reflections(study.id, Some("pending"))
-        .await
-        .expect("read");
-    let queue = format!("/admin/studies/{DEMO}/reflections");
-    for (r, decision) in pending.iter().zip(["approve", "approve", "reject"]) {
-        let id = r.id.to_string();
-        let answer = test
-            .post_as(&facilitator, &queue, &[("id", &id), ("decision", decision)])
-            .await;
-        assert_eq!(answer.status, StatusCode::SEE_OTHER);
-    }
+    let facilitator = send_and_moderate(
+        &test,
+        &[
+            (entry.as_str(), "Every Tuesday looks like this.", "approve"),
+            ("", "The whole gallery is my week.", "approve"),
+            (entry.as_str(), "Not shown: rejected.", "reject"),
+        ],
+    )
+    .await;
     let page = format!("/{DEMO}/entries/{entry}");
 
     // Approved, but the study has not said they may be shown.
@@ -352,4 +364,140 @@ async fn approved_reflections_are_shown_when_the_study_allows_and_leave_with_a_w
         "the gallery's stays"
     );
     assert!(!gallery.contains("Every Tuesday"));
+}
+
+/// An approved reflection is taken down from the workspace: gone from the
+/// public pages and from every stored Release at once, without publishing
+/// again, with an audit record; the others stay.
+#[tokio::test]
+async fn a_facilitator_takes_an_approved_reflection_down_from_every_release() {
+    let test = TestApp::own_demo().await;
+    open(&test).await;
+    let entry = first_entry(&test).await;
+    let facilitator = send_and_moderate(
+        &test,
+        &[
+            (
+                entry.as_str(),
+                "Please take my words down later.",
+                "approve",
+            ),
+            ("", "The whole gallery is my week.", "approve"),
+        ],
+    )
+    .await;
+    let guides = format!("/admin/studies/{DEMO}/guides");
+    let saved = test
+        .post_as(
+            &facilitator,
+            &guides,
+            &[("reflection_consent", CONSENT), ("show_reflections", "yes")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    // Two Releases that show it.
+    for _ in 0..2 {
+        vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
+            .await
+            .expect("publish");
+    }
+    let page = format!("/{DEMO}/entries/{entry}");
+    assert!(
+        test.get(&page)
+            .await
+            .text()
+            .contains("Please take my words down later.")
+    );
+
+    let queue = format!("/admin/studies/{DEMO}/reflections");
+    let listed = test.get_as(&facilitator, &queue).await.text();
+    assert!(listed.contains("Take down"), "{listed}");
+    let study = test.demo_study().await;
+    let approved = test
+        .app
+        .store()
+        .reflections(study.id, Some("approved"))
+        .await
+        .expect("read");
+    let id = approved
+        .iter()
+        .find(|r| r.body == "Please take my words down later.")
+        .expect("approved")
+        .id
+        .to_string();
+    let latest = test
+        .app
+        .store()
+        .latest_release_ref(DEMO)
+        .await
+        .expect("read")
+        .expect("published");
+    let answer = test
+        .post_as(
+            &facilitator,
+            &queue,
+            &[("id", &id), ("decision", "take_down")],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+
+    // No new Release: the stored ones were rewritten.
+    assert_eq!(
+        test.app
+            .store()
+            .latest_release_ref(DEMO)
+            .await
+            .expect("read")
+            .expect("published")
+            .0,
+        latest.0
+    );
+    assert!(
+        !test
+            .get(&page)
+            .await
+            .text()
+            .contains("Please take my words down")
+    );
+    let gallery = test.get(&format!("/{DEMO}/")).await.text();
+    assert!(
+        gallery.contains("The whole gallery is my week."),
+        "the other stays"
+    );
+    for version in 1..=3 {
+        let (_, release) = test
+            .app
+            .store()
+            .release_by_version(DEMO, version)
+            .await
+            .expect("read")
+            .expect("stored");
+        assert!(
+            release
+                .reflections
+                .iter()
+                .all(|r| r.body != "Please take my words down later."),
+            "Release {version} still holds the reflection taken down"
+        );
+    }
+    let log = test
+        .app
+        .store()
+        .audit_log(Some(study.id), 50)
+        .await
+        .expect("log");
+    assert!(
+        log.iter()
+            .any(|r| r.action == "reflection.take_down" && r.subject == format!("reflection {id}")),
+        "not audited"
+    );
+    // Taking it down again finds nothing to do.
+    let again = test
+        .post_as(
+            &facilitator,
+            &queue,
+            &[("id", &id), ("decision", "take_down")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::GONE);
 }

@@ -1,5 +1,6 @@
 //! Visitors' reflections (issue 14): stored as given, held for moderation,
-//! approved or rejected by the team with an audit event each. Nothing that
+//! approved or rejected by the team with an audit event each, and an
+//! approved one taken down again from every stored Release. Nothing that
 //! identifies the visitor is stored.
 
 use crate::{AuditEvent, Result, Store, now_text};
@@ -122,5 +123,72 @@ impl Store {
         .await?
         .rows_affected();
         tx.commit_if(found, event).await
+    }
+
+    /// Takes an approved reflection off the public side: it becomes
+    /// `rejected`, and every stored Release of the study that shows it is
+    /// rewritten without it (a new revision, as a withdrawal does), with
+    /// `event`, in one transaction. Returns once no server shows it any more
+    /// (it waits out their leases, `lease.rs`). `false`, with nothing written,
+    /// when the study has no such approved reflection.
+    pub async fn take_down_reflection(
+        &self,
+        study: StudyId,
+        id: i64,
+        event: &AuditEvent,
+    ) -> Result<bool> {
+        let mut tx = self.begin_audited().await?;
+        let row: Option<(Option<i64>, String, String)> = sqlx::query_as(
+            "UPDATE reflections SET state = 'rejected', moderated_at = $1, moderated_by = $2
+             WHERE id = $3 AND study_id = $4 AND state = 'approved'
+             RETURNING entry_id, body, created_at",
+        )
+        .bind(now_text())
+        .bind(&event.actor)
+        .bind(id)
+        .bind(study.0)
+        .fetch_optional(&mut *tx.tx)
+        .await?;
+        let Some((entry, body, created_at)) = row else {
+            return Ok(false);
+        };
+        // As publishing shows it (`app::publish`): the entry by its slug in
+        // that Release, the day it was sent.
+        let date: String = created_at.chars().take(10).collect();
+        let releases: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, body FROM releases WHERE study_id = $1")
+                .bind(study.0)
+                .fetch_all(&mut *tx.tx)
+                .await?;
+        for (release_id, stored) in releases {
+            let slug: Option<String> = match entry {
+                None => None,
+                Some(entry) => {
+                    let slug = sqlx::query_scalar(
+                        "SELECT slug FROM release_entries WHERE release_id = $1 AND entry_id = $2",
+                    )
+                    .bind(release_id)
+                    .bind(entry)
+                    .fetch_optional(&mut *tx.tx)
+                    .await?;
+                    if slug.is_none() {
+                        continue;
+                    }
+                    slug
+                }
+            };
+            let mut release = crate::releases::parse(&stored)?;
+            let before = release.reflections.len();
+            release
+                .reflections
+                .retain(|r| !(r.entry == slug && r.body == body && r.date == date));
+            if release.reflections.len() != before {
+                crate::releases::rewrite_release(&mut tx.tx, release_id, &release).await?;
+            }
+        }
+        tx.record(event).await?;
+        tx.commit().await?;
+        crate::lease::outlast().await;
+        Ok(true)
     }
 }

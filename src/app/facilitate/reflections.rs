@@ -274,6 +274,31 @@ pub async fn moderate(
         .context("cannot record the moderation")
 }
 
+/// Takes an approved reflection down: off the public gallery and out of
+/// every stored Release of the study, at once on every instance (the team's
+/// copy stays, counted as rejected). `false` when there is no such approved
+/// one (taken down meanwhile, or withdrawn with its entry).
+pub async fn take_down(
+    app: &App,
+    study: &Study,
+    id: i64,
+    actor: Actor<'_>,
+) -> anyhow::Result<bool> {
+    let event = AuditEvent {
+        actor: actor.name.to_owned(),
+        study: Some(study.id),
+        action: "reflection.take_down".into(),
+        subject: format!("reflection {id}"),
+        before: Some(json!({ "state": "approved" })),
+        after: Some(json!({ "state": "rejected" })),
+        ..Default::default()
+    };
+    app.store
+        .take_down_reflection(study.id, id, &event)
+        .await
+        .context("cannot take the reflection down")
+}
+
 /// What each exported field means (the JSON export's data dictionary, and
 /// the CSV's columns in this order).
 pub const DICTIONARY: [(&str, &str); 8] = [

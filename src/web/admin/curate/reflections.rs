@@ -79,7 +79,7 @@ pub async fn show_reflections(
 }
 
 /// `POST /admin/studies/{study}/reflections`: `approve` or `reject` the
-/// reflection `id`.
+/// pending reflection `id`, or `take_down` an approved one.
 pub async fn moderate_reflection(
     State(app): State<App>,
     Extension(staff): Extension<Staff>,
@@ -91,17 +91,22 @@ pub async fn moderate_reflection(
         .get("id")
         .parse()
         .map_err(|_| AdminError::BadRequest("Choose a reflection to moderate.".into()))?;
-    let approve = match f.get("decision").as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => return Err(AdminError::BadRequest("Approve or reject it.".into())),
+    let done_now = match f.get("decision").as_str() {
+        "approve" => reflections::moderate(&app, &access.study, id, true, staff.actor()).await?,
+        "reject" => reflections::moderate(&app, &access.study, id, false, staff.actor()).await?,
+        "take_down" => reflections::take_down(&app, &access.study, id, staff.actor()).await?,
+        _ => {
+            return Err(AdminError::BadRequest(
+                "Approve, reject or take down the reflection.".into(),
+            ));
+        }
     };
-    if reflections::moderate(&app, &access.study, id, approve, staff.actor()).await? {
+    if done_now {
         Ok(done(&access.href("/reflections"), "saved"))
     } else {
         Err(AdminError::Gone(
-            "That reflection was moderated meanwhile, or left with its withdrawn entry; the \
-             page shows where things stand now."
+            "That reflection was moderated or taken down meanwhile, or left with its withdrawn \
+             entry; the page shows where things stand now."
                 .into(),
         ))
     }
