@@ -77,6 +77,19 @@ async fn send_and_moderate(test: &TestApp, sent: &[(&str, &str, &str)]) -> Staff
     facilitator
 }
 
+/// The facilitator ticks "Show approved reflections on the public gallery".
+async fn show_reflections(test: &TestApp, facilitator: &StaffLogin) {
+    let guides = format!("/admin/studies/{DEMO}/guides");
+    let saved = test
+        .post_as(
+            facilitator,
+            &guides,
+            &[("reflection_consent", CONSENT), ("show_reflections", "yes")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+}
+
 async fn first_entry(test: &TestApp) -> String {
     let (_, release) = test
         .app
@@ -296,15 +309,7 @@ async fn approved_reflections_are_shown_when_the_study_allows_and_leave_with_a_w
     assert!(!test.get(&page).await.text().contains("Every Tuesday"));
 
     // The facilitator ticks the box; from the next Release they are shown.
-    let guides = format!("/admin/studies/{DEMO}/guides");
-    let saved = test
-        .post_as(
-            &facilitator,
-            &guides,
-            &[("reflection_consent", CONSENT), ("show_reflections", "yes")],
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    show_reflections(&test, &facilitator).await;
     vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
         .await
         .expect("publish");
@@ -386,15 +391,7 @@ async fn a_facilitator_takes_an_approved_reflection_down_from_every_release() {
         ],
     )
     .await;
-    let guides = format!("/admin/studies/{DEMO}/guides");
-    let saved = test
-        .post_as(
-            &facilitator,
-            &guides,
-            &[("reflection_consent", CONSENT), ("show_reflections", "yes")],
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    show_reflections(&test, &facilitator).await;
     // Two Releases that show it.
     for _ in 0..2 {
         vitrine::app::publish::publish(&test.app, &crate::common::study(&test.app, DEMO).await)
@@ -432,13 +429,8 @@ async fn a_facilitator_takes_an_approved_reflection_down_from_every_release() {
         .await
         .expect("read")
         .expect("published");
-    let answer = test
-        .post_as(
-            &facilitator,
-            &queue,
-            &[("id", &id), ("decision", "take_down")],
-        )
-        .await;
+    let take_down = [("id", id.as_str()), ("decision", "take_down")];
+    let answer = test.post_as(&facilitator, &queue, &take_down).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
 
     // No new Release: the stored ones were rewritten.
@@ -492,12 +484,6 @@ async fn a_facilitator_takes_an_approved_reflection_down_from_every_release() {
         "not audited"
     );
     // Taking it down again finds nothing to do.
-    let again = test
-        .post_as(
-            &facilitator,
-            &queue,
-            &[("id", &id), ("decision", "take_down")],
-        )
-        .await;
+    let again = test.post_as(&facilitator, &queue, &take_down).await;
     assert_eq!(again.status, StatusCode::GONE);
 }
