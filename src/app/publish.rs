@@ -160,7 +160,7 @@ async fn approved_reflections(
                 reflects: r.reflects.and_then(|n| u8::try_from(n).ok()),
                 role: r.role,
                 body: r.body,
-                date: r.created_at.chars().take(10).collect(),
+                date: vitrine_core::reflection::day(&r.created_at),
             })
         })
         .collect())

@@ -76,12 +76,8 @@ impl Reason {
 pub struct WithdrawReport {
     /// What the transaction did.
     pub done: Withdrawal,
-    /// Public derivative files deleted from the blob store now.
-    pub public_deleted: usize,
-    /// Originals deleted from the vault now.
-    pub originals_deleted: usize,
-    /// Blobs that could not be deleted now (the orphan sweep will).
-    pub delete_failed: usize,
+    /// The blobs deleted now, and those that could not be.
+    pub deleted: Deleted,
     /// A message to send to the participant (ETH-23).
     pub message: String,
 }
@@ -164,27 +160,29 @@ async fn run(
     let report = WithdrawReport {
         message: message(study, &done, participant.is_some(), reason),
         done,
-        public_deleted: deleted.public,
-        originals_deleted: deleted.originals,
-        delete_failed: deleted.failed,
+        deleted,
     };
     tracing::info!(
         study = %study.info.slug,
         entries = report.done.entries.len(),
         releases_rewritten = report.done.releases.len(),
-        public_deleted = report.public_deleted,
-        originals_deleted = report.originals_deleted,
+        public_deleted = report.deleted.public,
+        originals_deleted = report.deleted.originals,
         "withdrawn"
     );
     Ok(Some(report))
 }
 
-/// How many blobs [`delete_blobs`] deleted, and how many it could not.
-#[derive(Default)]
-struct Deleted {
-    public: usize,
-    originals: usize,
-    failed: usize,
+/// How many blobs a withdrawal deleted right after its commit, and how many
+/// it could not.
+#[derive(Debug, Clone, Default)]
+pub struct Deleted {
+    /// Public derivative files deleted from the blob store.
+    pub public: usize,
+    /// Originals deleted from the vault.
+    pub originals: usize,
+    /// Blobs that could not be deleted now (the orphan sweep will).
+    pub failed: usize,
 }
 
 /// Deletes the blobs the withdrawal left unreferenced. A failure is logged

@@ -14,6 +14,12 @@ pub fn answer(n: i64) -> Option<&'static str> {
         .and_then(|i| SCALE.get(i).copied())
 }
 
+/// The day a reflection was sent, as a Release shows it: the `YYYY-MM-DD`
+/// of its stored RFC 3339 time, never the time of day.
+pub fn day(created_at: &str) -> String {
+    created_at.chars().take(10).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

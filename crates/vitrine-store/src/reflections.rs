@@ -154,7 +154,7 @@ impl Store {
         };
         // As publishing shows it (`app::publish`): the entry by its slug in
         // that Release, the day it was sent.
-        let date: String = created_at.chars().take(10).collect();
+        let date = vitrine_core::reflection::day(&created_at);
         let releases: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, body FROM releases WHERE study_id = $1")
                 .bind(study.0)
