@@ -37,7 +37,7 @@ pub async fn run(args: ExportBenchArgs) -> anyhow::Result<Outcome> {
 
 async fn measure(dir: &std::path::Path, entries: u32) -> anyhow::Result<Outcome> {
     let app = App::open(Settings::for_data_dir(&dir.join("data"))).await?;
-    let mut import = super::bench_publish::study(entries);
+    let mut import = crate::app::import::synthetic::study(entries);
     eprintln!("Preparing {entries} entries with an image each (not timed)");
     let mut written = WrittenBlobs::default();
     for (i, (image, entry)) in import

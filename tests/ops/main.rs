@@ -13,6 +13,7 @@ mod import;
 mod import_location;
 mod jobs;
 mod kill;
+mod large_publish;
 mod layering;
 mod release_build;
 mod schema;

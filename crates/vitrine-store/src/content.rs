@@ -196,7 +196,15 @@ impl Store {
     /// The study's entries, with each one's import key, sign-off and last
     /// editor (read from the same rows).
     async fn load_entries(&self, study: i64) -> Result<LoadedEntries> {
-        let rows = sqlx::query(
+        use futures::TryStreamExt;
+        let links: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT et.entry_id, et.theme_id FROM entry_themes et JOIN entries e ON e.id = et.entry_id
+             WHERE e.study_id = $1 ORDER BY et.theme_id",
+        )
+        .bind(study)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut rows = sqlx::query(
             "SELECT e.*, i.width AS image_width, i.height AS image_height, i.sha256 AS image_sha256,
                  r.checklist AS review_checklist, r.checked_by AS review_checked_by,
                  r.checked_by_user AS review_checked_by_user, r.fingerprint AS review_fingerprint,
@@ -206,22 +214,17 @@ impl Store {
              WHERE e.study_id = $1 ORDER BY e.ord, e.id",
         )
         .bind(study)
-        .fetch_all(&self.pool)
-        .await?;
-        let links: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT et.entry_id, et.theme_id FROM entry_themes et JOIN entries e ON e.id = et.entry_id
-             WHERE e.study_id = $1 ORDER BY et.theme_id",
-        )
-        .bind(study)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch(&self.pool);
         let mut loaded = LoadedEntries {
-            entries: Vec::with_capacity(rows.len()),
-            keys: HashMap::with_capacity(rows.len()),
+            entries: Vec::new(),
+            keys: HashMap::new(),
             sign_offs: HashMap::new(),
             last_editors: HashMap::new(),
         };
-        for row in &rows {
+        // Row by row: held all at once, a large study's driver rows took
+        // several times the memory of the entries made from them.
+        while let Some(row) = rows.try_next().await? {
+            let row = &row;
             let mut entry = entry_from_row(row, &links)?;
             let sign_off = sign_off_from_row(row)?;
             let image_sha256: Option<String> = row.try_get("image_sha256")?;
@@ -244,17 +247,17 @@ impl Store {
     }
 
     async fn load_images(&self, study: i64) -> Result<HashMap<ImageId, ReleaseImage>> {
-        let rows = sqlx::query(
+        use futures::TryStreamExt;
+        let mut rows = sqlx::query(
             "SELECT i.id, i.width, i.height, i.color, d.media_key, d.width AS dw, d.height AS dh, d.media_type
              FROM images i JOIN derivatives d ON d.image_id = i.id
              WHERE i.id IN (SELECT image_id FROM entries WHERE study_id = $1 AND image_id IS NOT NULL)
              ORDER BY i.id, d.width, d.media_type",
         )
         .bind(study)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch(&self.pool);
         let mut images: HashMap<ImageId, ReleaseImage> = HashMap::new();
-        for r in rows {
+        while let Some(r) = rows.try_next().await? {
             let id = ImageId(r.try_get("id")?);
             let image = match images.entry(id) {
                 std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),

@@ -14,6 +14,7 @@ pub mod files;
 mod images;
 mod rows;
 mod study_toml;
+pub mod synthetic;
 mod table;
 
 use crate::app::{Actor, App};
