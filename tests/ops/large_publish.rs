@@ -1,12 +1,14 @@
 //! Publishing a study with more rows than one statement writes: the store
-//! writes a Release's media keys and its slug-to-entry map, and checks that
-//! none of its entries was withdrawn meanwhile, in statements of a few
-//! hundred rows each. Every row must still be written, and a withdrawal
-//! anywhere among them must still stop the publish.
+//! writes a Release's entries in parts of a hundred, its media keys and its
+//! slug-to-entry map in statements of a few hundred rows, and checks that
+//! none of its entries was withdrawn meanwhile in the same way. Every row
+//! must still be written and read back in order, a withdrawal anywhere among
+//! them must still stop the publish, and a Release stored whole, as before
+//! parts, must still read and withdraw.
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
 use crate::common;
-use common::TestApp;
+use common::{DEMO, TestApp};
 use std::collections::BTreeSet;
 use vitrine::app::Actor;
 use vitrine::app::import::synthetic;
@@ -53,6 +55,13 @@ async fn a_release_larger_than_one_statement_is_written_whole() {
     for key in [shown.first(), shown.last()].into_iter().flatten() {
         assert!(store.is_public_media(key).await.expect("ask"), "{key}");
     }
+
+    // Read back from its parts, the Release is the one built: every prompt's
+    // entries, in order.
+    let rebuilt = vitrine::app::publish::preview(&test.app, &study)
+        .await
+        .expect("preview");
+    assert_eq!(release.prompts, rebuilt.release.prompts);
 
     let mapped = store.release_entries(id).await.expect("entries");
     let slugs: BTreeSet<&str> = release.entries().map(|e| e.slug.as_str()).collect();
@@ -101,5 +110,57 @@ async fn an_entry_withdrawn_while_a_large_release_is_built_stops_the_publish() {
             .expect("read")
             .is_none(),
         "nothing was published"
+    );
+}
+
+#[tokio::test]
+async fn a_release_stored_whole_before_parts_still_reads_and_withdraws() {
+    let test = TestApp::own_demo().await;
+    let store = test.app.store();
+    let (id, before) = store
+        .latest_release(DEMO)
+        .await
+        .expect("read")
+        .expect("the demo is published");
+    store
+        .store_release_in_one_body(id)
+        .await
+        .expect("store it whole");
+    let (_, whole) = store
+        .latest_release(DEMO)
+        .await
+        .expect("read")
+        .expect("still published");
+    assert_eq!(whole, before, "a Release stored whole reads the same");
+    let entry = before.entries().next().expect("an entry");
+    let page = format!("/{DEMO}/entries/{}", entry.slug);
+    assert_eq!(test.get(&page).await.status, axum::http::StatusCode::OK);
+
+    let study = test.demo_study().await;
+    let mapped = store.release_entries(id).await.expect("entries");
+    let (gone, _) = mapped
+        .iter()
+        .find(|(_, slug)| *slug == entry.slug)
+        .expect("the entry is mapped");
+    vitrine::app::withdraw::withdraw_entry(
+        &test.app,
+        &study,
+        *gone,
+        Actor::operator("test"),
+        vitrine::app::withdraw::Reason::ParticipantAsked,
+    )
+    .await
+    .expect("withdraw")
+    .expect("the entry exists");
+    assert_eq!(
+        test.get(&page).await.status,
+        axum::http::StatusCode::NOT_FOUND
+    );
+    let bodies = store.release_bodies(study.id).await.expect("bodies");
+    assert!(
+        bodies
+            .iter()
+            .all(|(body, _)| !body.contains(&entry.texts.caption)),
+        "a stored Release still shows the withdrawn entry"
     );
 }

@@ -107,8 +107,13 @@ impl Store {
         .bind(i64::from(version))
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|(id, body)| Ok((ReleaseId(id), crate::releases::parse(&body)?)))
-            .transpose()
+        match row {
+            Some((id, body)) => Ok(Some((
+                ReleaseId(id),
+                crate::releases::read(&self.pool, id, &body).await?,
+            ))),
+            None => Ok(None),
+        }
     }
 
     /// Records an export of a Release, with the entries that Release shows,

@@ -177,7 +177,7 @@ impl Store {
                     slug
                 }
             };
-            let mut release = crate::releases::parse(&stored)?;
+            let mut release = crate::releases::read(&mut *tx.tx, release_id, &stored).await?;
             let before = release.reflections.len();
             release
                 .reflections

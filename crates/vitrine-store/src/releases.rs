@@ -10,7 +10,7 @@ use crate::lease::ReleaseRefs;
 use crate::{AuditEvent, AuditTx, Result, Store, StoreError, now_text};
 use sqlx::{Any, Transaction};
 use std::collections::BTreeSet;
-use vitrine_core::{EntryId, Release, ReleaseId, StudyId};
+use vitrine_core::{EntryId, Release, ReleaseEntry, ReleaseId, ReleasePrompt, StudyId};
 
 /// A Release as the public list of Releases shows it: no entries.
 #[derive(Debug, Clone)]
@@ -126,9 +126,10 @@ impl Store {
             .collect()
     }
 
-    /// Every stored Release body of a study, oldest first, as stored (JSON),
-    /// each with the media keys recorded for it. For tests that prove no
-    /// stored Release shows a withdrawn entry.
+    /// Every stored Release of a study, oldest first, as JSON (its head and
+    /// every part stored for it put together), each with the media keys
+    /// recorded for it. For tests that prove no stored Release shows a
+    /// withdrawn entry.
     #[doc(hidden)]
     pub async fn release_bodies(&self, study: StudyId) -> Result<Vec<(String, Vec<String>)>> {
         let rows: Vec<(i64, String)> =
@@ -137,7 +138,10 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?;
         let mut out = Vec::with_capacity(rows.len());
-        for (id, body) in rows {
+        for (id, head) in rows {
+            let release = read(&self.pool, id, &head).await?;
+            let body =
+                serde_json::to_string(&release).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let keys: Vec<String> = sqlx::query_scalar(
                 "SELECT media_key FROM release_media WHERE release_id = $1 ORDER BY media_key",
             )
@@ -158,8 +162,10 @@ impl Store {
         .bind(slug)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|(id, body)| Ok((ReleaseId(id), parse(&body)?)))
-            .transpose()
+        match row {
+            Some((id, body)) => Ok(Some((ReleaseId(id), read(&self.pool, id, &body).await?))),
+            None => Ok(None),
+        }
     }
 
     /// The id and revision of the latest Release of the study `slug`, so a
@@ -205,7 +211,10 @@ impl Store {
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await?;
-        body.map(|b| parse(&b)).transpose()
+        match body {
+            Some(body) => Ok(Some(read(&self.pool, id.0, &body).await?)),
+            None => Ok(None),
+        }
     }
 
     /// Whether `key` is shown by the latest Release of some study: the only media
@@ -251,14 +260,16 @@ impl Store {
     }
 }
 
-/// Inserts a Release, its media keys and its slug-to-entry map inside `tx`.
+/// Inserts a Release (its head, then its entries in parts), its media keys
+/// and its slug-to-entry map inside `tx`.
 pub(crate) async fn write_release(
     tx: &mut AuditTx,
     study: StudyId,
     release: &Release,
     entries: &[(EntryId, String)],
 ) -> Result<ReleaseId> {
-    let body = serde_json::to_string(release).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let body =
+        serde_json::to_string(&head(release)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO releases (study_id, version, published_at, body) VALUES ($1, $2, $3, $4)
          ON CONFLICT (study_id, version) DO NOTHING RETURNING id",
@@ -271,7 +282,7 @@ pub(crate) async fn write_release(
     .fetch_optional(&mut *tx.tx)
     .await?
     .ok_or(StoreError::Conflict)?;
-    drop(body);
+    write_parts(&mut tx.tx, id, release).await?;
     write_media(&mut tx.tx, id, release).await?;
     for chunk in entries.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
@@ -365,7 +376,7 @@ impl Store {
         let Some((id, study, body)) = row else {
             return Ok(false);
         };
-        let mut release = parse(&body)?;
+        let mut release = read(&mut *tx.tx, id, &body).await?;
         let before = release.doi.take();
         release.doi = doi.map(str::to_owned);
         rewrite_release(&mut tx.tx, id, &release).await?;
@@ -380,23 +391,126 @@ impl Store {
     }
 }
 
-/// Replaces the stored body of Release `id` (a withdrawal's redaction, WebP
-/// versions added): the body, its media rows, and a new revision so servers'
-/// caches of the parsed Release notice.
+/// Replaces the stored Release `id` (a withdrawal's redaction, WebP
+/// versions added, a DOI): its head, its parts, its media rows, and a new
+/// revision so servers' caches of the parsed Release notice.
 pub(crate) async fn rewrite_release(
     tx: &mut Transaction<'static, Any>,
     id: i64,
     release: &Release,
 ) -> Result<()> {
-    let json = serde_json::to_string(release).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let json =
+        serde_json::to_string(&head(release)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     sqlx::query("UPDATE releases SET body = $1, revision = revision + 1 WHERE id = $2")
         .bind(json.as_str())
         .bind(id)
         .execute(&mut **tx)
         .await?;
+    sqlx::query("DELETE FROM release_parts WHERE release_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    write_parts(tx, id, release).await?;
     write_media(tx, id, release).await
 }
 
+/// Entries in one stored part of a Release: about 150 KB of JSON, so writing
+/// a Release of any size holds one part's text at a time.
+const PART_ENTRIES: usize = 100;
+
+/// A part of a Release as written: entries of the head's prompt `prompt`.
+#[derive(serde::Serialize)]
+struct Part<'a> {
+    prompt: usize,
+    entries: &'a [ReleaseEntry],
+}
+
+/// A part of a Release as read back.
+#[derive(serde::Deserialize)]
+struct StoredPart {
+    prompt: usize,
+    entries: Vec<ReleaseEntry>,
+}
+
+/// The Release without its entries: what `releases.body` holds. Every field
+/// is named, so one added to `Release` must be placed here too.
+fn head(release: &Release) -> Release {
+    Release {
+        version: release.version,
+        published_at: release.published_at,
+        study: release.study.clone(),
+        prompts: release
+            .prompts
+            .iter()
+            .map(|p| ReleasePrompt {
+                slug: p.slug.clone(),
+                title: p.title.clone(),
+                text: p.text.clone(),
+                note: p.note.clone(),
+                guide: p.guide.clone(),
+                participants_answered: p.participants_answered,
+                entries: Vec::new(),
+            })
+            .collect(),
+        themes: release.themes.clone(),
+        participants_total: release.participants_total,
+        changelog: release.changelog.clone(),
+        doi: release.doi.clone(),
+        reflections: release.reflections.clone(),
+    }
+}
+
+/// Writes the entries of Release `id` as parts of [`PART_ENTRIES`], prompt
+/// by prompt, in order.
+async fn write_parts(tx: &mut Transaction<'static, Any>, id: i64, release: &Release) -> Result<()> {
+    let mut part = 0_i64;
+    for (prompt, p) in release.prompts.iter().enumerate() {
+        for entries in p.entries.chunks(PART_ENTRIES) {
+            let body = serde_json::to_string(&Part { prompt, entries })
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            sqlx::query("INSERT INTO release_parts (release_id, part, body) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(part)
+                .bind(body.as_str())
+                .execute(&mut **tx)
+                .await?;
+            part += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Release `id` as stored: `head` (its `releases.body`, read with the row)
+/// with the entries of its parts put back in place. A Release stored before
+/// parts existed has its entries in the head and no parts.
+pub(crate) async fn read<'c, E>(executor: E, id: i64, head: &str) -> Result<Release>
+where
+    E: sqlx::Executor<'c, Database = Any>,
+{
+    use futures::TryStreamExt;
+    let mut release = parse(head)?;
+    let mut parts = sqlx::query_scalar::<_, String>(
+        "SELECT body FROM release_parts WHERE release_id = $1 ORDER BY part",
+    )
+    .bind(id)
+    .fetch(executor);
+    while let Some(body) = parts.try_next().await? {
+        let part: StoredPart = serde_json::from_str(&body)
+            .map_err(|e| StoreError::Corrupt(format!("release {id}, a part: {e}")))?;
+        let prompts = release.prompts.len();
+        let prompt = release.prompts.get_mut(part.prompt).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "release {id}: a part names prompt {} of {prompts}",
+                part.prompt
+            ))
+        })?;
+        prompt.entries.extend(part.entries);
+    }
+    Ok(release)
+}
+
+/// A Release's head as stored, without its parts: enough for what the list
+/// of Releases shows (version, date, changelog, DOI).
 pub(crate) fn parse(body: &str) -> Result<Release> {
     serde_json::from_str(body).map_err(|e| StoreError::Corrupt(format!("release body: {e}")))
 }

@@ -75,7 +75,7 @@ impl Store {
             for row in latest {
                 let id: i64 = row.try_get("id")?;
                 let body: String = row.try_get("body")?;
-                let mut release = crate::releases::parse(&body)?;
+                let mut release = crate::releases::read(&mut *tx, id, &body).await?;
                 if add_to_release(&mut release, &existing, &added) {
                     crate::releases::rewrite_release(&mut tx, id, &release).await?;
                     rewritten = true;

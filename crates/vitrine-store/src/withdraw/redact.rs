@@ -7,7 +7,7 @@
 //! recomputed as [`Release::keeping`] does, and its media rows follow its body.
 
 use super::{Withdrawal, WithdrawnRelease};
-use crate::releases::{parse, rewrite_release, write_release};
+use crate::releases::{read, rewrite_release, write_release};
 use crate::{AuditTx, Result};
 use std::collections::{BTreeSet, HashSet};
 use vitrine_core::{EntryId, Release, ReleaseEntry, StudyId};
@@ -64,7 +64,7 @@ pub(super) async fn redact_releases(
     // The latest Release, which of its slugs stay (entry ids) and which go.
     let mut latest: Option<Latest> = None;
     for (id, version, published_at, body) in rows {
-        let release = parse(&body)?;
+        let release = read(&mut *tx.tx, id, &body).await?;
         let mapping: Vec<(i64, String)> =
             sqlx::query_as("SELECT entry_id, slug FROM release_entries WHERE release_id = $1")
                 .bind(id)
