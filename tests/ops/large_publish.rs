@@ -132,11 +132,29 @@ async fn a_release_stored_whole_before_parts_still_reads_and_withdraws() {
         .expect("read")
         .expect("still published");
     assert_eq!(whole, before, "a Release stored whole reads the same");
+
+    // A DOI changes the stored body alone: the entries stay with it.
+    let study = test.demo_study().await;
+    vitrine::app::publish::set_doi(
+        &test.app,
+        &study,
+        before.version,
+        "10.5281/zenodo.123",
+        Actor::operator("test"),
+    )
+    .await
+    .expect("record the DOI");
+    let (_, with_doi) = store
+        .latest_release(DEMO)
+        .await
+        .expect("read")
+        .expect("still published");
+    assert_eq!(with_doi.doi.as_deref(), Some("10.5281/zenodo.123"));
+    assert_eq!(with_doi.prompts, before.prompts, "the DOI kept every entry");
     let entry = before.entries().next().expect("an entry");
     let page = format!("/{DEMO}/entries/{}", entry.slug);
     assert_eq!(test.get(&page).await.status, axum::http::StatusCode::OK);
 
-    let study = test.demo_study().await;
     let mapped = store.release_entries(id).await.expect("entries");
     let (gone, _) = mapped
         .iter()

@@ -177,13 +177,14 @@ impl Store {
                     slug
                 }
             };
-            let mut release = crate::releases::read(&mut *tx.tx, release_id, &stored).await?;
-            let before = release.reflections.len();
-            release
+            // Reflections are in the head: entries, parts and media stay.
+            let mut stored = crate::releases::parse(&stored)?;
+            let before = stored.reflections.len();
+            stored
                 .reflections
                 .retain(|r| !(r.entry == slug && r.body == body && r.date == date));
-            if release.reflections.len() != before {
-                crate::releases::rewrite_release(&mut tx.tx, release_id, &release).await?;
+            if stored.reflections.len() != before {
+                crate::releases::rewrite_head(&mut tx.tx, release_id, &stored).await?;
             }
         }
         tx.record(event).await?;

@@ -10,7 +10,12 @@ use crate::lease::ReleaseRefs;
 use crate::{AuditEvent, AuditTx, Result, Store, StoreError, now_text};
 use sqlx::{Any, Transaction};
 use std::collections::BTreeSet;
-use vitrine_core::{EntryId, Release, ReleaseEntry, ReleaseId, ReleasePrompt, StudyId};
+use vitrine_core::{EntryId, Release, ReleaseId, StudyId};
+
+mod parts;
+
+use parts::{head, write_parts};
+pub(crate) use parts::{parse, read};
 
 /// A Release as the public list of Releases shows it: no entries.
 #[derive(Debug, Clone)]
@@ -284,20 +289,38 @@ pub(crate) async fn write_release(
     .ok_or(StoreError::Conflict)?;
     write_parts(&mut tx.tx, id, release).await?;
     write_media(&mut tx.tx, id, release).await?;
-    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO release_entries (release_id, entry_id, slug) VALUES {}",
-            rows(chunk.len(), 3)
-        );
+    insert_rows(
+        &mut tx.tx,
+        "release_entries (release_id, entry_id, slug)",
+        3,
+        entries,
+        |q, (entry, slug)| q.bind(id).bind(entry.0).bind(slug.as_str()),
+    )
+    .await?;
+    Ok(ReleaseId(id))
+}
+
+/// A query of the `Any` driver with its arguments.
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>;
+
+/// Inserts `items` into `into` (`table (columns)`), `width` values a row,
+/// [`ROWS_PER_STATEMENT`] rows a statement, each row's values bound by `bind`.
+async fn insert_rows<T>(
+    tx: &mut Transaction<'static, Any>,
+    into: &str,
+    width: usize,
+    items: &[T],
+    bind: impl for<'q> Fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
+) -> Result<()> {
+    for chunk in items.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!("INSERT INTO {into} VALUES {}", rows(chunk.len(), width));
         chunk
             .iter()
-            .fold(sqlx::query(&sql), |q, (entry, slug)| {
-                q.bind(id).bind(entry.0).bind(slug.as_str())
-            })
-            .execute(&mut *tx.tx)
+            .fold(sqlx::query(&sql), &bind)
+            .execute(&mut **tx)
             .await?;
     }
-    Ok(ReleaseId(id))
+    Ok(())
 }
 
 /// Rows per multi-row statement: a large study's Release writes tens of
@@ -338,18 +361,14 @@ pub(crate) async fn write_media(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO release_media (release_id, media_key) VALUES {}",
-            rows(chunk.len(), 2)
-        );
-        chunk
-            .iter()
-            .fold(sqlx::query(&sql), |q, key| q.bind(id).bind(*key))
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
+    insert_rows(
+        tx,
+        "release_media (release_id, media_key)",
+        2,
+        &keys,
+        |q, key| q.bind(id).bind(*key),
+    )
+    .await
 }
 
 impl Store {
@@ -376,10 +395,11 @@ impl Store {
         let Some((id, study, body)) = row else {
             return Ok(false);
         };
-        let mut release = read(&mut *tx.tx, id, &body).await?;
-        let before = release.doi.take();
-        release.doi = doi.map(str::to_owned);
-        rewrite_release(&mut tx.tx, id, &release).await?;
+        // The DOI is in the head: its entries, parts and media stay as stored.
+        let mut stored = parse(&body)?;
+        let before = stored.doi.take();
+        stored.doi = doi.map(str::to_owned);
+        rewrite_head(&mut tx.tx, id, &stored).await?;
         event.study = Some(StudyId(study));
         event.subject = format!("release {version}");
         event.before = Some(serde_json::json!({ "doi": before }));
@@ -392,20 +412,14 @@ impl Store {
 }
 
 /// Replaces the stored Release `id` (a withdrawal's redaction, WebP
-/// versions added, a DOI): its head, its parts, its media rows, and a new
+/// versions added): its head, its parts, its media rows, and a new
 /// revision so servers' caches of the parsed Release notice.
 pub(crate) async fn rewrite_release(
     tx: &mut Transaction<'static, Any>,
     id: i64,
     release: &Release,
 ) -> Result<()> {
-    let json =
-        serde_json::to_string(&head(release)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    sqlx::query("UPDATE releases SET body = $1, revision = revision + 1 WHERE id = $2")
-        .bind(json.as_str())
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+    rewrite_head(tx, id, &head(release)).await?;
     sqlx::query("DELETE FROM release_parts WHERE release_id = $1")
         .bind(id)
         .execute(&mut **tx)
@@ -414,103 +428,21 @@ pub(crate) async fn rewrite_release(
     write_media(tx, id, release).await
 }
 
-/// Entries in one stored part of a Release: about 150 KB of JSON, so writing
-/// a Release of any size holds one part's text at a time.
-const PART_ENTRIES: usize = 100;
-
-/// A part of a Release as written: entries of the head's prompt `prompt`.
-#[derive(serde::Serialize)]
-struct Part<'a> {
-    prompt: usize,
-    entries: &'a [ReleaseEntry],
-}
-
-/// A part of a Release as read back.
-#[derive(serde::Deserialize)]
-struct StoredPart {
-    prompt: usize,
-    entries: Vec<ReleaseEntry>,
-}
-
-/// The Release without its entries: what `releases.body` holds. Every field
-/// is named, so one added to `Release` must be placed here too.
-fn head(release: &Release) -> Release {
-    Release {
-        version: release.version,
-        published_at: release.published_at,
-        study: release.study.clone(),
-        prompts: release
-            .prompts
-            .iter()
-            .map(|p| ReleasePrompt {
-                slug: p.slug.clone(),
-                title: p.title.clone(),
-                text: p.text.clone(),
-                note: p.note.clone(),
-                guide: p.guide.clone(),
-                participants_answered: p.participants_answered,
-                entries: Vec::new(),
-            })
-            .collect(),
-        themes: release.themes.clone(),
-        participants_total: release.participants_total,
-        changelog: release.changelog.clone(),
-        doi: release.doi.clone(),
-        reflections: release.reflections.clone(),
-    }
-}
-
-/// Writes the entries of Release `id` as parts of [`PART_ENTRIES`], prompt
-/// by prompt, in order.
-async fn write_parts(tx: &mut Transaction<'static, Any>, id: i64, release: &Release) -> Result<()> {
-    let mut part = 0_i64;
-    for (prompt, p) in release.prompts.iter().enumerate() {
-        for entries in p.entries.chunks(PART_ENTRIES) {
-            let body = serde_json::to_string(&Part { prompt, entries })
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            sqlx::query("INSERT INTO release_parts (release_id, part, body) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(part)
-                .bind(body.as_str())
-                .execute(&mut **tx)
-                .await?;
-            part += 1;
-        }
-    }
+/// Replaces `releases.body` of Release `id` with `stored`, with a new
+/// revision, and leaves its parts and media rows as they are: for a change
+/// that touches no entry (a DOI, a reflection taken down), made to the body
+/// as [`parse`] read it. That is the head, or for a Release stored whole
+/// before parts the whole Release, which so stays whole.
+pub(crate) async fn rewrite_head(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    stored: &Release,
+) -> Result<()> {
+    let json = serde_json::to_string(stored).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query("UPDATE releases SET body = $1, revision = revision + 1 WHERE id = $2")
+        .bind(json.as_str())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
-}
-
-/// Release `id` as stored: `head` (its `releases.body`, read with the row)
-/// with the entries of its parts put back in place. A Release stored before
-/// parts existed has its entries in the head and no parts.
-pub(crate) async fn read<'c, E>(executor: E, id: i64, head: &str) -> Result<Release>
-where
-    E: sqlx::Executor<'c, Database = Any>,
-{
-    use futures::TryStreamExt;
-    let mut release = parse(head)?;
-    let mut parts = sqlx::query_scalar::<_, String>(
-        "SELECT body FROM release_parts WHERE release_id = $1 ORDER BY part",
-    )
-    .bind(id)
-    .fetch(executor);
-    while let Some(body) = parts.try_next().await? {
-        let part: StoredPart = serde_json::from_str(&body)
-            .map_err(|e| StoreError::Corrupt(format!("release {id}, a part: {e}")))?;
-        let prompts = release.prompts.len();
-        let prompt = release.prompts.get_mut(part.prompt).ok_or_else(|| {
-            StoreError::Corrupt(format!(
-                "release {id}: a part names prompt {} of {prompts}",
-                part.prompt
-            ))
-        })?;
-        prompt.entries.extend(part.entries);
-    }
-    Ok(release)
-}
-
-/// A Release's head as stored, without its parts: enough for what the list
-/// of Releases shows (version, date, changelog, DOI).
-pub(crate) fn parse(body: &str) -> Result<Release> {
-    serde_json::from_str(body).map_err(|e| StoreError::Corrupt(format!("release body: {e}")))
 }
